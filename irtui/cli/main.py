@@ -1,0 +1,119 @@
+"""`irtui` entry point: global options, sub-command plug-ins, exit codes, no tracebacks.
+
+Exit codes: 0 ok, 2 bad input (what is wrong goes to stderr), 1 anything else.
+`irtui` with no sub-command opens the war-room TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from irtui import __version__
+from irtui.cli.context import CliContext, UsageError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "irtui.cli.core_cmds",
+    "irtui.cli.tui_cmd",
+    "irtui.cli.runbooks_cmd",
+    "irtui.cli.sync_cmd",
+    "irtui.cli.review_cmd",
+)
+"""Each module has `register(subparsers, parents)`; handlers are `run(args, ctx) -> int`."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"irtui: error: {message}\n")
+
+
+def global_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
+    """--db/--policy/--as work before or after the sub-command (`irtui --db X log ...` and
+    `irtui log ... --db X`); a sub-command's value wins."""
+    parent = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if for_subcommand else None
+    parent.add_argument("--db", metavar="PATH|URL", default=default,
+                        help="store: a SQLite file or postgresql+psycopg:// URL "
+                             "(default $IRTUI_DB, else the user data dir)")
+    parent.add_argument("--policy", metavar="FILE", default=default,
+                        help="severity policy YAML (default $IRTUI_POLICY, user config, bundled)")
+    parent.add_argument("--as", dest="as_", metavar="NAME", default=default,
+                        help="who you are: author of what you record (default $IRTUI_USER, "
+                             "else your login name)")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="irtui",
+        description="A keyboard-first terminal war room for running a live incident.",
+        parents=[global_options(for_subcommand=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"irtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parents = [global_options(for_subcommand=True)]
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # a plug-in not built yet
+            raise
+        module.register(sub, parents)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if ctx is None:
+        ctx = CliContext(args)
+    else:
+        ctx.args = args
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None:
+            try:
+                from irtui.cli import tui_cmd
+            except ModuleNotFoundError:
+                parser.print_help()
+                return 0
+            handler = tui_cmd.run
+        else:  # pragma: no cover - every sub-command sets a handler
+            parser.print_help()
+            return 2
+    try:
+        return int(handler(args, ctx) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
+        code = exit_code_for(exc)
+        ctx.err.write(f"irtui: {exc}\n")
+        return code
+    finally:
+        ctx.close()
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """2 for anything the user can fix by changing what they typed or pointed at."""
+    from irtui.domain.model import DomainError
+    from irtui.domain.policy import PolicyError
+    from irtui.store.errors import NewerStoreError, NotAStoreError, NotFound
+
+    if isinstance(exc, UsageError | DomainError | PolicyError | NotFound | NotAStoreError
+                  | NewerStoreError):
+        return 2
+    return 1
+
+
+def run() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Countdown clocks derived from stored deadlines and `now`.
+
+The deadlines themselves (ack due, next update due per audience) are facts in the incident
+projection; this module only answers "how long is left, and how loud should it be?", which is
+why the TUI can tick once a second without touching the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from irtui.domain.model import Incident
+from irtui.domain.timeutil import fmt_duration
+
+
+class ClockState(StrEnum):
+    OK = "ok"
+    WARNING = "warning"  # amber: close to due
+    OVERDUE = "overdue"  # red, and the bell
+    DONE = "done"  # met (e.g. acknowledged)
+    NONE = "none"  # no clock for this level
+
+
+@dataclass(frozen=True, slots=True)
+class ClockView:
+    name: str  # "ack", "update:internal", ...
+    label: str
+    due: datetime | None
+    remaining: timedelta | None
+    state: ClockState
+
+    @property
+    def text(self) -> str:
+        if self.state is ClockState.NONE:
+            return "—"
+        if self.state is ClockState.DONE:
+            return "✓"
+        assert self.remaining is not None
+        if self.state is ClockState.OVERDUE:
+            return f"-{fmt_duration(-self.remaining)} OVERDUE"
+        return fmt_duration(self.remaining)
+
+
+def warning_window(window_s: int | None) -> timedelta:
+    """Amber when less than a quarter of the window, or five minutes, is left."""
+    if not window_s:
+        return timedelta(minutes=5)
+    return timedelta(seconds=min(max(window_s // 4, 60), 300))
+
+
+def _state(remaining: timedelta, window_s: int | None) -> ClockState:
+    if remaining <= timedelta(0):
+        return ClockState.OVERDUE
+    if remaining <= warning_window(window_s):
+        return ClockState.WARNING
+    return ClockState.OK
+
+
+def ack_clock(incident: Incident, now: datetime) -> ClockView:
+    if incident.ack_due is None:
+        return ClockView("ack", "Ack", None, None, ClockState.NONE)
+    if incident.milestones.get("acknowledged") or not incident.is_open:
+        return ClockView("ack", "Ack", incident.ack_due, None, ClockState.DONE)
+    remaining = incident.ack_due - now
+    return ClockView("ack", "Ack", incident.ack_due, remaining,
+                     _state(remaining, incident.ack_within_s))
+
+
+def update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
+    views = []
+    for audience in sorted(incident.update_due):
+        due = incident.update_due[audience]
+        remaining = due - now
+        views.append(ClockView(f"update:{audience}", f"Update ({audience})", due, remaining,
+                               _state(remaining, incident.cadence_s.get(audience))))
+    return views
+
+
+def next_update_clock(incident: Incident, now: datetime) -> ClockView:
+    clocks = update_clocks(incident, now)
+    if not clocks:
+        return ClockView("update", "Next update", None, None, ClockState.NONE)
+    return min(clocks, key=lambda c: (c.due, c.name))  # type: ignore[arg-type, return-value]
+
+
+def all_clocks(incident: Incident, now: datetime) -> list[ClockView]:
+    return [ack_clock(incident, now), *update_clocks(incident, now)]
+
+
+def is_overdue(incident: Incident, now: datetime) -> bool:
+    return any(c.state is ClockState.OVERDUE for c in all_clocks(incident, now))
+
+
+def soonest_due(incident: Incident, now: datetime) -> datetime | None:
+    """The earliest pending deadline: the board sorts by it (what is due next comes first)."""
+    dues = [c.due for c in all_clocks(incident, now)
+            if c.due is not None and c.state not in (ClockState.DONE, ClockState.NONE)]
+    return min(dues) if dues else None
+
+
+def clocks_dict(incident: Incident, now: datetime) -> dict[str, object]:
+    """The clocks as JSON-able data for `irtui show --json`."""
+    from irtui.domain.timeutil import iso
+
+    def one(view: ClockView) -> dict[str, object]:
+        return {
+            "due": iso(view.due),
+            "remaining_s": None if view.remaining is None else int(view.remaining.total_seconds()),
+            "state": str(view.state),
+            "overdue": view.state is ClockState.OVERDUE,
+        }
+
+    return {
+        "ack": one(ack_clock(incident, now)),
+        "updates": {c.name.split(":", 1)[1]: one(c) for c in update_clocks(incident, now)},
+        "overdue": is_overdue(incident, now),
+    }

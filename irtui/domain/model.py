@@ -1,0 +1,321 @@
+"""Plain data types of the domain: incidents, events, timeline entries, roles.
+
+`Incident` is the *projection* of an incident's append-only event stream: never edited in place
+by callers, only produced by `lifecycle.apply`. Everything serialises to JSON-able dicts so the
+store can keep the projection beside the events without an ORM in the hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from irtui.domain.timeutil import iso, parse_iso
+
+
+class Status(StrEnum):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MITIGATING = "mitigating"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Status.RESOLVED, Status.CLOSED)
+
+
+class IncidentKind(StrEnum):
+    REAL = "real"
+    DRILL = "drill"
+    BACKFILLED = "backfilled"
+
+
+class EntryKind(StrEnum):
+    DETECTION = "detection"
+    ACTION = "action"
+    DECISION = "decision"
+    COMMUNICATION = "communication"
+    ESCALATION = "escalation"
+    RESOLUTION = "resolution"
+    NOTE = "note"
+
+
+class Audience(StrEnum):
+    INTERNAL = "internal"
+    STATUSPAGE = "statuspage"
+    EXEC = "exec"
+
+
+class Role(StrEnum):
+    COMMANDER = "commander"
+    TECH_LEAD = "tech_lead"
+    COMMS_LEAD = "comms_lead"
+    SCRIBE = "scribe"
+    DEPUTY = "deputy"
+
+
+ROLE_LABELS: dict[str, str] = {
+    Role.COMMANDER: "Incident Commander",
+    Role.TECH_LEAD: "Tech (Ops) Lead",
+    Role.COMMS_LEAD: "Communications Lead",
+    Role.SCRIBE: "Scribe",
+    Role.DEPUTY: "Deputy IC",
+}
+
+ROLE_ALIASES: dict[str, str] = {
+    "ic": Role.COMMANDER,
+    "commander": Role.COMMANDER,
+    "incident_commander": Role.COMMANDER,
+    "tech": Role.TECH_LEAD,
+    "tech_lead": Role.TECH_LEAD,
+    "ops": Role.TECH_LEAD,
+    "ops_lead": Role.TECH_LEAD,
+    "tl": Role.TECH_LEAD,
+    "comms": Role.COMMS_LEAD,
+    "comms_lead": Role.COMMS_LEAD,
+    "cl": Role.COMMS_LEAD,
+    "scribe": Role.SCRIBE,
+    "deputy": Role.DEPUTY,
+}
+
+
+def normalise_role(name: str) -> str:
+    """Map `IC`, `tech-lead`, `Comms` ... to a canonical role key; unknown names stay custom."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if not key:
+        raise ValueError("role name is empty")
+    return ROLE_ALIASES.get(key, key)
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role.replace("_", " ").title())
+
+
+MILESTONES: tuple[str, ...] = (
+    "started",
+    "detected",
+    "acknowledged",
+    "mitigated",
+    "resolved",
+    "closed",
+)
+
+
+class EventKind(StrEnum):
+    DECLARED = "declared"
+    SEVERITY_CHANGED = "severity_changed"
+    STATUS_CHANGED = "status_changed"
+    ACKNOWLEDGED = "acknowledged"
+    MILESTONE_SET = "milestone_set"
+    ROLE_ASSIGNED = "role_assigned"
+    ROLE_HANDED_OFF = "role_handed_off"
+    HANDOFF_ACCEPTED = "handoff_accepted"
+    ROLE_RELEASED = "role_released"
+    ENTRY = "entry"
+    ENTRY_AMENDED = "entry_amended"
+    ENTRY_RETRACTED = "entry_retracted"
+    UPDATE_SENT = "update_sent"
+    REMINDER_SNOOZED = "reminder_snoozed"
+    TASK_CREATED = "task_created"
+    TASK_DONE = "task_done"
+    DETAILS_CHANGED = "details_changed"
+    RUNBOOK_PINNED = "runbook_pinned"
+    RUNBOOK_STEP = "runbook_step"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One immutable fact. `at` is when it happened (may be backdated); `recorded_at` is when
+    it was written. `refers_to` points at an earlier event this one amends or retracts."""
+
+    incident_id: str
+    kind: str
+    at: datetime
+    author: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    recorded_at: datetime | None = None
+    id: int | None = None
+    refers_to: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "incident_id": self.incident_id,
+            "kind": self.kind,
+            "at": iso(self.at),
+            "recorded_at": iso(self.recorded_at),
+            "author": self.author,
+            "payload": self.payload,
+            "refers_to": self.refers_to,
+        }
+
+
+@dataclass(slots=True)
+class RoleHolder:
+    name: str
+    since: datetime
+    pending_handoff_to: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "since": iso(self.since), "pending": self.pending_handoff_to}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoleHolder:
+        return cls(data["name"], parse_iso(data["since"]), data.get("pending"))  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class Incident:
+    """The current state of one incident, folded from its events by `lifecycle.apply`."""
+
+    id: str
+    number: int
+    title: str
+    severity: int
+    status: Status
+    kind: IncidentKind
+    declared_at: datetime
+    declared_by: str
+    services: list[str] = field(default_factory=list)
+    impact: str = ""
+    milestones: dict[str, datetime | None] = field(
+        default_factory=lambda: dict.fromkeys(MILESTONES)
+    )
+    roles: dict[str, RoleHolder] = field(default_factory=dict)
+    ack_within_s: int | None = None
+    cadence_s: dict[str, int] = field(default_factory=dict)
+    ack_due: datetime | None = None
+    update_due: dict[str, datetime] = field(default_factory=dict)
+    last_update: dict[str, datetime] = field(default_factory=dict)
+    backlog: bool = False
+    source_ref: str | None = None
+    last_event_id: int = 0
+    updated_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    @property
+    def commander(self) -> str | None:
+        holder = self.roles.get(Role.COMMANDER)
+        return holder.name if holder else None
+
+    def next_update_due(self) -> tuple[str, datetime] | None:
+        """The audience whose update is due soonest, and when."""
+        if not self.update_due:
+            return None
+        audience = min(self.update_due, key=lambda a: (self.update_due[a], a))
+        return audience, self.update_due[audience]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "title": self.title,
+            "severity": self.severity,
+            "status": str(self.status),
+            "kind": str(self.kind),
+            "declared_at": iso(self.declared_at),
+            "declared_by": self.declared_by,
+            "services": list(self.services),
+            "impact": self.impact,
+            "milestones": {k: iso(v) for k, v in self.milestones.items()},
+            "roles": {k: v.to_dict() for k, v in self.roles.items()},
+            "ack_within_s": self.ack_within_s,
+            "cadence_s": dict(self.cadence_s),
+            "ack_due": iso(self.ack_due),
+            "update_due": {k: iso(v) for k, v in self.update_due.items()},
+            "last_update": {k: iso(v) for k, v in self.last_update.items()},
+            "backlog": self.backlog,
+            "source_ref": self.source_ref,
+            "last_event_id": self.last_event_id,
+            "updated_at": iso(self.updated_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Incident:
+        def dt_map(raw: dict[str, str | None]) -> dict[str, Any]:
+            return {k: parse_iso(v) for k, v in raw.items()}
+
+        milestones = dict.fromkeys(MILESTONES)
+        milestones.update(dt_map(data.get("milestones", {})))
+        return cls(
+            id=data["id"],
+            number=data["number"],
+            title=data["title"],
+            severity=data["severity"],
+            status=Status(data["status"]),
+            kind=IncidentKind(data["kind"]),
+            declared_at=parse_iso(data["declared_at"]),  # type: ignore[arg-type]
+            declared_by=data["declared_by"],
+            services=list(data.get("services", [])),
+            impact=data.get("impact", ""),
+            milestones=milestones,
+            roles={k: RoleHolder.from_dict(v) for k, v in data.get("roles", {}).items()},
+            ack_within_s=data.get("ack_within_s"),
+            cadence_s=dict(data.get("cadence_s", {})),
+            ack_due=parse_iso(data.get("ack_due")),
+            update_due=dt_map(data.get("update_due", {})),
+            last_update=dt_map(data.get("last_update", {})),
+            backlog=data.get("backlog", False),
+            source_ref=data.get("source_ref"),
+            last_event_id=data.get("last_event_id", 0),
+            updated_at=parse_iso(data.get("updated_at")),
+        )
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    """A timeline line as shown to people: the original text plus its amendment history."""
+
+    event_id: int
+    incident_id: str
+    at: datetime
+    recorded_at: datetime
+    author: str
+    kind: str
+    text: str
+    starred: bool = False
+    source: str = "entry"  # entry | the event kind it was derived from (update_sent, ...)
+    amendments: list[tuple[datetime, str, str]] = field(default_factory=list)
+    retracted: tuple[datetime, str, str] | None = None
+    task: dict[str, Any] | None = None
+
+    @property
+    def original_text(self) -> str:
+        return self.amendments[0][2] if self.amendments else self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.event_id,
+            "at": iso(self.at),
+            "recorded_at": iso(self.recorded_at),
+            "kind": self.kind,
+            "author": self.author,
+            "text": self.text,
+            "starred": self.starred,
+            "source": self.source,
+            "amended": bool(self.amendments),
+            "history": [
+                {"at": iso(at), "author": author, "previous_text": text}
+                for at, author, text in self.amendments
+            ],
+            "retracted": self.retracted is not None,
+            "retraction": None
+            if self.retracted is None
+            else {
+                "at": iso(self.retracted[0]),
+                "author": self.retracted[1],
+                "reason": self.retracted[2],
+            },
+            "task": self.task,
+        }
+
+
+class DomainError(ValueError):
+    """A rule of the domain refused a command: bad input, shown to the user as is."""

@@ -1,0 +1,94 @@
+"""Building the human timeline from raw events: amendments and retractions are shown
+honestly (the original text is kept, the retraction is visible), never silently applied."""
+
+from __future__ import annotations
+
+from irtui.domain.model import EntryKind, Event, EventKind, TimelineEntry, role_label
+
+# Events that are not typed entries but belong on the timeline, and how they read.
+_SYSTEM_KIND: dict[str, str] = {
+    EventKind.DECLARED: EntryKind.DETECTION,
+    EventKind.ACKNOWLEDGED: EntryKind.ACTION,
+    EventKind.SEVERITY_CHANGED: EntryKind.ESCALATION,
+    EventKind.STATUS_CHANGED: EntryKind.ACTION,
+    EventKind.ROLE_ASSIGNED: EntryKind.NOTE,
+    EventKind.ROLE_HANDED_OFF: EntryKind.NOTE,
+    EventKind.HANDOFF_ACCEPTED: EntryKind.NOTE,
+    EventKind.UPDATE_SENT: EntryKind.COMMUNICATION,
+    EventKind.REMINDER_SNOOZED: EntryKind.NOTE,
+    EventKind.MILESTONE_SET: EntryKind.NOTE,
+    EventKind.DETAILS_CHANGED: EntryKind.NOTE,
+    EventKind.TASK_DONE: EntryKind.ACTION,
+    EventKind.RUNBOOK_PINNED: EntryKind.NOTE,
+    EventKind.RUNBOOK_STEP: EntryKind.ACTION,
+}
+
+
+def describe(event: Event) -> str:
+    """One plain-text line for a system event (user text is embedded verbatim)."""
+    p = event.payload
+    k = event.kind
+    if k == EventKind.DECLARED:
+        return f"Declared SEV{p['severity']}: {p['title']}"
+    if k == EventKind.ACKNOWLEDGED:
+        return "Acknowledged"
+    if k == EventKind.SEVERITY_CHANGED:
+        reason = f" — {p['reason']}" if p.get("reason") else ""
+        return f"Severity SEV{p.get('from')} → SEV{p['severity']}{reason}"
+    if k == EventKind.STATUS_CHANGED:
+        note = f" — {p['note']}" if p.get("note") else ""
+        return f"Status {p.get('from')} → {p['to']}{note}"
+    if k == EventKind.ROLE_ASSIGNED:
+        return f"{role_label(p['role'])}: {p['name']}"
+    if k == EventKind.ROLE_HANDED_OFF:
+        if p.get("pending"):
+            return f"{p['from']} offers {role_label(p['role'])} to {p['to']} (hand-off brief sent)"
+        return f"{role_label(p['role'])} handed from {p['from']} to {p['to']}"
+    if k == EventKind.HANDOFF_ACCEPTED:
+        return f"{p['to']} accepted {role_label(p['role'])} from {p['from']}"
+    if k == EventKind.UPDATE_SENT:
+        published = " (publishing to status page)" if p.get("publish") else ""
+        return f"Update sent to {p['audience']}{published}: {p['text']}"
+    if k == EventKind.REMINDER_SNOOZED:
+        return f"Snoozed {p['target']} until {p['until'][11:16]}Z — {p['reason']}"
+    if k == EventKind.MILESTONE_SET:
+        return f"Milestone {p['milestone']} set to {p['value'][:16].replace('T', ' ')}Z"
+    if k == EventKind.DETAILS_CHANGED:
+        return "Details changed: " + ", ".join(f"{key}={value}" for key, value in p.items())
+    if k == EventKind.TASK_DONE:
+        return f"Task done: {p.get('text', '')}"
+    if k == EventKind.RUNBOOK_PINNED:
+        return f"Runbook pinned: {p.get('title') or p.get('runbook')}"
+    if k == EventKind.RUNBOOK_STEP:
+        state = "done" if p.get("checked", True) else "un-ticked"
+        return (f"Runbook {p.get('runbook')}: step {p.get('number', '?')} of "
+                f"{p.get('total', '?')} {state} — {p.get('text', '')}")
+    return k
+
+
+def build_timeline(events: list[Event], *, include_system: bool = True) -> list[TimelineEntry]:
+    """Entries ordered by when they happened (backdated ones slot into place)."""
+    entries: dict[int, TimelineEntry] = {}
+    for event in events:
+        assert event.id is not None and event.recorded_at is not None
+        if event.kind == EventKind.ENTRY:
+            p = event.payload
+            entries[event.id] = TimelineEntry(
+                event_id=event.id, incident_id=event.incident_id, at=event.at,
+                recorded_at=event.recorded_at, author=event.author, kind=p["kind"],
+                text=p["text"], starred=p.get("starred", False), task=p.get("task"),
+            )
+        elif event.kind == EventKind.ENTRY_AMENDED and event.refers_to in entries:
+            entry = entries[event.refers_to]
+            entry.amendments.append((event.at, event.author, entry.text))
+            entry.text = event.payload["text"]
+        elif event.kind == EventKind.ENTRY_RETRACTED and event.refers_to in entries:
+            entries[event.refers_to].retracted = (event.at, event.author,
+                                                  event.payload.get("reason", ""))
+        elif include_system and event.kind in _SYSTEM_KIND:
+            entries[event.id] = TimelineEntry(
+                event_id=event.id, incident_id=event.incident_id, at=event.at,
+                recorded_at=event.recorded_at, author=event.author,
+                kind=_SYSTEM_KIND[event.kind], text=describe(event), source=event.kind,
+            )
+    return sorted(entries.values(), key=lambda e: (e.at, e.event_id))

@@ -1,0 +1,74 @@
+"""Every filesystem location irtui uses, in one place.
+
+Bundled assets (`styles/`, `runbooks/`) live at the project root in a checkout and are
+force-included under `irtui/_bundled/` in a wheel; resolving them here means nothing else
+has to know which of the two it is running from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "irtui"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    installed = _PACKAGE_DIR / "_bundled" / name
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent / name
+
+
+def styles_dir() -> Path:
+    """TCSS files (checkout: ./styles, wheel: irtui/_bundled/styles)."""
+    return _bundled("styles")
+
+
+def bundled_runbooks_dir() -> Path:
+    """The starter runbook library shipped with irtui."""
+    return _bundled("runbooks")
+
+
+def default_policy_file() -> Path:
+    """The bundled severity policy (the industry matrix)."""
+    return _PACKAGE_DIR / "data" / "policy.yaml"
+
+
+def data_dir() -> Path:
+    """Per-user data directory (platformdirs), created on demand by callers that write."""
+    override = os.environ.get("IRTUI_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    """Per-user config directory: policy.yaml, statuspage.yaml, config.yaml live here."""
+    override = os.environ.get("IRTUI_CONFIG_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Per-user cache directory: the runbook search index lives here."""
+    override = os.environ.get("IRTUI_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    return data_dir() / "irtui.db"
+
+
+def user_policy_file() -> Path:
+    return config_dir() / "policy.yaml"

@@ -1,0 +1,439 @@
+"""`Store`: the incident repository. Commands in, domain objects out.
+
+Every write is one transaction that
+1. takes the next event ids from the `change` counter (this row lock serialises writers, so ids
+   are in commit order on both engines and double as the live-refresh marker),
+2. re-reads the incident projection *inside* the transaction and lets the pure domain validate
+   the command against it (two seats acting at once see each other's result: deterministic),
+3. appends the events and upserts the projection, then commits (durable: synchronous=FULL).
+
+Reads never touch SQLAlchemy; `show` of one incident is two indexed queries whatever the store
+size.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from irtui.domain import lifecycle
+from irtui.domain.model import (
+    DomainError,
+    Event,
+    EventKind,
+    Incident,
+    IncidentKind,
+    Status,
+    TimelineEntry,
+)
+from irtui.domain.policy import Policy
+from irtui.domain.timeline import build_timeline
+from irtui.domain.timeutil import Clock, iso, parse_iso, system_clock, to_utc
+from irtui.store.db import Database, parse_target
+from irtui.store.errors import NotFound
+
+Build = Callable[[Incident, datetime], list[Event]]
+Extra = Callable[[Database, Incident, list[Event]], None]
+_REF = re.compile(r"^\s*(?:inc-?)?(\d+)\s*$", re.IGNORECASE)
+
+_INCIDENT_COLUMNS = ("id", "number", "title", "severity", "status", "kind", "is_open",
+                     "declared_at", "resolved_at", "ack_due", "next_due", "source_ref",
+                     "last_event_id", "state")
+_UPSERT = (
+    f"INSERT INTO incidents ({', '.join(_INCIDENT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _INCIDENT_COLUMNS)}) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _INCIDENT_COLUMNS if c != "id")
+)
+_INSERT_EVENT = (
+    "INSERT INTO events (id, incident_id, at, recorded_at, author, kind, payload, refers_to) "
+    "VALUES (:id, :incident_id, :at, :recorded_at, :author, :kind, :payload, :refers_to)"
+)
+
+
+def default_author() -> str:
+    """`--as` default: $IRTUI_USER, else the login name."""
+    name = os.environ.get("IRTUI_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no passwd entry in some containers
+        return "unknown"
+
+
+def resolve_target(db: str | os.PathLike[str] | None) -> str | os.PathLike[str]:
+    """--db, else $IRTUI_DB, else the platform data dir."""
+    if db:
+        return db
+    env = os.environ.get("IRTUI_DB", "").strip()
+    if env:
+        return env
+    from irtui.paths import default_db_path
+
+    return default_db_path()
+
+
+def incident_id(ref: str | int) -> str:
+    """`INC-7`, `inc-7`, `inc7` and `7` all name INC-7."""
+    match = _REF.match(str(ref))
+    if not match:
+        raise NotFound(f"{ref!r} is not an incident id (expected INC-<n>)")
+    return f"INC-{int(match.group(1))}"
+
+
+def next_due(incident: Incident) -> datetime | None:
+    """The earliest pending deadline, stored so the board can sort in SQL."""
+    if not incident.is_open:
+        return None
+    dues: list[datetime] = list(incident.update_due.values())
+    if incident.ack_due and not incident.milestones.get("acknowledged"):
+        dues.append(incident.ack_due)
+    return min(dues) if dues else None
+
+
+def _event_from_row(row: Sequence[Any]) -> Event:
+    return Event(
+        id=row[0],
+        incident_id=row[1],
+        at=parse_iso(row[2]),  # type: ignore[arg-type]
+        recorded_at=parse_iso(row[3]),
+        author=row[4],
+        kind=row[5],
+        payload=json.loads(row[6]),
+        refers_to=row[7],
+    )
+
+
+_EVENT_SELECT = ("SELECT id, incident_id, at, recorded_at, author, kind, payload, refers_to "
+                 "FROM events")
+
+
+class Store:
+    """One open store. Thread-safe (one connection under a lock); cheap to keep open."""
+
+    def __init__(self, db: Database, *, policy: Policy | Callable[[], Policy] | None = None,
+                 clock: Clock = system_clock, author: str | None = None) -> None:
+        self.db = db
+        self._policy = policy
+        self.clock = clock
+        self.author = author or default_author()
+
+    # --- lifecycle of the store object ----------------------------------------------
+    @classmethod
+    def open(cls, target: str | os.PathLike[str] | None = None, *,
+             policy: Policy | Callable[[], Policy] | None = None,
+             clock: Clock = system_clock, author: str | None = None,
+             create: bool = True) -> Store:
+        from irtui.store.schema import ensure_schema
+
+        db = Database.open(parse_target(resolve_target(target)), create=create)
+        try:
+            ensure_schema(db)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, policy=policy, clock=clock, author=author)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def policy(self) -> Policy:
+        """Loaded on first use: `irtui log` never needs it (and never pays for YAML)."""
+        if self._policy is None or callable(self._policy):
+            loader = self._policy
+            if loader is None:
+                from irtui.domain.policy import load_policy
+
+                self._policy = load_policy(None)
+            else:
+                self._policy = loader()
+        return self._policy  # type: ignore[return-value]
+
+    @property
+    def location(self) -> str:
+        return self.db.target.display
+
+    def now(self) -> datetime:
+        return to_utc(self.clock())
+
+    # --- the write path --------------------------------------------------------------
+    def _take_ids(self, db: Database, name: str, n: int) -> list[int]:
+        last = db.scalar(
+            "UPDATE counters SET value = value + :n WHERE name = :name RETURNING value",
+            {"n": n, "name": name},
+        )
+        return list(range(int(last) - n + 1, int(last) + 1))
+
+    def _load(self, db: Database, iid: str) -> Incident:
+        state = db.scalar("SELECT state FROM incidents WHERE id = :id", {"id": iid})
+        if state is None:
+            raise NotFound(f"no incident {iid} in {self.location}")
+        return Incident.from_dict(json.loads(state))
+
+    def _persist(self, db: Database, incident: Incident | None, events: list[Event],
+                 now: datetime) -> tuple[Incident, list[Event]]:
+        ids = self._take_ids(db, "change", len(events))
+        stored = []
+        state = incident
+        for event, eid in zip(events, ids, strict=True):
+            event = replace(event, id=eid, recorded_at=now)
+            state = lifecycle.apply(state, event)
+            stored.append(event)
+            db.execute(_INSERT_EVENT, {
+                "id": eid, "incident_id": event.incident_id, "at": iso(event.at),
+                "recorded_at": iso(now), "author": event.author, "kind": str(event.kind),
+                "payload": json.dumps(event.payload, ensure_ascii=False),
+                "refers_to": event.refers_to,
+            })
+        assert state is not None
+        db.execute(_UPSERT, self._row(state))
+        return state, stored
+
+    @staticmethod
+    def _row(inc: Incident) -> dict[str, Any]:
+        return {
+            "id": inc.id, "number": inc.number, "title": inc.title, "severity": inc.severity,
+            "status": str(inc.status), "kind": str(inc.kind), "is_open": int(inc.is_open),
+            "declared_at": iso(inc.declared_at), "resolved_at": iso(inc.milestones["resolved"]),
+            "ack_due": iso(inc.ack_due), "next_due": iso(next_due(inc)),
+            "source_ref": inc.source_ref, "last_event_id": inc.last_event_id,
+            "state": json.dumps(inc.to_dict(), ensure_ascii=False),
+        }
+
+    def transact(self, ref: str | int, build: Build, extra: Extra | None = None,
+                 ) -> tuple[Incident, list[Event]]:
+        """The one write path for an existing incident: `build(incident, now)` returns the
+        events to append (validated by the domain against the fresh state inside the
+        transaction); `extra(db, incident, events)` may write more rows in the same
+        transaction (e.g. an outbox message beside an update event)."""
+        iid = incident_id(ref)
+
+        def tx(db: Database) -> tuple[Incident, list[Event]]:
+            now = self.now()
+            incident = self._load(db, iid)
+            events = build(incident, now)
+            if not events:
+                return incident, []
+            state, stored = self._persist(db, incident, events, now)
+            if extra is not None:
+                extra(db, state, stored)
+            return state, stored
+
+        return self.db.write(tx)
+
+    # --- commands ----------------------------------------------------------------------
+    def declare(self, title: str, severity: int, *, services: Iterable[str] | None = None,
+                impact: str = "", commander: str | None = None, drill: bool = False,
+                kind: IncidentKind | str | None = None, started_at: datetime | None = None,
+                detected_at: datetime | None = None, source_ref: str | None = None,
+                at: datetime | None = None, author: str | None = None) -> Incident:
+        """Declare an incident: `INC-n` is taken from a counter in the same transaction, so
+        two seats declaring at once get distinct ids. `at` (default now) is for backfills."""
+        policy = self.policy
+        who = author or self.author
+        inc_kind = IncidentKind(kind) if kind else (
+            IncidentKind.DRILL if drill else IncidentKind.REAL)
+
+        def tx(db: Database) -> Incident:
+            now = self.now()
+            when = to_utc(at) if at else now
+            if source_ref is not None and db.scalar(
+                "SELECT id FROM incidents WHERE source_ref = :s", {"s": source_ref}
+            ):
+                raise DomainError(f"an incident from {source_ref} already exists")
+            number = self._take_ids(db, "incident", 1)[0]
+            events = lifecycle.cmd_declare(
+                incident_id=f"INC-{number}", number=number, title=title, severity=severity,
+                policy=policy, now=when, author=who, services=list(services or []),
+                impact=impact, commander=commander, kind=inc_kind, started_at=started_at,
+                detected_at=detected_at, source_ref=source_ref,
+            )
+            state, _ = self._persist(db, None, events, now)
+            return state
+
+        return self.db.write(tx)
+
+    def ack(self, ref: str | int, *, at: datetime | None = None) -> Incident:
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_ack(
+            inc, now=now, author=self.author, at=at))[0]
+
+    def set_severity(self, ref: str | int, severity: int, *, reason: str = "") -> Incident:
+        policy = self.policy
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_severity(
+            inc, severity, policy=policy, now=now, author=self.author, reason=reason))[0]
+
+    def set_status(self, ref: str | int, status: Status | str, *, at: datetime | None = None,
+                   note: str = "") -> Incident:
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_status(
+            inc, status, now=now, author=self.author, at=at, note=note))[0]
+
+    def assign_role(self, ref: str | int, role: str, name: str) -> Incident:
+        """Assign a role, or hand it off if someone holds it (the CLI's `role`)."""
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_role(
+            inc, role, name, now=now, author=self.author))[0]
+
+    def handoff(self, ref: str | int, role: str, to: str, *, brief: str = "") -> Incident:
+        """Offer a hand-off with a brief; it takes effect when `to` accepts."""
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_handoff(
+            inc, role, to, now=now, author=self.author, brief=brief))[0]
+
+    def accept_handoff(self, ref: str | int, role: str) -> Incident:
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_accept_handoff(
+            inc, role, now=now, author=self.author))[0]
+
+    def log(self, ref: str | int, text: str, *, kind: str = "note",
+            at: datetime | None = None, starred: bool = False,
+            task: dict[str, Any] | None = None) -> Event:
+        """Append a timeline entry; returns only once it is committed to disk."""
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_log(
+            inc, text, now=now, author=self.author, kind=kind, at=at, starred=starred,
+            task=task))[1][0]
+
+    def amend(self, ref: str | int, event_id: int, text: str) -> Event:
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            return lifecycle.cmd_amend(inc, self._event_of(inc.id, event_id), text, now=now,
+                                       author=self.author)
+        return self.transact(ref, build)[1][0]
+
+    def retract(self, ref: str | int, event_id: int, reason: str) -> Event:
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            return lifecycle.cmd_retract(inc, self._event_of(inc.id, event_id), reason,
+                                         now=now, author=self.author)
+        return self.transact(ref, build)[1][0]
+
+    def record_update(self, ref: str | int, text: str, *, audience: str = "internal",
+                      at: datetime | None = None, publish: bool = False,
+                      extra: Extra | None = None) -> Event:
+        """Record a stakeholder update (resets that audience's clock). `extra` runs in the
+        same transaction — the status-page outbox hooks in here."""
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_update(
+            inc, text, now=now, author=self.author, audience=audience, at=at,
+            publish=publish), extra)[1][0]
+
+    def snooze(self, ref: str | int, target: str, until: datetime, reason: str) -> Incident:
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_snooze(
+            inc, target, until, reason, now=now, author=self.author))[0]
+
+    def set_milestone(self, ref: str | int, name: str, at: datetime) -> Incident:
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_milestone(
+            inc, name, at, now=now, author=self.author))[0]
+
+    def change_details(self, ref: str | int, *, title: str | None = None,
+                       services: list[str] | None = None,
+                       impact: str | None = None) -> Incident:
+        return self.transact(ref, lambda inc, now: lifecycle.cmd_details(
+            inc, now=now, author=self.author, title=title, services=services,
+            impact=impact))[0]
+
+    def append(self, ref: str | int, kind: str, payload: dict[str, Any], *,
+               at: datetime | None = None, refers_to: int | None = None) -> Event:
+        """Append a plain event (task done, runbook step ticked, ...) with no domain rule."""
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            return [Event(inc.id, kind, to_utc(at) if at else now, self.author, payload,
+                          refers_to=refers_to)]
+        return self.transact(ref, build)[1][0]
+
+    # --- reads --------------------------------------------------------------------------
+    def _event_of(self, iid: str, event_id: int) -> Event:
+        rows = self.db.query(f"{_EVENT_SELECT} WHERE id = :id AND incident_id = :iid",
+                             {"id": int(event_id), "iid": iid})
+        if not rows:
+            raise NotFound(f"no event {event_id} in {iid}")
+        return _event_from_row(rows[0])
+
+    def event(self, event_id: int) -> Event:
+        rows = self.db.query(f"{_EVENT_SELECT} WHERE id = :id", {"id": int(event_id)})
+        if not rows:
+            raise NotFound(f"no event {event_id}")
+        return _event_from_row(rows[0])
+
+    def get(self, ref: str | int) -> Incident:
+        return self._load(self.db, incident_id(ref))
+
+    def list_incidents(self, *, include_closed: bool = False, limit: int | None = None,
+                       ) -> list[Incident]:
+        """Open incidents, soonest deadline first; or every incident, newest first."""
+        if include_closed:
+            sql = "SELECT state FROM incidents ORDER BY number DESC"
+        else:
+            sql = ("SELECT state FROM incidents WHERE is_open = 1 "
+                   "ORDER BY CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, number")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [Incident.from_dict(json.loads(r[0])) for r in self.db.query(sql)]
+
+    def incidents_between(self, since: datetime | None = None,
+                          until: datetime | None = None) -> list[Incident]:
+        """Incidents declared in [since, until), oldest first (reports)."""
+        sql = "SELECT state FROM incidents WHERE 1 = 1"
+        params: dict[str, Any] = {}
+        if since is not None:
+            sql += " AND declared_at >= :since"
+            params["since"] = iso(since)
+        if until is not None:
+            sql += " AND declared_at < :until"
+            params["until"] = iso(until)
+        sql += " ORDER BY number"
+        return [Incident.from_dict(json.loads(r[0])) for r in self.db.query(sql, params)]
+
+    def events(self, ref: str | int, *, after_id: int = 0) -> list[Event]:
+        """All events of one incident in commit order (optionally only those after an id)."""
+        rows = self.db.query(
+            f"{_EVENT_SELECT} WHERE incident_id = :iid AND id > :after ORDER BY id",
+            {"iid": incident_id(ref), "after": after_id},
+        )
+        return [_event_from_row(r) for r in rows]
+
+    def timeline(self, ref: str | int, *, include_system: bool = True) -> list[TimelineEntry]:
+        return build_timeline(self.events(ref), include_system=include_system)
+
+    def change_marker(self) -> int:
+        """The id of the last committed event: one indexed read, polled by every seat."""
+        return int(self.db.scalar("SELECT value FROM counters WHERE name = 'change'") or 0)
+
+    def changed_since(self, marker: int) -> list[str]:
+        """Ids of incidents with events after `marker` (what a seat must re-read)."""
+        rows = self.db.query(
+            "SELECT DISTINCT incident_id FROM events WHERE id > :m", {"m": marker})
+        return sorted(r[0] for r in rows)
+
+    def update_times(self, incident_ids: Iterable[str] | None = None,
+                     ) -> dict[str, dict[str, list[datetime]]]:
+        """When each audience was updated, per incident (for update-gap compliance)."""
+        rows = self.db.query(
+            "SELECT incident_id, at, payload FROM events WHERE kind = :k ORDER BY at",
+            {"k": str(EventKind.UPDATE_SENT)},
+        )
+        wanted = set(incident_ids) if incident_ids is not None else None
+        out: dict[str, dict[str, list[datetime]]] = {}
+        for iid, at, payload in rows:
+            if wanted is not None and iid not in wanted:
+                continue
+            audience = json.loads(payload).get("audience", "internal")
+            out.setdefault(iid, {}).setdefault(audience, []).append(parse_iso(at))  # type: ignore[arg-type]
+        return out
+
+    def verify_projection(self, ref: str | int) -> bool:
+        """Replaying the events gives exactly the stored projection (used by tests, `doctor`)."""
+        replayed = lifecycle.replay(self.events(ref))
+        return replayed is not None and replayed.to_dict() == self.get(ref).to_dict()
+
+
+def open_store(db: str | Path | None = None, **kwargs: Any) -> Store:
+    """Shorthand for `Store.open` (used by the TUI, the CLI and tests)."""
+    return Store.open(db, **kwargs)
