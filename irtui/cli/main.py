@@ -7,9 +7,12 @@ Exit codes: 0 ok, 2 bad input (what is wrong goes to stderr), 1 anything else.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from irtui import __version__
 from irtui.cli.context import CliContext, UsageError
@@ -25,6 +28,14 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 class _Parser(argparse.ArgumentParser):
+    """Exit 2 with a one-line message; accept `-5m`/`-1h30m` as values (backdating), which
+    plain argparse would mistake for unknown options."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(
+            r"^-\d+$|^-\d*\.\d+$|^-(?:\d+h)?(?:\d+m)?(?:\d+s)?$")
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"irtui: error: {message}\n")
@@ -68,7 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    err = ctx.err if ctx is not None else sys.stderr
+    try:
+        with contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors (2), --help and --version (0)
+        return int(exc.code or 0)
     if ctx is None:
         ctx = CliContext(args)
     else:

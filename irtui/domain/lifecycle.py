@@ -237,7 +237,11 @@ def cmd_log(incident: Incident, text: str, *, now: datetime, author: str,
     when = _check_time(at or now, now, "entry time")
     started = incident.milestones.get("started")
     if started and when < started:
-        raise DomainError(f"entry time {iso(when)} is before the incident started ({iso(started)})")
+        raise DomainError(
+            f"entry time {iso(when)} is before the incident started ({iso(started)}); "
+            f"if impact began earlier, correct it first: irtui milestone {incident.id} started "
+            "<when>"
+        )
     payload: dict[str, Any] = {"kind": str(entry_kind), "text": text, "starred": bool(starred)}
     if task:
         payload["task"] = task

@@ -128,6 +128,9 @@ class Database:
             except sqlite3.DatabaseError as exc:
                 conn.close()
                 raise _sqlite_error(path, exc) from None
+            except BaseException:
+                conn.close()
+                raise
         finally:
             os.umask(old_umask)
         return db
@@ -135,6 +138,15 @@ class Database:
     def _pragma_setup(self) -> None:
         cur = self._conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Look before touching: switching to WAL rewrites the header of someone else's file.
+        tables = {r[0] for r in cur.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+        if tables and "irtui_meta" not in tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise NotAStoreError(
+                f"{self.target.display} is not an irtui store (it holds other tables: {shown});"
+                " it was left untouched — point --db at another file"
+            )
         mode = cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"{self.target.display}: cannot switch to WAL mode (got {mode})")

@@ -1,0 +1,426 @@
+"""The core commands: declare, ack, sev, status, role, log, update, list, show, report, export
+(plus amend, retract, snooze, milestone, handoff, accept).
+
+This contract is stable; other tools script against it. Every handler does the minimum of
+imports: `irtui log` pays for sqlite3 and the domain, nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from irtui.cli.context import CliContext, UsageError
+
+ENTRY_KINDS = ("detection", "action", "decision", "communication", "escalation", "resolution",
+               "note")
+AUDIENCES = ("internal", "statuspage", "exec")
+STATUSES = ("investigating", "identified", "mitigating", "monitoring", "resolved", "closed")
+
+
+def _sev(text: str) -> int:
+    raw = text.strip().upper().removeprefix("SEV")
+    if not raw.isdigit():
+        raise argparse.ArgumentTypeError(f"severity must be 1..4 or SEV1..SEV4, not {text!r}")
+    return int(raw)
+
+
+def _when(ctx: CliContext, text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    from irtui.domain.timeparse import parse_when
+
+    return parse_when(text, ctx.store().now())
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    def add(name: str, handler: Any, help_: str, **kw: Any) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=parents, help=help_, description=help_, **kw)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("declare", cmd_declare, "declare a new incident")
+    p.add_argument("title")
+    p.add_argument("--sev", type=_sev, required=True, metavar="1..4")
+    p.add_argument("--service", action="append", default=[], metavar="S")
+    p.add_argument("--impact", default="", metavar="TEXT")
+    p.add_argument("--ic", default=None, metavar="NAME", help="incident commander")
+    p.add_argument("--drill", action="store_true", help="a drill: never counts in metrics")
+    p.add_argument("--started", default=None, metavar="WHEN",
+                   help="when impact began (-20m, 14:02, ISO-8601); default now")
+    p.add_argument("--json", action="store_true")
+
+    p = add("ack", cmd_ack, "acknowledge an incident")
+    p.add_argument("id")
+    p.add_argument("--at", default=None, metavar="WHEN")
+
+    p = add("sev", cmd_sev, "change severity")
+    p.add_argument("id")
+    p.add_argument("severity", type=_sev, metavar="1..4")
+    p.add_argument("--reason", default="")
+
+    p = add("status", cmd_status, f"change status ({', '.join(STATUSES)})")
+    p.add_argument("id")
+    p.add_argument("status", choices=STATUSES)
+    p.add_argument("--at", default=None, metavar="WHEN")
+    p.add_argument("--note", default="")
+
+    p = add("role", cmd_role, "assign a role (ic, tech, comms, scribe, deputy, or custom); "
+                              "hands it off if someone holds it")
+    p.add_argument("id")
+    p.add_argument("role")
+    p.add_argument("name")
+
+    p = add("handoff", cmd_handoff, "offer a role to someone with a brief (they accept)")
+    p.add_argument("id")
+    p.add_argument("role")
+    p.add_argument("to")
+    p.add_argument("--brief", default="")
+
+    p = add("accept", cmd_accept, "accept a hand-off offered to you")
+    p.add_argument("id")
+    p.add_argument("role")
+
+    p = add("log", cmd_log, "add a timeline entry")
+    p.add_argument("id")
+    p.add_argument("text")
+    p.add_argument("--kind", choices=ENTRY_KINDS, default="note")
+    p.add_argument("--at", default=None, metavar="-5m|HH:MM|ISO-8601")
+    p.add_argument("--star", action="store_true")
+    p.add_argument("--json", action="store_true")
+
+    p = add("amend", cmd_amend, "correct a timeline entry (the original stays in history)")
+    p.add_argument("id")
+    p.add_argument("entry", type=int, metavar="ENTRY_ID")
+    p.add_argument("text")
+
+    p = add("retract", cmd_retract, "retract a timeline entry (shown struck through)")
+    p.add_argument("id")
+    p.add_argument("entry", type=int, metavar="ENTRY_ID")
+    p.add_argument("--reason", required=True)
+
+    p = add("update", cmd_update, "record a stakeholder update (resets that audience's clock)")
+    p.add_argument("id")
+    p.add_argument("text")
+    p.add_argument("--audience", choices=AUDIENCES, default="internal")
+
+    p = add("snooze", cmd_snooze, "move a reminder (ack, or update:<audience>) with a reason")
+    p.add_argument("id")
+    p.add_argument("target", metavar="ack|update:AUDIENCE")
+    p.add_argument("until", metavar="+15m|HH:MM|ISO-8601")
+    p.add_argument("--reason", required=True)
+
+    p = add("milestone", cmd_milestone, "correct a milestone (started, detected, ...)")
+    p.add_argument("id")
+    p.add_argument("name", choices=("started", "detected", "acknowledged", "mitigated",
+                                    "resolved", "closed"))
+    p.add_argument("at", metavar="WHEN")
+
+    p = add("list", cmd_list, "list open incidents, soonest deadline first")
+    p.add_argument("--all", action="store_true", help="include resolved and closed")
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", cmd_show, "show one incident with clocks and timeline")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    p = add("report", cmd_report, "metrics and SLA compliance over a period")
+    p.add_argument("--since", default=None, metavar="DATE")
+    p.add_argument("--until", default=None, metavar="DATE")
+    p.add_argument("--format", choices=("md", "json", "csv"), default="md")
+
+    p = add("export", cmd_export, "export one incident with its full history")
+    p.add_argument("id")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+
+
+# --- writes ------------------------------------------------------------------------------
+
+def cmd_declare(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store()
+    inc = store.declare(args.title, args.sev, services=args.service, impact=args.impact,
+                        commander=args.ic, drill=args.drill, started_at=_when(ctx, args.started))
+    if args.json:
+        ctx.print_json(_incident_json(ctx, inc, timeline=False))
+    else:
+        ctx.print(inc.id)
+    return 0
+
+
+def cmd_ack(args: argparse.Namespace, ctx: CliContext) -> int:
+    inc = ctx.store().ack(args.id, at=_when(ctx, args.at))
+    ctx.print(f"{inc.id} acknowledged")
+    return 0
+
+
+def cmd_sev(args: argparse.Namespace, ctx: CliContext) -> int:
+    inc = ctx.store().set_severity(args.id, args.severity, reason=args.reason)
+    ctx.print(f"{inc.id} is SEV{inc.severity}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
+    inc = ctx.store().set_status(args.id, args.status, at=_when(ctx, args.at), note=args.note)
+    ctx.print(f"{inc.id} is {inc.status}")
+    return 0
+
+
+def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.model import normalise_role, role_label
+
+    inc = ctx.store().assign_role(args.id, args.role, args.name)
+    role = normalise_role(args.role)
+    ctx.print(f"{inc.id}: {role_label(role)} is {inc.roles[role].name}")
+    return 0
+
+
+def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
+    inc = ctx.store().handoff(args.id, args.role, args.to, brief=args.brief)
+    ctx.print(f"{inc.id}: hand-off offered to {args.to}")
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.model import normalise_role, role_label
+
+    inc = ctx.store().accept_handoff(args.id, args.role)
+    role = normalise_role(args.role)
+    ctx.print(f"{inc.id}: {role_label(role)} is now {inc.roles[role].name}")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace, ctx: CliContext) -> int:
+    event = ctx.store().log(args.id, args.text, kind=args.kind, at=_when(ctx, args.at),
+                            starred=args.star)
+    if args.json:
+        ctx.print_json(event.to_dict())
+    else:
+        ctx.print(str(event.id))
+    return 0
+
+
+def cmd_amend(args: argparse.Namespace, ctx: CliContext) -> int:
+    event = ctx.store().amend(args.id, args.entry, args.text)
+    ctx.print(str(event.id))
+    return 0
+
+
+def cmd_retract(args: argparse.Namespace, ctx: CliContext) -> int:
+    event = ctx.store().retract(args.id, args.entry, args.reason)
+    ctx.print(str(event.id))
+    return 0
+
+
+def cmd_update(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.timeutil import fmt_local_utc
+
+    store = ctx.store()
+    store.record_update(args.id, args.text, audience=args.audience)
+    inc = store.get(args.id)
+    due = inc.update_due.get(args.audience)
+    ctx.print(f"{inc.id}: {args.audience} update recorded; next due {fmt_local_utc(due)}")
+    return 0
+
+
+def cmd_snooze(args: argparse.Namespace, ctx: CliContext) -> int:
+    from datetime import timedelta
+
+    from irtui.domain.timeutil import fmt_local_utc
+
+    store = ctx.store()
+    text = args.until.strip()
+    if text.startswith("+"):
+        until = _when(ctx, "-" + text[1:])
+        assert until is not None
+        until = store.now() + (store.now() - until)
+    else:
+        until = _when(ctx, text)
+        assert until is not None
+        if until <= store.now():
+            until += timedelta(days=1)
+    inc = store.snooze(args.id, args.target, until, args.reason)
+    ctx.print(f"{inc.id}: {args.target} snoozed until {fmt_local_utc(until)}")
+    return 0
+
+
+def cmd_milestone(args: argparse.Namespace, ctx: CliContext) -> int:
+    when = _when(ctx, args.at)
+    assert when is not None
+    inc = ctx.store().set_milestone(args.id, args.name, when)
+    ctx.print(f"{inc.id}: {args.name} set")
+    return 0
+
+
+# --- reads -------------------------------------------------------------------------------
+
+def _incident_json(ctx: CliContext, inc: Any, *, timeline: bool) -> dict[str, Any]:
+    from irtui.domain.clocks import clocks_dict
+    from irtui.domain.metrics import durations
+
+    store = ctx.store()
+    data = inc.to_dict()
+    data["clocks"] = clocks_dict(inc, store.now())
+    data["durations_s"] = durations(inc)
+    if timeline:
+        data["timeline"] = [t.to_dict() for t in store.timeline(inc.id)]
+    return data
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.clocks import ack_clock, next_update_clock
+    from irtui.domain.timeutil import fmt_duration
+
+    store = ctx.store()
+    incidents = store.list_incidents(include_closed=args.all)
+    if args.json:
+        ctx.print_json([_incident_json(ctx, i, timeline=False) for i in incidents])
+        return 0
+    if not incidents:
+        ctx.print("No open incidents. Declare one: irtui declare \"TITLE\" --sev 2")
+        return 0
+    now = store.now()
+    ctx.print(f"{'ID':<9}{'SEV':<6}{'STATUS':<15}{'AGE':>8}  {'ACK':<18}{'NEXT UPDATE':<18}"
+              f"{'IC':<14}TITLE")
+    for inc in incidents:
+        drill = " [drill]" if inc.kind == "drill" else ""
+        ctx.print(
+            f"{inc.id:<9}{'SEV' + str(inc.severity):<6}{inc.status:<15}"
+            f"{fmt_duration(now - inc.declared_at):>8}  {ack_clock(inc, now).text:<18}"
+            f"{next_update_clock(inc, now).text:<18}{(inc.commander or '—')[:13]:<14}"
+            f"{_one_line(inc.title)}{drill}"
+        )
+    return 0
+
+
+def _one_line(text: str) -> str:
+    """Titles and entries are printed literally but on one line (no terminal escapes)."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store()
+    inc = store.get(args.id)
+    if args.json:
+        ctx.print_json(_incident_json(ctx, inc, timeline=True))
+        return 0
+    ctx.print(render_incident_text(ctx, inc))
+    return 0
+
+
+def render_incident_text(ctx: CliContext, inc: Any) -> str:
+    from irtui.domain.clocks import all_clocks
+    from irtui.domain.model import MILESTONES, role_label
+    from irtui.domain.timeutil import fmt_duration, fmt_local_utc
+
+    store = ctx.store()
+    now = store.now()
+    lines = [f"{inc.id}  SEV{inc.severity}  {inc.status}  {_one_line(inc.title)}"
+             + ("  [drill]" if inc.kind == "drill" else "")]
+    if inc.services:
+        lines.append(f"services: {', '.join(_one_line(s) for s in inc.services)}")
+    if inc.impact:
+        lines.append(f"impact:   {_one_line(inc.impact)}")
+    lines.append("milestones: " + "  ".join(
+        f"{m} {fmt_local_utc(inc.milestones[m])}" for m in MILESTONES if inc.milestones[m]))
+    for clock in all_clocks(inc, now):
+        due = fmt_local_utc(clock.due, with_date=True) if clock.due else "—"
+        lines.append(f"  {clock.label:<22}{clock.text:<20}due {due}")
+    if inc.roles:
+        lines.append("roles:")
+        for role, holder in inc.roles.items():
+            pending = f" (hand-off to {holder.pending_handoff_to} pending)" \
+                if holder.pending_handoff_to else ""
+            lines.append(f"  {role_label(role):<22}{_one_line(holder.name)} since "
+                         f"{fmt_local_utc(holder.since)}{pending}")
+    lines.append("timeline:")
+    last_day = None
+    for entry in store.timeline(inc.id):
+        day = entry.at.astimezone().date()
+        if day != last_day:
+            lines.append(f"  -- {day.isoformat()} --")
+            last_day = day
+        mark = "*" if entry.starred else " "
+        text = _one_line(entry.text)
+        if entry.retracted:
+            text = f"[RETRACTED: {_one_line(entry.retracted[2])}] {text}"
+        elif entry.amendments:
+            text += f"  (amended; was: {_one_line(entry.original_text)})"
+        lines.append(f" {mark}{fmt_local_utc(entry.at)} #{entry.event_id:<5} "
+                     f"{entry.kind:<13} {_one_line(entry.author)}: {text}")
+    lines.append(f"age {fmt_duration(now - inc.declared_at)}")
+    return "\n".join(lines)
+
+
+def _parse_date(ctx: CliContext, text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    from datetime import date
+
+    from irtui.domain.timeutil import to_utc
+
+    try:
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return to_utc(datetime(d.year, d.month, d.day))
+        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise UsageError(f"cannot read date {text!r} (use YYYY-MM-DD or ISO-8601)") from None
+
+
+def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    since, until = _parse_date(ctx, args.since), _parse_date(ctx, args.until)
+    from irtui.review.report import build_report, render_report
+
+    store = ctx.store()
+    report = build_report(store, since, until, store.now())
+    ctx.out.write(render_report(report, args.format))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store()
+    inc = store.get(args.id)
+    if args.format == "json":
+        data = _incident_json(ctx, inc, timeline=True)
+        data["events"] = [e.to_dict() for e in store.events(inc.id)]
+        ctx.print_json(data)
+        return 0
+    ctx.print(render_export_md(ctx, inc))
+    return 0
+
+
+def render_export_md(ctx: CliContext, inc: Any) -> str:
+    """A Markdown incident log: header, milestones, roles, the timeline as a table."""
+    from irtui.domain.metrics import durations
+    from irtui.domain.model import MILESTONES, role_label
+    from irtui.domain.timeutil import fmt_duration, iso
+
+    store = ctx.store()
+
+    def cell(text: str) -> str:
+        return _one_line(text).replace("|", "\\|")
+
+    out = [f"# {inc.id}: {cell(inc.title)}", "",
+           f"- Severity: SEV{inc.severity}", f"- Status: {inc.status}", f"- Kind: {inc.kind}"]
+    if inc.services:
+        out.append(f"- Services: {', '.join(cell(s) for s in inc.services)}")
+    if inc.impact:
+        out.append(f"- Impact: {cell(inc.impact)}")
+    out += ["", "## Milestones (UTC)", ""]
+    out += [f"- {m}: {iso(inc.milestones[m]) or '—'}" for m in MILESTONES]
+    out += ["", "## Durations", ""]
+    out += [f"- {k.upper()}: {fmt_duration(v)}" for k, v in durations(inc).items()]
+    out += ["", "## Roles", ""]
+    out += [f"- {role_label(r)}: {cell(h.name)}" for r, h in inc.roles.items()] or ["- (none)"]
+    out += ["", "## Timeline (UTC)", "", "| at | kind | author | entry |", "|---|---|---|---|"]
+    for e in store.timeline(inc.id):
+        text = cell(e.text)
+        if e.starred:
+            text = "★ " + text
+        if e.retracted:
+            text = f"~~{text}~~ (retracted: {cell(e.retracted[2])})"
+        elif e.amendments:
+            text += f" (amended; was: {cell(e.original_text)})"
+        out.append(f"| {iso(e.at)} | {e.kind} | {cell(e.author)} | {text} |")
+    return "\n".join(out)
