@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) ->
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
+    except Exception as exc:  # the user gets a message, never a traceback
         code = exit_code_for(exc)
         ctx.err.write(f"irtui: {exc}\n")
         return code

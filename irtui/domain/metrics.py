@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from irtui.domain.model import Incident, IncidentKind
 
@@ -75,7 +76,7 @@ def update_gaps(incident: Incident, update_times: dict[str, list[datetime]],
         points = [incident.declared_at]
         points += sorted(t for t in update_times.get(audience, []) if incident.declared_at <= t)
         points = [p for p in points if p <= end] + [end]
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in pairwise(points):
             gaps.append((audience, (b - a).total_seconds(), cadence))
     return gaps
 

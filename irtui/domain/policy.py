@@ -127,7 +127,7 @@ def _load_yaml_with_lines(text: str, source: str) -> Any:
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -9,6 +9,7 @@ serialisation failures), so a user never sees "database is locked".
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -167,11 +168,8 @@ class Database:
         return cls(target, conn)
 
     def close(self) -> None:
-        with self._lock:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
+        with self._lock, contextlib.suppress(Exception):  # closing is best effort
+            self._conn.close()
 
     # --- statements ------------------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -187,6 +185,15 @@ class Database:
             except Exception as exc:
                 self._raise_clear(exc)
             return cur
+
+    def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk insert (imports, benchmark generators); call inside `write`."""
+        with self._lock:
+            cur = self._conn.cursor()
+            try:
+                cur.executemany(self._sql(sql), rows)
+            except Exception as exc:
+                self._raise_clear(exc)
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[Sequence[Any]]:
         with self._lock:
@@ -223,10 +230,8 @@ class Database:
                 yield self
             except BaseException:
                 self._in_tx = False
-                try:
+                with contextlib.suppress(Exception):  # the original error matters more
                     self._conn.cursor().execute("ROLLBACK")
-                except Exception:  # noqa: BLE001 - the original error matters more
-                    pass
                 raise
             else:
                 self._in_tx = False

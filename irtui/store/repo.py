@@ -65,7 +65,7 @@ def default_author() -> str:
         return name
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no passwd entry in some containers
+    except Exception:  # no passwd entry in some containers
         return "unknown"
 
 

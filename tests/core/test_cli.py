@@ -68,7 +68,7 @@ def test_full_incident_through_the_cli(cli: Cli, clock) -> None:
     for e in data["timeline"]:
         assert {"id", "at", "recorded_at", "kind", "author", "text", "starred", "amended",
                 "retracted"} <= set(e)
-    detection = [e for e in data["timeline"] if e["text"] == "alert fired"][0]
+    detection = next(e for e in data["timeline"] if e["text"] == "alert fired")
     assert detection["at"] < detection["recorded_at"]
 
 
@@ -136,7 +136,8 @@ def test_author_defaults_to_env_then_as(cli: Cli, db_path: Path, clock, monkeypa
     assert main(["--db", str(db_path), "log", "1", "from env"],
                 ctx=CliContext(None, clock=clock, out=out, err=err)) == 0  # type: ignore[arg-type]
     cli.ok("log", "1", "explicit", as_="erin")
-    authors = {e["text"]: e["author"] for e in json.loads(cli.ok("show", "1", "--json"))["timeline"]}
+    timeline = json.loads(cli.ok("show", "1", "--json"))["timeline"]
+    authors = {e["text"]: e["author"] for e in timeline}
     assert authors["from env"] == "dana" and authors["explicit"] == "erin"
 
 

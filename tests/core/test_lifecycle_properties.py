@@ -3,6 +3,7 @@ duration, or clocks that change when the store is reopened."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -110,10 +111,8 @@ def test_store_clocks_survive_reopen(tmp_path_factory, sev: int, commands: list[
             if cmd[0] == "wait":
                 clock.advance(seconds=cmd[1])
                 continue
-            try:
+            with contextlib.suppress(DomainError):
                 store.transact(inc.id, lambda cur, now, cmd=cmd: _run(cmd, cur, now))
-            except DomainError:
-                pass
         state = store.get(inc.id)
         _check_invariants(state)
         before = clocks_dict(state, clock())

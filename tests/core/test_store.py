@@ -141,8 +141,8 @@ def test_a_corrupt_store_gets_a_clear_message_and_is_not_overwritten(
         data[offset] ^= 0xFF
     path.write_bytes(bytes(data))
     before = path.read_bytes()
-    with pytest.raises((CorruptStoreError, NotAStoreError)) as info:
-        with Store.open(path, clock=clock) as s:
+    with pytest.raises((CorruptStoreError, NotAStoreError)) as info, \
+            Store.open(path, clock=clock) as s:
             s.get(inc.id)
             s.timeline(inc.id)
             assert s.db.integrity_check() == "ok"
