@@ -28,6 +28,8 @@ _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 RETRY_FOR_S = 60.0
+WRITE_LOCK_KEY = 0x1C7_0001
+"""PostgreSQL advisory lock id that serialises irtui writers (arbitrary, constant)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,14 @@ class Database:
                 delay = min(delay * 2, 0.25)
 
     # --- dialect specifics ----------------------------------------------------------
+    def serialize_writers(self) -> None:
+        """Make this write transaction the only one running, before it reads what it will
+        validate against. SQLite's BEGIN IMMEDIATE already did; PostgreSQL (READ COMMITTED)
+        needs a transaction-scoped advisory lock, released by COMMIT/ROLLBACK. Without it two
+        seats could both validate against the same stale state (e.g. both acknowledge)."""
+        if self.dialect == "postgresql":
+            self.execute("SELECT pg_advisory_xact_lock(:k)", {"k": WRITE_LOCK_KEY})
+
     def table_names(self) -> set[str]:
         if self.dialect == "sqlite":
             sql = "SELECT name FROM sqlite_master WHERE type = 'table'"

@@ -224,6 +224,7 @@ class Store:
         iid = incident_id(ref)
 
         def tx(db: Database) -> tuple[Incident, list[Event]]:
+            db.serialize_writers()
             now = self.now()
             incident = self._load(db, iid)
             events = build(incident, now)
@@ -250,6 +251,7 @@ class Store:
             IncidentKind.DRILL if drill else IncidentKind.REAL)
 
         def tx(db: Database) -> Incident:
+            db.serialize_writers()
             now = self.now()
             when = to_utc(at) if at else now
             if source_ref is not None and db.scalar(

@@ -1,0 +1,67 @@
+"""Project promises that are easy to break silently: the README Quick start, CI, layering."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _quick_start_lines() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```\n(.*?)```", section, re.DOTALL)
+    assert block, "Quick start has no code block"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_is_exactly_two_command_lines() -> None:
+    lines = _quick_start_lines()
+    assert len(lines) == 2, lines
+    assert "irtui" in lines[0] and "pytest" in lines[1]
+    for line in lines:
+        assert line.startswith("python3 -m venv .venv && ")
+
+
+def test_ci_runs_the_readme_test_line_verbatim() -> None:
+    """`.ci/run` greps the test line out of the README; check it finds this very line."""
+    ci = (ROOT / ".ci" / "run").read_text()
+    pattern = re.search(r'grep -m1 -E "(.+?)" README.md', ci)
+    assert pattern, "CI no longer extracts the README line"
+    found = subprocess.run(["grep", "-m1", "-E", pattern.group(1), str(ROOT / "README.md")],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert found == _quick_start_lines()[1]
+
+
+def _imports(package: str) -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / "irtui" / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names |= {node.module.split(".")[0], node.module}
+    return names
+
+
+def test_domain_has_no_textual_sql_or_http() -> None:
+    imported = _imports("domain")
+    for banned in ("textual", "sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "httpx",
+                   "alembic", "irtui.store", "irtui.tui", "irtui.sync"):
+        assert banned not in imported, banned
+
+
+def test_only_the_store_speaks_sql_and_only_sync_speaks_http() -> None:
+    for package in ("domain", "tui", "cli", "review", "importers", "sync"):
+        if not (ROOT / "irtui" / package).is_dir():
+            continue
+        imported = _imports(package)
+        for banned in ("sqlalchemy", "sqlmodel", "psycopg", "alembic"):
+            assert banned not in imported, (package, banned)
+    for package in ("domain", "store", "review", "importers", "runbooks"):
+        if (ROOT / "irtui" / package).is_dir():
+            assert "httpx" not in _imports(package), package
