@@ -161,8 +161,16 @@ def cmd_sev(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
-    inc = ctx.store().set_status(args.id, args.status, at=_when(ctx, args.at), note=args.note)
+    store = ctx.store()
+    inc = store.set_status(args.id, args.status, at=_when(ctx, args.at), note=args.note)
     ctx.print(f"{inc.id} is {inc.status}")
+    if inc.status == "resolved":
+        from irtui.sync.publish import resolve_offer
+
+        offer = resolve_offer(store, inc.id)
+        if offer:
+            ctx.err.write(f"{inc.id} is on the status page; to resolve it there too:\n"
+                          f"  irtui publish {inc.id} \"{offer}\" --status resolved\n")
     return 0
 
 
