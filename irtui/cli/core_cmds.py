@@ -296,12 +296,12 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{inc.id:<9}{'SEV' + str(inc.severity):<6}{inc.status:<15}"
             f"{fmt_duration(now - inc.declared_at):>8}  {ack_clock(inc, now).text:<18}"
             f"{next_update_clock(inc, now).text:<18}{(inc.commander or '—')[:13]:<14}"
-            f"{_one_line(inc.title)}{drill}"
+            f"{one_line(inc.title)}{drill}"
         )
     return 0
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Titles and entries are printed literally but on one line (no terminal escapes)."""
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
@@ -323,12 +323,12 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
 
     store = ctx.store()
     now = store.now()
-    lines = [f"{inc.id}  SEV{inc.severity}  {inc.status}  {_one_line(inc.title)}"
+    lines = [f"{inc.id}  SEV{inc.severity}  {inc.status}  {one_line(inc.title)}"
              + ("  [drill]" if inc.kind == "drill" else "")]
     if inc.services:
-        lines.append(f"services: {', '.join(_one_line(s) for s in inc.services)}")
+        lines.append(f"services: {', '.join(one_line(s) for s in inc.services)}")
     if inc.impact:
-        lines.append(f"impact:   {_one_line(inc.impact)}")
+        lines.append(f"impact:   {one_line(inc.impact)}")
     lines.append("milestones: " + "  ".join(
         f"{m} {fmt_local_utc(inc.milestones[m])}" for m in MILESTONES if inc.milestones[m]))
     for clock in all_clocks(inc, now):
@@ -339,7 +339,7 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
         for role, holder in inc.roles.items():
             pending = f" (hand-off to {holder.pending_handoff_to} pending)" \
                 if holder.pending_handoff_to else ""
-            lines.append(f"  {role_label(role):<22}{_one_line(holder.name)} since "
+            lines.append(f"  {role_label(role):<22}{one_line(holder.name)} since "
                          f"{fmt_local_utc(holder.since)}{pending}")
     lines.append("timeline:")
     last_day = None
@@ -349,18 +349,18 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
             lines.append(f"  -- {day.isoformat()} --")
             last_day = day
         mark = "*" if entry.starred else " "
-        text = _one_line(entry.text)
+        text = one_line(entry.text)
         if entry.retracted:
-            text = f"[RETRACTED: {_one_line(entry.retracted[2])}] {text}"
+            text = f"[RETRACTED: {one_line(entry.retracted[2])}] {text}"
         elif entry.amendments:
-            text += f"  (amended; was: {_one_line(entry.original_text)})"
+            text += f"  (amended; was: {one_line(entry.original_text)})"
         lines.append(f" {mark}{fmt_local_utc(entry.at)} #{entry.event_id:<5} "
-                     f"{entry.kind:<13} {_one_line(entry.author)}: {text}")
+                     f"{entry.kind:<13} {one_line(entry.author)}: {text}")
     lines.append(f"age {fmt_duration(now - inc.declared_at)}")
     return "\n".join(lines)
 
 
-def _parse_date(ctx: CliContext, text: str | None) -> datetime | None:
+def parse_date(ctx: CliContext, text: str | None) -> datetime | None:
     if text is None:
         return None
     from datetime import date
@@ -377,7 +377,7 @@ def _parse_date(ctx: CliContext, text: str | None) -> datetime | None:
 
 
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
-    since, until = _parse_date(ctx, args.since), _parse_date(ctx, args.until)
+    since, until = parse_date(ctx, args.since), parse_date(ctx, args.until)
     from irtui.review.report import build_report, render_report
 
     store = ctx.store()
@@ -407,7 +407,7 @@ def render_export_md(ctx: CliContext, inc: Any) -> str:
     store = ctx.store()
 
     def cell(text: str) -> str:
-        return _one_line(text).replace("|", "\\|")
+        return one_line(text).replace("|", "\\|")
 
     out = [f"# {inc.id}: {cell(inc.title)}", "",
            f"- Severity: SEV{inc.severity}", f"- Status: {inc.status}", f"- Kind: {inc.kind}"]

@@ -125,6 +125,15 @@ class EventKind(StrEnum):
     DETAILS_CHANGED = "details_changed"
     RUNBOOK_PINNED = "runbook_pinned"
     RUNBOOK_STEP = "runbook_step"
+    # After the incident (irtui/review): learning-log facts and the postmortem's human parts.
+    # They do not change the live projection or the war-room timeline.
+    TAGGED = "tagged"
+    UNTAGGED = "untagged"
+    CAUSE_ADDED = "cause_added"
+    CAUSE_REMOVED = "cause_removed"
+    POSTMORTEM_SECTION = "postmortem_section"
+    REVIEW_COMPLETED = "review_completed"
+    REVIEW_REOPENED = "review_reopened"
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,8 +60,9 @@ def describe(event: Event) -> str:
     if k == EventKind.RUNBOOK_PINNED:
         return f"Runbook pinned: {p.get('title') or p.get('runbook')}"
     if k == EventKind.RUNBOOK_STEP:
-        state = "done" if p.get("checked", True) else "un-ticked"
-        return (f"Runbook {p.get('runbook')}: step {p.get('number', '?')} of "
+        state = "done" if p.get("done", p.get("checked", True)) else "un-ticked"
+        name = p.get("title") or p.get("runbook")
+        return (f"Runbook {name}: step {p.get('number', p.get('step', '?'))} of "
                 f"{p.get('total', '?')} {state} — {p.get('text', '')}")
     return k
 

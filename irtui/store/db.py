@@ -30,6 +30,8 @@ BUSY_TIMEOUT_MS = 10_000
 RETRY_FOR_S = 60.0
 WRITE_LOCK_KEY = 0x1C7_0001
 """PostgreSQL advisory lock id that serialises irtui writers (arbitrary, constant)."""
+PG_IDLE_TX_TIMEOUT_MS = 30_000
+"""The server ends a seat's transaction left idle this long (see `_pg_connect`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ class Database:
         self._conn = conn
         self._lock = threading.RLock()
         self._in_tx = False
+        self._closed = False  # closed by us (close()), not lost
 
     # --- opening ---------------------------------------------------------------------
     @classmethod
@@ -150,11 +153,29 @@ class Database:
                 f"{self.target.display} is not an irtui store (it holds other tables: {shown});"
                 " it was left untouched — point --db at another file"
             )
-        mode = cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = self._switch_to_wal(cur)
         if str(mode).lower() != "wal":
             raise StoreError(f"{self.target.display}: cannot switch to WAL mode (got {mode})")
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
+
+    @staticmethod
+    def _switch_to_wal(cur: Any) -> Any:
+        """`PRAGMA journal_mode = WAL` on a brand-new file needs an exclusive lock and SQLite
+        answers SQLITE_BUSY at once, without calling the busy handler, when another seat is
+        opening the same new file at that moment: retry it like any other busy write."""
+        import sqlite3
+
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.005
+        while True:
+            try:
+                return cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
 
     @classmethod
     def _open_postgres(cls, target: Target) -> Database:
@@ -164,13 +185,31 @@ class Database:
             raise StoreError("PostgreSQL support needs psycopg: pip install 'irtui[postgres]'")\
                 from None
         try:
-            conn = psycopg.connect(target.libpq_url, autocommit=True, connect_timeout=10)
+            conn = _pg_connect(target)
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to {target.display}: {exc}".strip()) from None
         return cls(target, conn)
 
+    def _reconnect_if_lost(self) -> None:
+        """A PostgreSQL seat outlives its connection (server restart, failover, a proxy's idle
+        timeout, a laptop waking up): reopen it before the next statement instead of failing
+        with "the connection is closed" forever. Never inside a transaction: the statement that
+        met the broken connection fails once and is reported (a lost COMMIT may or may not have
+        landed, so it is not silently redone); the seat's next read or write reconnects."""
+        if self.dialect != "postgresql" or self._in_tx or self._closed \
+                or not self._conn.closed:
+            return
+        import psycopg
+
+        try:
+            self._conn = _pg_connect(self.target)
+        except psycopg.Error as exc:
+            raise StoreError(f"lost the connection to {self.target.display} and cannot "
+                             f"reconnect: {exc}".strip()) from None
+
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):  # closing is best effort
+            self._closed = True
             self._conn.close()
 
     # --- statements ------------------------------------------------------------------
@@ -181,6 +220,7 @@ class Database:
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         with self._lock:
+            self._reconnect_if_lost()
             cur = self._conn.cursor()
             try:
                 cur.execute(self._sql(sql), params or {})
@@ -226,6 +266,7 @@ class Database:
             if self._in_tx:
                 yield self  # nested: part of the outer transaction
                 return
+            self._reconnect_if_lost()
             self._conn.cursor().execute(begin)
             self._in_tx = True
             try:
@@ -237,7 +278,15 @@ class Database:
                 raise
             else:
                 self._in_tx = False
-                self._conn.cursor().execute("COMMIT")
+                try:
+                    self._conn.cursor().execute("COMMIT")
+                except BaseException:
+                    # SQLite keeps the transaction (and the write lock) open when COMMIT fails
+                    # (SQLITE_BUSY/FULL, a deferred constraint): without this ROLLBACK the seat
+                    # could never write again and every other seat would wait on its lock.
+                    with contextlib.suppress(Exception):
+                        self._conn.cursor().execute("ROLLBACK")
+                    raise
 
     def write(self, fn: Callable[[Database], T]) -> T:
         """Run `fn(db)` in one write transaction; retried from scratch while the engine is busy.
@@ -275,6 +324,21 @@ class Database:
         if self.dialect == "sqlite":
             return str(self.scalar("PRAGMA integrity_check"))
         return "ok"
+
+
+def _pg_connect(target: Target) -> Any:
+    """Connect a PostgreSQL seat. irtui's write transactions last milliseconds and never wait
+    for a person, yet every seat queues behind the one holding the writer lock: a seat frozen
+    mid-transaction (laptop lid closed, network cut, process stopped) would block all others
+    until TCP noticed, hours later. `idle_in_transaction_session_timeout` makes the server
+    end such a transaction after PG_IDLE_TX_TIMEOUT_MS; the frozen seat's write fails (its
+    next one reconnects) and everybody else carries on. A plain SET, not a startup option,
+    so connection poolers accept it."""
+    import psycopg
+
+    conn = psycopg.connect(target.libpq_url, autocommit=True, connect_timeout=10)
+    conn.execute(f"SET idle_in_transaction_session_timeout = {int(PG_IDLE_TX_TIMEOUT_MS)}")
+    return conn
 
 
 def _sqlite_error(path: Path, exc: Exception) -> StoreError:

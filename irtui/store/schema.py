@@ -17,7 +17,7 @@ from pathlib import Path
 from irtui.store.db import Database
 from irtui.store.errors import NewerStoreError, NotAStoreError
 
-HISTORY: tuple[str, ...] = ("0001",)
+HISTORY: tuple[str, ...] = ("0001", "0002")
 """Every alembic revision this version knows, oldest first (a test checks it against alembic)."""
 HEAD = HISTORY[-1]
 _ADVISORY_KEY = 0x1C7_7A11  # arbitrary, constant: "irtui migrate"
@@ -104,9 +104,30 @@ def _upgrade(db: Database) -> None:
 
     cfg = alembic_config()
     engine = create_engine(db.target.sqlalchemy_url, poolclass=NullPool)
+    if db.dialect == "sqlite":
+        _atomic_sqlite_ddl(engine)
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     finally:
         engine.dispose()
+
+
+def _atomic_sqlite_ddl(engine) -> None:  # type: ignore[no-untyped-def]
+    """Run the whole SQLite migration in one `BEGIN IMMEDIATE` transaction.
+
+    Python's sqlite3 driver does not open a transaction before DDL, so without this every
+    CREATE TABLE commits on its own and a second seat opening the store mid-migration sees a
+    half-built schema (only `alembic_version`, or `irtui_meta` without its row) and refuses it
+    as "not an irtui store". In one transaction other seats see either nothing or everything,
+    and a migration that fails leaves the file as it was."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

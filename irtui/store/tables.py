@@ -61,6 +61,7 @@ class EventRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_events_incident", "incident_id", "id"),
         Index("ix_events_incident_kind", "incident_id", "kind"),
+        Index("ix_events_kind", "kind", "incident_id"),  # migration 0002
     )
     id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     incident_id: str = Field(sa_column=Column(Text, nullable=False))

@@ -201,3 +201,12 @@ def test_a_store_written_by_release_0001_opens_and_keeps_everything(tmp_path: Pa
         assert [t.text for t in s.timeline("INC-1") if t.source == "entry"] == ["rolled back v42"]
         assert s.verify_projection("INC-1") and s.verify_projection("INC-2")
         assert s.declare("new one", 2).id == "INC-3"
+
+
+def test_migrations_produce_exactly_the_sqlmodel_indexes(store: Store) -> None:
+    from irtui.store.tables import metadata
+
+    expected = {ix.name for t in metadata.tables.values() for ix in t.indexes}
+    actual = {r[0] for r in store.db.query(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'")}
+    assert actual == expected

@@ -1,0 +1,342 @@
+"""After-the-incident commands: postmortem, actions/action, tag, cause, reviews, recurring,
+import. Handlers import their modules lazily so `irtui log` never pays for them."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from irtui.cli.context import CliContext, UsageError
+from irtui.cli.core_cmds import one_line, parse_date
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    def add(container: Any, name: str, handler: Any, help_: str) -> argparse.ArgumentParser:
+        p = container.add_parser(name, parents=parents, help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add(sub, "postmortem", cmd_postmortem,
+            "the postmortem draft (Markdown); save sections, complete the review")
+    p.add_argument("id")
+    p.add_argument("--out", metavar="FILE", help="write the draft to FILE instead of stdout")
+    p.add_argument("--from", dest="from_file", metavar="FILE",
+                   help="save the human sections of an edited draft FILE")
+    p.add_argument("--set", dest="section", metavar="SECTION",
+                   help="save one section (summary, impact, root_cause, contributing_factors, "
+                        "five_whys, went_well, could_improve, lessons, authors)")
+    p.add_argument("--text", default=None, help="text for --set (default: read stdin)")
+    p.add_argument("--complete", action="store_true", help="mark the review completed")
+    p.add_argument("--force", action="store_true", help="complete even with TODO sections")
+    p.add_argument("--reopen", metavar="REASON", help="reopen a completed review")
+    p.add_argument("--check", action="store_true",
+                   help="only the blameless check; exit 1 if anything is flagged")
+    p.add_argument("--json", action="store_true")
+
+    p = add(sub, "actions", cmd_actions, "action items across incidents")
+    p.add_argument("--open", action="store_true", help="only open items")
+    p.add_argument("--overdue", action="store_true", help="only open items past their due day")
+    p.add_argument("--incident", metavar="ID", help="only this incident's items")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("action", parents=parents, help="add or close an action item",
+                       description="add or close an action item")
+    act = p.add_subparsers(dest="action_command", metavar="add|done|wontdo|reopen",
+                           required=True)
+    a = add(act, "add", cmd_action_add, "add an action item to an incident")
+    a.add_argument("id")
+    a.add_argument("title")
+    a.add_argument("--type", required=True, choices=("prevent", "detect", "mitigate",
+                                                     "document"))
+    a.add_argument("--owner", default=None)
+    a.add_argument("--due", default=None, metavar="DATE",
+                   help="YYYY-MM-DD, +Nd (calendar days) or +Nbd (business days)")
+    a.add_argument("--priority", default="P2", metavar="P1..P3")
+    a.add_argument("--json", action="store_true")
+    a = add(act, "done", cmd_action_done, "mark an action item done")
+    a.add_argument("action_id", type=int)
+    a = add(act, "wontdo", cmd_action_wontdo, "close an action item as won't do")
+    a.add_argument("action_id", type=int)
+    a.add_argument("--reason", required=True)
+    a = add(act, "reopen", cmd_action_reopen, "reopen a closed action item")
+    a.add_argument("action_id", type=int)
+
+    p = add(sub, "tag", cmd_tag, "tag an incident (learning log)")
+    p.add_argument("id")
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.add_argument("--remove", action="store_true")
+
+    p = add(sub, "cause", cmd_cause, "add a root-cause category to an incident")
+    p.add_argument("id")
+    p.add_argument("category", help="change, config, capacity, dependency, software, "
+                                    "infrastructure, network, data, security, process, "
+                                    "monitoring, unknown (or your own)")
+    p.add_argument("--text", default="", help="one line on the cause")
+    p.add_argument("--remove", action="store_true")
+
+    p = add(sub, "reviews", cmd_reviews, "postmortems owed (5 business days after resolution)")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--pending", action="store_true", help="hide completed reviews")
+    p.add_argument("--json", action="store_true")
+
+    p = add(sub, "recurring", cmd_recurring,
+            "services, tags and root causes that recur within a quarter")
+    p.add_argument("--since", default=None, metavar="DATE")
+    p.add_argument("--until", default=None, metavar="DATE")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("import", parents=parents, help="import incident history (backfilled)",
+                       description="import incident history as backfilled incidents")
+    imp = p.add_subparsers(dest="import_source", metavar="statuspage|github-statuses",
+                           required=True)
+    for name, help_ in (("statuspage", "Statuspage public v2 JSON: a file or a directory"),
+                        ("github-statuses", "the github-statuses incidents.jsonl")):
+        a = add(imp, name, cmd_import, help_)
+        a.add_argument("path")
+        a.add_argument("--dry-run", action="store_true", help="parse and validate only")
+        a.add_argument("--json", action="store_true")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+_RELATIVE = re.compile(r"^\+(\d+)(bd|d)$")
+
+
+def parse_due(text: str | None, today: date) -> date | None:
+    """`2026-12-01`, `+7d` (calendar days) or `+5bd` (business days) from `today`."""
+    if text is None or not text.strip():
+        return None
+    from irtui.review.business_days import add_business_days
+
+    text = text.strip().lower()
+    match = _RELATIVE.match(text)
+    if match:
+        n = int(match.group(1))
+        return add_business_days(today, n) if match.group(2) == "bd" else today + timedelta(n)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"cannot read due date {text!r} (use YYYY-MM-DD, +7d or +5bd)") from None
+
+
+# --- postmortem --------------------------------------------------------------------------
+
+def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
+    import sys
+
+    from irtui.review import workflow
+
+    store = ctx.store()
+    iid = store.get(args.id).id
+    if args.section:
+        text = args.text if args.text is not None else sys.stdin.read()
+        workflow.save_section(store, iid, args.section.strip().lower().replace("-", "_"), text)
+        ctx.print(f"{iid}: saved section {args.section}")
+    if args.from_file:
+        try:
+            markdown = Path(args.from_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.from_file}: {exc.strerror or exc}") from None
+        changed = workflow.save_sections_from_markdown(store, iid, markdown)
+        ctx.print(f"{iid}: saved {', '.join(changed) if changed else 'nothing (no changes)'}")
+    if args.reopen:
+        workflow.reopen_review(store, iid, args.reopen)
+        ctx.print(f"{iid}: review reopened")
+    if args.complete:
+        draft = workflow.complete_review(store, iid, force=args.force)
+        ctx.print(f"{iid}: review {draft.review_state}")
+        if draft.findings:
+            ctx.print(f"note: the blameless check flagged {len(draft.findings)} phrase(s)")
+    if args.section or args.from_file or args.reopen or args.complete:
+        return 0
+    draft = workflow.build_draft(store, iid)
+    if args.check:
+        if args.json:
+            ctx.print_json([f.to_dict() for f in draft.findings])
+        else:
+            for f in draft.findings:
+                ctx.print(f"{one_line(f.section)}:{f.line}: \"{one_line(f.text)}\" "
+                          f"[{f.rule}] {f.suggestion}")
+            if not draft.findings:
+                ctx.print("No blaming phrasing found.")
+        return 1 if draft.findings else 0
+    if args.json:
+        from irtui.domain.timeutil import iso
+
+        ctx.print_json({"incident_id": iid, "markdown": draft.markdown, "todo": draft.todo,
+                        "review_due": iso(draft.review_due), "review": draft.review_state,
+                        "findings": [f.to_dict() for f in draft.findings]})
+        return 0
+    if args.out:
+        try:
+            Path(args.out).write_text(draft.markdown + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        ctx.print(f"{iid}: draft written to {args.out} ({len(draft.todo)} section(s) to write, "
+                  f"{len(draft.findings)} blameless finding(s)); save your edits with "
+                  f"irtui postmortem {iid} --from {args.out}")
+        return 0
+    ctx.out.write(draft.markdown + "\n")
+    return 0
+
+
+# --- action items ----------------------------------------------------------------------------
+
+def _repo(ctx: CliContext) -> Any:
+    from irtui.store.actions_repo import ActionsRepo
+
+    return ActionsRepo(ctx.store().db)
+
+
+def _print_action(ctx: CliContext, item: Any, now: Any) -> None:
+    due = item.due.isoformat() if item.due else "—"
+    flag = " OVERDUE" if item.is_overdue(now) else ""
+    reason = f" ({one_line(item.reason)})" if item.reason else ""
+    ctx.print(f"#{item.id:<5}{item.incident_id:<9}{item.priority:<4}{item.type:<10}"
+              f"{item.status + reason + flag:<20} due {due:<11} "
+              f"{one_line(item.owner or '—')[:14]:<15}{one_line(item.title)}")
+
+
+def cmd_actions(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store()
+    now = store.now()
+    iid = store.get(args.incident).id if args.incident else None
+    items = _repo(ctx).list(incident_id=iid, open_only=args.open,
+                            overdue_at=now if args.overdue else None)
+    if args.json:
+        ctx.print_json([i.to_dict(now) for i in items])
+        return 0
+    if not items:
+        ctx.print("No action items." if not (args.open or args.overdue)
+                  else "No matching action items.")
+        return 0
+    for item in items:
+        _print_action(ctx, item, now)
+    return 0
+
+
+def cmd_action_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store()
+    now = store.now()
+    iid = store.get(args.id).id
+    item = _repo(ctx).add(iid, args.title, type=args.type, now=now, owner=args.owner,
+                          due=parse_due(args.due, now.date()), priority=args.priority)
+    if args.json:
+        ctx.print_json(item.to_dict(now))
+    else:
+        ctx.print(f"action #{item.id} added to {iid}")
+    return 0
+
+
+def cmd_action_done(args: argparse.Namespace, ctx: CliContext) -> int:
+    item = _repo(ctx).done(args.action_id, ctx.store().now())
+    on_time = item.done_on_time()
+    note = "" if on_time is None else (" (on time)" if on_time else " (after its due date)")
+    ctx.print(f"action #{item.id} done{note}")
+    return 0
+
+
+def cmd_action_wontdo(args: argparse.Namespace, ctx: CliContext) -> int:
+    item = _repo(ctx).wontdo(args.action_id, args.reason, ctx.store().now())
+    ctx.print(f"action #{item.id} closed as won't do: {one_line(item.reason or '')}")
+    return 0
+
+
+def cmd_action_reopen(args: argparse.Namespace, ctx: CliContext) -> int:
+    item = _repo(ctx).reopen(args.action_id, ctx.store().now())
+    ctx.print(f"action #{item.id} reopened")
+    return 0
+
+
+# --- learning log ----------------------------------------------------------------------------
+
+def cmd_tag(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.review import workflow
+
+    store = ctx.store()
+    iid = store.get(args.id).id
+    tags = workflow.tag(store, iid, args.tags, remove=args.remove)
+    ctx.print(f"{iid} tags: {', '.join(tags) or '(none)'}")
+    return 0
+
+
+def cmd_cause(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.review import workflow
+    from irtui.review.events import CAUSE_CATEGORIES, normalise_tag
+
+    store = ctx.store()
+    iid = store.get(args.id).id
+    causes = workflow.set_cause(store, iid, args.category, args.text, remove=args.remove)
+    ctx.print(f"{iid} root-cause categories: {', '.join(causes) or '(none)'}")
+    if not args.remove and normalise_tag(args.category) not in CAUSE_CATEGORIES:
+        ctx.err.write(f"note: {normalise_tag(args.category)!r} is a custom category "
+                      f"(suggested: {', '.join(CAUSE_CATEGORIES)})\n")
+    return 0
+
+
+def cmd_reviews(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.review import workflow
+
+    store = ctx.store()
+    rows = workflow.reviews(store, store.now(), overdue_only=args.overdue,
+                            include_done=not args.pending)
+    if args.json:
+        ctx.print_json([r.to_dict() for r in rows])
+        return 0
+    if not rows:
+        ctx.print("No overdue reviews." if args.overdue else "No reviews owed.")
+        return 0
+    for r in rows:
+        ctx.print(f"{r.incident.id:<9}SEV{r.incident.severity:<3}{r.state}  "
+                  f"{one_line(r.incident.title)}")
+    return 0
+
+
+def cmd_recurring(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.review.events import learning_facts
+    from irtui.review.recurrence import recurrences
+
+    store = ctx.store()
+    since, until = parse_date(ctx, args.since), parse_date(ctx, args.until)
+    found = recurrences(store.incidents_between(since, until), learning_facts(store.db))
+    if args.json:
+        ctx.print_json([r.to_dict() for r in found])
+        return 0
+    if not found:
+        ctx.print("Nothing recurred.")
+    for r in found:
+        ctx.print(one_line(r.message))
+    return 0
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.importers import backfill, github_statuses, statuspage
+
+    reader = statuspage if args.import_source == "statuspage" else github_statuses
+    incidents = reader.read(args.path)
+    store = ctx.store()
+    if args.dry_run:
+        failed = []
+        for bf in incidents:
+            try:
+                backfill.validate(bf, store.policy, store.now(), store.author)
+            except ValueError as exc:
+                failed.append((bf.source_ref, str(exc)))
+        result = backfill.ImportResult(failed=failed)
+        ctx.print(f"{len(incidents)} incident(s) read, {len(failed)} would fail")
+    else:
+        result = backfill.import_incidents(store, incidents)
+        if not args.json:
+            ctx.print(f"imported {len(result.imported)}, already present "
+                      f"{len(result.skipped)}, failed {len(result.failed)}")
+    if args.json:
+        ctx.print_json(result.to_dict())
+    else:
+        for ref, why in result.failed:
+            ctx.err.write(f"irtui: {ref}: {why}\n")
+    return 1 if result.failed else 0

@@ -1,0 +1,332 @@
+"""`irtui runbooks ...`: search, show, lint and track runbooks from the command line.
+
+Sub-commands: `search QUERY [--json]`, `show NAME`, `check DIR...` (exit 1 when problems are
+found), `stale`, `suggest INC`, `pin INC NAME`, `tick INC NAME STEP [--undo]`, `steps NAME
+[--incident INC]`. Every one accepts `--runbooks DIR` (repeatable) to add folders ahead of
+`$IRTUI_RUNBOOKS`, `config.yaml` and the bundled library.
+
+Nothing here imports Textual, and nothing ever runs a command written in a runbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from irtui.cli.context import CliContext, UsageError
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    both = [*parents, _runbook_options(for_action=False)]
+    per_action = [*parents, _runbook_options(for_action=True)]
+    top = sub.add_parser(
+        "runbooks", parents=both, help="search, read and check runbooks",
+        description="Search, read and check the runbook library (offline Markdown files).",
+    )  # fmt: skip
+    top.set_defaults(handler=_help(top))
+    rb = top.add_subparsers(dest="runbooks_command", metavar="ACTION")
+
+    def add(name: str, handler: Any, help_: str) -> argparse.ArgumentParser:
+        p = rb.add_parser(name, parents=per_action, help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("search", cmd_search, "full-text search (title, alerts, services, tags, body)")
+    p.add_argument("query", nargs="+", help="words; prefix with service:, alert:, tag:, title:")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", cmd_show, "print a runbook (by id, file name, title or alert)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="metadata, steps and body as JSON")
+
+    p = add("check", cmd_check, "lint runbook folders; exit 1 when problems are found")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument(
+        "--no-sections", action="store_true", help="do not require the recommended sections"
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = add("stale", cmd_stale, "runbooks not reviewed for more than 90 days, with owners")
+    p.add_argument("--json", action="store_true")
+
+    p = add("suggest", cmd_suggest, "runbooks matching an incident's services and title")
+    p.add_argument("incident")
+    p.add_argument("--json", action="store_true")
+
+    p = add("pin", cmd_pin, "pin a runbook to an incident (its steps become a checklist)")
+    p.add_argument("incident")
+    p.add_argument("name")
+
+    p = add("tick", cmd_tick, "tick (or --undo) a step of a runbook for an incident")
+    p.add_argument("incident")
+    p.add_argument("name")
+    p.add_argument("step", type=int)
+    p.add_argument("--undo", action="store_true")
+
+    p = add("steps", cmd_steps, "list a runbook's steps (with ticks for --incident)")
+    p.add_argument("name")
+    p.add_argument("--incident", default=None, metavar="INC")
+    p.add_argument("--json", action="store_true")
+
+
+def _runbook_options(*, for_action: bool) -> argparse.ArgumentParser:
+    """`--runbooks/--no-bundled/--index`, accepted before or after the action (`irtui runbooks
+    --runbooks X search q` and `irtui runbooks search q --runbooks X`); on the action they
+    default to SUPPRESS so they do not overwrite a value given before it."""
+    shared = argparse.ArgumentParser(add_help=False)
+
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if for_action else value
+
+    shared.add_argument(
+        "--runbooks", action="append", default=default(None), metavar="DIR",
+        help="a runbook folder (repeatable); searched before $IRTUI_RUNBOOKS, config.yaml "
+             "`runbooks:` and the bundled library",
+    )  # fmt: skip
+    shared.add_argument(
+        "--no-bundled", action="store_true", default=default(False),
+        help="leave the bundled starter runbooks out",
+    )  # fmt: skip
+    shared.add_argument(
+        "--index", default=default(None), metavar="FILE",
+        help="search index file (default: <cache dir>/runbooks.sqlite)",
+    )  # fmt: skip
+    return shared
+
+
+def _help(parser: argparse.ArgumentParser) -> Any:
+    def run(args: argparse.Namespace, ctx: CliContext) -> int:
+        ctx.out.write(parser.format_help())
+        return 2
+
+    return run
+
+
+def _library(args: argparse.Namespace) -> Any:
+    from irtui.runbooks.dirs import RunbookDirsError
+    from irtui.runbooks.library import RunbookLibrary
+
+    try:
+        return RunbookLibrary.from_config(
+            getattr(args, "runbooks", None),
+            index_path=getattr(args, "index", None),
+            include_bundled=not getattr(args, "no_bundled", False),
+        )
+    except RunbookDirsError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _resolve(library: Any, name: str) -> Any:
+    """A runbook by id, file name, title or alert; or a Markdown file given by its path."""
+    from pathlib import Path
+
+    from irtui.runbooks.library import RunbookNotFound
+    from irtui.runbooks.loader import load_file
+
+    if ("/" in name or name.endswith(".md")) and Path(name).is_file():
+        return load_file(Path(name))
+    try:
+        return library.resolve(name)
+    except RunbookNotFound as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _load_runbook(args: argparse.Namespace) -> Any:
+    """The one runbook `args.name` names (exit 2 with candidates when it is not exactly one)."""
+    library = _library(args)
+    try:
+        return _resolve(library, args.name)
+    finally:
+        library.close()
+
+
+def _summary_dict(summary: Any) -> dict[str, Any]:
+    return {
+        "id": summary.id,
+        "title": summary.title,
+        "path": str(summary.path),
+        "services": list(summary.services),
+        "alerts": list(summary.alerts),
+        "tags": list(summary.tags),
+        "severity": summary.severity,
+        "owner": summary.owner,
+        "last_reviewed": summary.last_reviewed.isoformat() if summary.last_reviewed else None,
+        "problems": summary.problem_count,
+    }
+
+
+def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
+    library = _library(args)
+    try:
+        hits = library.search(" ".join(args.query), limit=max(1, args.limit))
+    finally:
+        library.close()
+    if args.json:
+        ctx.print_json(
+            [
+                {**_summary_dict(h.summary), "score": h.score, "snippet": h.snippet}
+                for h in hits
+            ]
+        )
+        return 0
+    if not hits:
+        ctx.err.write("no runbook matches\n")
+        return 1
+    for hit in hits:
+        ctx.print(f"{hit.id}  —  {hit.title}")
+        if hit.snippet:
+            ctx.print(f"    {hit.snippet}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.runbooks.library import stale_days
+    from irtui.runbooks.model import RunbookSummary
+    from irtui.runbooks.render import plain_text
+
+    runbook = _load_runbook(args)
+    today = ctx.clock().date()
+    if args.json:
+        data = {
+            **_summary_dict(RunbookSummary.of(runbook)),
+            "front_matter": _jsonable(runbook.front_matter),
+            "headings": [{"level": h.level, "text": h.text, "line": h.line}
+                         for h in runbook.headings],
+            "steps": [{"number": s.number, "text": s.text, "section": s.section}
+                      for s in runbook.steps],
+            "body": runbook.body,
+            "stale_days": stale_days(runbook, today),
+        }  # fmt: skip
+        ctx.print_json(data)
+        return 0
+    ctx.out.write(plain_text(runbook, stale_days(runbook, today)))
+    return 0
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from irtui.runbooks.lint import lint_paths
+
+    paths = [Path(d) for d in args.dirs]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError("no such file or folder: " + ", ".join(missing))
+    problems = lint_paths(paths, ctx.clock().date(), require_sections=not args.no_sections)
+    if args.json:
+        ctx.print_json(
+            [{"path": str(p.path), "line": max(p.line, 1), "code": p.code, "message": p.message}
+             for p in problems]
+        )  # fmt: skip
+    else:
+        for problem in problems:
+            ctx.print(problem.format())
+        files = len({p.path for p in problems})
+        summary = f"{len(problems)} problem(s) in {files} file(s)" if problems else "no problems"
+        ctx.err.write(summary + "\n")
+    return 1 if problems else 0
+
+
+def cmd_stale(args: argparse.Namespace, ctx: CliContext) -> int:
+    library = _library(args)
+    try:
+        stale = library.stale(ctx.clock().date())
+    finally:
+        library.close()
+    if args.json:
+        ctx.print_json([{**_summary_dict(s), "days": days} for s, days in stale])
+        return 0
+    if not stale:
+        ctx.print("no stale runbooks")
+        return 0
+    by_owner: dict[str, list[tuple[Any, int]]] = {}
+    for summary, days in stale:
+        by_owner.setdefault(summary.owner or "(no owner)", []).append((summary, days))
+    for owner in sorted(by_owner):
+        ctx.print(owner)
+        for summary, days in by_owner[owner]:
+            reviewed = summary.last_reviewed.isoformat() if summary.last_reviewed else "?"
+            ctx.print(f"  {summary.id}  last reviewed {reviewed} ({days} days)  {summary.title}")
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace, ctx: CliContext) -> int:
+    incident = ctx.store().get(args.incident)
+    library = _library(args)
+    try:
+        suggestions = library.suggest(incident.title, incident.services)
+    finally:
+        library.close()
+    if args.json:
+        ctx.print_json(
+            [{**_summary_dict(s.summary), "score": s.score, "reasons": list(s.reasons)}
+             for s in suggestions]
+        )  # fmt: skip
+        return 0
+    if not suggestions:
+        ctx.print(f"no runbook matches {incident.id}")
+        return 0
+    for item in suggestions:
+        ctx.print(f"{item.id}  —  {item.summary.title}  ({'; '.join(item.reasons)})")
+    return 0
+
+
+def cmd_pin(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.runbooks.progress import pin_runbook
+
+    runbook = _load_runbook(args)
+    store = ctx.store()
+    incident = store.get(args.incident)
+    event = pin_runbook(store, incident.id, runbook)
+    if event is None:
+        ctx.print(f"{runbook.id} was already pinned to {incident.id}")
+    else:
+        ctx.print(f"pinned {runbook.id} ({len(runbook.steps)} steps) to {incident.id}")
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.runbooks.progress import pin_runbook, tick_step
+
+    runbook = _load_runbook(args)
+    store = ctx.store()
+    incident = store.get(args.incident)
+    if not 1 <= args.step <= len(runbook.steps):
+        raise UsageError(f"{runbook.id} has {len(runbook.steps)} steps; no step {args.step}")
+    pin_runbook(store, incident.id, runbook)
+    tick_step(store, incident.id, runbook, args.step, done=not args.undo)
+    state = "un-ticked" if args.undo else "done"
+    ctx.print(f"{incident.id}: step {args.step} of {runbook.title} {state}")
+    return 0
+
+
+def cmd_steps(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.runbooks.progress import fold_progress
+
+    runbook = _load_runbook(args)
+    progress = None
+    if args.incident:
+        progress = fold_progress(ctx.store().events(args.incident)).get(runbook.id)
+    rows = []
+    for step in runbook.steps:
+        done = progress.is_done(step.number) if progress is not None else False
+        rows.append({"number": step.number, "text": step.text, "section": step.section,
+                     "done": done})  # fmt: skip
+    if args.json:
+        ctx.print_json(rows)
+        return 0
+    for row in rows:
+        mark = "[x]" if row["done"] else "[ ]"
+        ctx.print(f"{mark} {row['number']:>2}. {row['text']}")
+    return 0
