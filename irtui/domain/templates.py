@@ -8,7 +8,7 @@ get business impact in two lines, customers get plain language with no internal 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from irtui.domain.model import Audience, Incident, Status
 
@@ -55,7 +55,10 @@ def _when(value: datetime | None) -> str:
     if value is None:
         return "when there is news"
     local = value.astimezone()
-    return f"{local.strftime('%H:%M')} {local.tzname()} ({value.strftime('%H:%M')} UTC)"
+    utc = f"{value.astimezone(UTC).strftime('%H:%M')} UTC"
+    if local.utcoffset() == timedelta(0):
+        return utc  # the war room is on UTC: say it once
+    return f"{local.strftime('%H:%M')} {local.tzname()} ({utc})"
 
 
 def render(incident: Incident, audience: Audience | str, fields: UpdateFields) -> str:

@@ -46,12 +46,9 @@ class ChangeFeed:
             return sorted(r[0] for r in self.store.db.query("SELECT id FROM incidents"))
         # Bounded above by the marker just read: an event committed between the two reads is
         # left for the next poll instead of being reported twice.
-        rows = self.store.db.query(
-            "SELECT DISTINCT incident_id FROM events WHERE id > :after AND id <= :upto",
-            {"after": self.marker, "upto": marker},
-        )
+        changed = self.store.changed_since(self.marker, marker)
         self.marker = marker
-        return sorted(r[0] for r in rows)
+        return changed
 
     def wait(self, timeout: float, *, interval: float = 0.1) -> list[str]:
         """Poll every `interval` seconds until something changed or `timeout` passed."""

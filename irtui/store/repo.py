@@ -408,11 +408,18 @@ class Store:
         """The id of the last committed event: one indexed read, polled by every seat."""
         return int(self.db.scalar("SELECT value FROM counters WHERE name = 'change'") or 0)
 
-    def changed_since(self, marker: int) -> list[str]:
-        """Ids of incidents with events after `marker` (what a seat must re-read)."""
-        rows = self.db.query(
-            "SELECT DISTINCT incident_id FROM events WHERE id > :m", {"m": marker})
-        return sorted(r[0] for r in rows)
+    def changed_since(self, marker: int, upto: int | None = None) -> list[str]:
+        """Ids of incidents with events in (marker, upto] — what a seat must re-read. Pass the
+        marker just read as `upto` so an event committed between the two reads is reported
+        by the next poll, not twice. De-duplicated here, not with SQL DISTINCT: SQLite would
+        answer DISTINCT by scanning a whole (incident_id, id) index (45 ms at 500k events)
+        where this range read walks the primary key (0.04 ms)."""
+        sql = "SELECT incident_id FROM events WHERE id > :m"
+        params = {"m": marker}
+        if upto is not None:
+            sql += " AND id <= :u"
+            params["u"] = upto
+        return sorted({r[0] for r in self.db.query(sql, params)})
 
     def update_times(self, incident_ids: Iterable[str] | None = None,
                      ) -> dict[str, dict[str, list[datetime]]]:

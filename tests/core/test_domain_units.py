@@ -105,3 +105,22 @@ def test_templates_render_user_text_verbatim(store, clock) -> None:
     internal = render(inc, "internal", fields)
     assert "[b]Login[/b] down" in internal
     assert "SEV1" in render(inc, "exec", fields)
+
+
+def test_next_update_time_is_said_once_on_a_utc_machine_and_twice_elsewhere(
+        store, clock, monkeypatch) -> None:
+    import time
+
+    inc = store.declare("x", 1)
+    fields = prefill(inc, "internal", clock())
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert "Next update: 14:30 UTC" in render(inc, "internal", fields)
+        assert "(14:30 UTC)" not in render(inc, "internal", fields)
+        monkeypatch.setenv("TZ", "Europe/Berlin")
+        time.tzset()
+        assert "15:30 CET (14:30 UTC)" in render(inc, "internal", fields)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -222,11 +222,6 @@ def _presence_text(app) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one("#presence").content)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "TUI gap reported to the lead: IrtuiApp beats once before `open_incident` pushes the "
-    "incident screen, then only every HEARTBEAT_S, and repaints presence only after its own "
-    "beat, so another seat on the same incident shows up 5-10 s late (seen in tmux too). "
-    "Fix: beat when an incident screen is shown/left and refresh presence on each poll."))
 async def test_other_seat_on_the_incident_is_shown_within_two_seconds(
         db_path: Path, clock: ManualClock) -> None:
     a_store = Store.open(db_path, clock=clock, author="ic")

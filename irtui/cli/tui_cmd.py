@@ -1,0 +1,56 @@
+"""`irtui` (no sub-command) opens the war room; `irtui demo` opens it on a throwaway store.
+
+Textual is imported inside the handlers only, so `irtui log` never pays for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("demo", parents=parents,
+                       help="open the war room on a throwaway store seeded with a believable "
+                            "incident (no network)")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the demo store and print where it is")
+    p.set_defaults(handler=run_demo)
+    p = sub.add_parser("tui", parents=parents, help="open the war-room TUI (same as no command)")
+    p.add_argument("incident", nargs="?", help="open this incident directly")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    from irtui.tui.app import IrtuiApp
+
+    store = ctx.store()
+    app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author,
+                   open_incident=getattr(args, "incident", None))
+    app.run()
+    return 0
+
+
+def run_demo(args: argparse.Namespace, ctx: Any) -> int:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from irtui.demo import seed
+    from irtui.store.repo import Store
+    from irtui.tui.app import IrtuiApp
+
+    folder = Path(tempfile.mkdtemp(prefix="irtui-demo-"))
+    store = Store.open(folder / "demo.db", policy=ctx.policy, clock=ctx.clock,
+                       author=ctx.author)
+    try:
+        ids = seed(store)
+        IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False,
+                 open_incident=getattr(args, "open", None) and ids.get("sev1")).run()
+    finally:
+        store.close()
+        if args.keep:
+            ctx.print(f"demo store kept at {folder / 'demo.db'}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0

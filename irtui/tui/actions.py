@@ -1,0 +1,94 @@
+"""The one action registry: key bindings, the command palette and the help screen all read it.
+
+A new action is added here once; `bindings(scope)` feeds a screen's `BINDINGS`, the app's
+`get_system_commands` turns the same rows into palette entries, and `HelpScreen` lists them.
+The default keys are contractual (other tools script against them): change them only with a
+changelog entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    key: str
+    action: str
+    title: str
+    help: str
+    scope: str  # "app", "board" or "incident"
+    footer: bool = True
+    key_display: str | None = None
+
+
+ACTIONS: tuple[Action, ...] = (
+    # app-wide
+    Action("n", "declare", "Declare", "Open the declare dialog (scope × impact helper)",
+           "app"),
+    Action("question_mark", "help", "Help", "Keys, entry-line grammar and what the colours mean",
+           "app", key_display="?"),
+    Action("q", "quit", "Quit", "Leave irtui (everything is already saved)", "app"),
+    Action("b", "runbooks", "Runbooks", "Browse runbooks (for the open incident if any)", "app"),
+    Action("ctrl+t", "toggle_theme", "Light/dark", "Toggle the light and dark theme", "app",
+           footer=False),
+    # board
+    Action("enter", "open", "Open", "Open the highlighted incident", "board"),
+    Action("a", "ack", "Ack", "Acknowledge the highlighted incident", "board"),
+    Action("s", "severity", "Severity", "Change severity (with a reason)", "board"),
+    Action("t", "status", "Status", "Change status", "board"),
+    Action("R", "resolve", "Resolve", "Resolve the highlighted incident", "board",
+           footer=False, key_display="R"),
+    Action("u", "compose", "Update", "Write a status update for the highlighted incident",
+           "board"),
+    Action("r", "roles", "Roles", "Roles and hand-off of the highlighted incident", "board",
+           footer=False),
+    Action("slash", "search", "Search", "Filter incidents by id, title, IC, service", "board",
+           key_display="/"),
+    # incident
+    Action("escape", "back", "Back", "Back to the board (or leave the entry line)", "incident",
+           key_display="esc"),
+    Action("l", "entry_line", "Entry", "Focus the timeline entry line", "incident"),
+    Action("u", "compose", "Update", "Status-update composer", "incident"),
+    Action("a", "ack", "Ack", "Acknowledge", "incident"),
+    Action("s", "severity", "Severity", "Change severity (with a reason)", "incident"),
+    Action("t", "status", "Status", "Change status", "incident"),
+    Action("R", "resolve", "Resolve", "Resolve the incident", "incident", footer=False,
+           key_display="R"),
+    Action("r", "roles", "Roles", "Roles and hand-off brief", "incident"),
+    Action("d", "decision", "Decision", "Record a decision: proposal, objections, the call",
+           "incident"),
+    Action("e", "edit_entry", "Edit", "Amend the selected entry (kept as history)", "incident",
+           footer=False),
+    Action("x", "retract_entry", "Retract", "Retract the selected entry (with a reason)",
+           "incident", footer=False),
+    Action("k", "task_done", "Task done", "Mark the selected (or oldest) open task done",
+           "incident", footer=False),
+    Action("p", "runbook_pane", "Runbook pane", "Show/hide the runbook beside the timeline",
+           "incident", footer=False),
+    Action("m", "postmortem", "Postmortem", "Open the postmortem for this incident", "incident",
+           footer=False),
+    Action("slash", "search", "Search", "Filter the timeline", "incident", footer=False,
+           key_display="/"),
+    Action("ctrl+o", "cycle_kind", "Entry kind", "Cycle the entry line's default kind",
+           "incident", footer=False, key_display="^o"),
+)
+
+
+def for_scope(scope: str) -> list[Action]:
+    return [a for a in ACTIONS if a.scope == scope]
+
+
+def bindings(scope: str) -> list[Binding]:
+    """Textual bindings for one scope, built from the registry."""
+    return [
+        Binding(a.key, a.action, a.title, show=a.footer, key_display=a.key_display,
+                priority=a.key.startswith("ctrl+"))
+        for a in for_scope(scope)
+    ]
+
+
+def display_key(action: Action) -> str:
+    return action.key_display or action.key

@@ -1,0 +1,68 @@
+"""Quick actions shared by the board (on the highlighted row) and the incident screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from irtui.tui.app import IrtuiApp
+
+
+class IncidentActions(Screen[Any]):
+    """Ack, severity, status, resolve, composer and roles for `target_id()`."""
+
+    @property
+    def irtui(self) -> IrtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def target_id(self) -> str | None:
+        raise NotImplementedError
+
+    def _target(self) -> str | None:
+        iid = self.target_id()
+        if iid is None:
+            self.notify("No incident selected.", severity="warning")
+        return iid
+
+    def action_ack(self) -> None:
+        iid = self._target()
+        if iid:
+            store = self.irtui.store
+            self.irtui.attempt(lambda: store.ack(iid), f"{iid} acknowledged")
+
+    def action_severity(self) -> None:
+        from irtui.tui.screens.dialogs import SeverityDialog
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(SeverityDialog(iid))
+
+    def action_status(self) -> None:
+        from irtui.tui.screens.dialogs import StatusDialog
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(StatusDialog(iid))
+
+    def action_resolve(self) -> None:
+        from irtui.tui.screens.dialogs import StatusDialog
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(StatusDialog(iid, preset="resolved"))
+
+    def action_compose(self) -> None:
+        from irtui.tui.screens.composer import ComposerScreen
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(ComposerScreen(iid))
+
+    def action_roles(self) -> None:
+        from irtui.tui.screens.handoff import RolesScreen
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(RolesScreen(iid))

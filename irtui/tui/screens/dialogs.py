@@ -1,0 +1,282 @@
+"""Modal dialogs: declare (with the scope × impact helper), severity, status/resolve, a one-line
+prompt (amend/retract) and the decision record. Ctrl+S submits, Escape cancels."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from irtui.domain.model import Status
+from irtui.domain.policy import IMPACTS, SCOPES
+from irtui.tui import text as tx
+
+if TYPE_CHECKING:
+    from irtui.tui.app import IrtuiApp
+
+DIALOG_BINDINGS = [
+    Binding("escape", "cancel", "Cancel"),
+    Binding("ctrl+s", "submit", "Save", priority=True),
+]
+
+
+def _no_blink(screen: ModalScreen[Any]) -> None:
+    for inp in screen.query(Input):
+        inp.cursor_blink = False
+
+
+class Dialog(ModalScreen[Any]):
+    """Base: Escape cancels, Ctrl+S or the primary button submits, Enter in the last field
+    submits too."""
+
+    BINDINGS = DIALOG_BINDINGS
+
+    @property
+    def irtui(self) -> IrtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        _no_blink(self)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def sev_options(self) -> list[tuple[str, int]]:
+        levels = self.irtui.store.policy.levels
+        return [(f"SEV{n} {lvl.name}", n) for n, lvl in sorted(levels.items())]
+
+    def action_submit(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def buttons(self, ok: str) -> Horizontal:
+        return Horizontal(Button(ok, id="ok", variant="primary"),
+                          Button("Cancel", id="cancel"), classes="dialog-buttons")
+
+
+class DeclareDialog(Dialog):
+    """Title, severity from scope × impact (overridable), services, impact, IC, drill."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="declare"):
+            yield Label("Declare an incident", classes="dialog-title")
+            yield Input(placeholder="What is broken, in a few words", id="title")
+            with Horizontal(classes="row"):
+                yield Select([(s, s) for s in SCOPES], prompt="scope", id="scope",
+                             allow_blank=True)
+                yield Select([(i, i) for i in IMPACTS], prompt="impact", id="impact-level",
+                             allow_blank=True)
+                yield Select(self.sev_options(), prompt="severity", id="sev",
+                             allow_blank=False)
+            yield Static(id="sev-help", classes="help-line")
+            yield Input(placeholder="services, comma separated", id="services")
+            yield Input(placeholder="customer impact in one sentence", id="impact")
+            yield Input(placeholder="incident commander", id="ic")
+            yield Checkbox("This is a drill", id="drill")
+            yield self.buttons("Declare (ctrl+s)")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        policy = self.irtui.store.policy
+        sev = self.query_one("#sev", Select)
+        sev.value = 2 if 2 in policy.levels else min(policy.levels)
+        self.query_one("#ic", Input).value = self.irtui.seat_name
+        self.query_one("#title", Input).focus()
+        self.explain()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        scope = self.query_one("#scope", Select).value
+        impact = self.query_one("#impact-level", Select).value
+        if event.select.id in ("scope", "impact-level") and isinstance(scope, str) \
+                and isinstance(impact, str):
+            self.query_one("#sev", Select).value = self.irtui.store.policy.classify(scope,
+                                                                                    impact)
+        self.explain()
+
+    def explain(self) -> None:
+        value = self.query_one("#sev", Select).value
+        policy = self.irtui.store.policy
+        if not isinstance(value, int) or value not in policy.levels:
+            return
+        level = policy.level(value)
+        scope = self.query_one("#scope", Select).value
+        impact = self.query_one("#impact-level", Select).value
+        why = (f"scope {scope} × impact {impact} → " if isinstance(scope, str)
+               and isinstance(impact, str) else "pick scope and impact for a suggestion · ")
+        ack = f"ack within {level.ack_within_s // 60} min" if level.ack_within_s else "no clock"
+        self.query_one("#sev-help", Static).update(Text(
+            f"{why}SEV{value} {level.name}: {level.description} ({ack})"))
+
+    def action_submit(self) -> None:
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            self.notify("A title is needed.", severity="error")
+            self.query_one("#title", Input).focus()
+            return
+        sev = self.query_one("#sev", Select).value
+        services = [s.strip() for s in self.query_one("#services", Input).value.split(",")
+                    if s.strip()]
+        store = self.irtui.store
+        incident = self.irtui.attempt(lambda: store.declare(
+            title, int(sev),  # type: ignore[arg-type]
+            services=services, impact=self.query_one("#impact", Input).value.strip(),
+            commander=self.query_one("#ic", Input).value.strip() or None,
+            drill=self.query_one("#drill", Checkbox).value))
+        if incident:
+            self.dismiss(incident.id)
+            self.irtui.open(incident.id)
+
+
+class SeverityDialog(Dialog):
+    def __init__(self, incident_id: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Change severity of {self.incident_id}", classes="dialog-title")
+            yield Select(self.sev_options(), id="sev", allow_blank=False)
+            yield Input(placeholder="reason (required: it goes on the timeline)", id="reason")
+            yield self.buttons("Change (ctrl+s)")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        current = self.irtui.incident(self.incident_id).severity
+        sev = self.query_one("#sev", Select)
+        sev.value = current
+        sev.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.notify("Say why the severity changes.", severity="error")
+            self.query_one("#reason", Input).focus()
+            return
+        sev = int(self.query_one("#sev", Select).value)  # type: ignore[arg-type]
+        store, iid = self.irtui.store, self.incident_id
+        if self.irtui.attempt(lambda: store.set_severity(iid, sev, reason=reason),
+                              f"{iid} is now SEV{sev}"):
+            self.dismiss(sev)
+
+
+class StatusDialog(Dialog):
+    def __init__(self, incident_id: str, preset: str | None = None) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.preset = preset
+
+    def compose(self) -> ComposeResult:
+        verb = "Resolve" if self.preset == "resolved" else "Change status of"
+        with Vertical(classes="dialog"):
+            yield Label(f"{verb} {self.incident_id}", classes="dialog-title")
+            yield Select([(s.value, s.value) for s in Status], id="status", allow_blank=False)
+            yield Input(placeholder="note (optional)", id="note")
+            yield self.buttons("Save (ctrl+s)")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        select = self.query_one("#status", Select)
+        select.value = self.preset or str(self.irtui.incident(self.incident_id).status)
+        (self.query_one("#note") if self.preset else select).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        status = str(self.query_one("#status", Select).value)
+        note = self.query_one("#note", Input).value
+        store, iid = self.irtui.store, self.incident_id
+        if self.irtui.attempt(lambda: store.set_status(iid, status, note=note),
+                              f"{iid} is now {status}"):
+            self.dismiss(status)
+
+
+class PromptDialog(Dialog):
+    """One line of text (amend an entry, give a retraction reason)."""
+
+    def __init__(self, title: str, help_text: str = "", *, value: str = "",
+                 placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.help_text = help_text
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(tx.literal(self.title_text), classes="dialog-title")
+            if self.help_text:
+                yield Static(tx.literal(self.help_text, single_line=False), classes="help-line")
+            yield Input(value=self.value, placeholder=self.placeholder, id="value")
+            yield self.buttons("OK (enter)")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#value", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        value = self.query_one("#value", Input).value
+        if not value.strip():
+            self.notify("Type something first (Escape cancels).", severity="error")
+            return
+        self.dismiss(value)
+
+
+class DecisionDialog(Dialog):
+    """The decision record: proposal → "any strong objections?" → the call (a `decision`
+    entry, starred, with the objections kept beside it)."""
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Decision", classes="dialog-title")
+            yield Input(placeholder="Proposal: what do we do?", id="proposal")
+            yield Static(Text("Ask the room: \"Any strong objections?\"", style="bold #ffb000"),
+                         classes="help-line")
+            yield Input(placeholder="objections raised (empty: none)", id="objections")
+            yield Input(placeholder="The call (empty: go with the proposal)", id="call")
+            yield self.buttons("Record decision (ctrl+s)")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#proposal", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "call":
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_submit(self) -> None:
+        proposal = self.query_one("#proposal", Input).value.strip()
+        objections = self.query_one("#objections", Input).value.strip()
+        call = self.query_one("#call", Input).value.strip() or proposal
+        if not call:
+            self.notify("A decision needs a proposal or a call.", severity="error")
+            return
+        text = f"{call} — proposal: {proposal or call}; objections: {objections or 'none'}"
+        store, iid = self.irtui.store, self.incident_id
+        if self.irtui.attempt(lambda: store.log(iid, text, kind="decision", starred=True),
+                              "Decision recorded"):
+            self.dismiss(text)

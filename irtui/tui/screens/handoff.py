@@ -1,0 +1,131 @@
+"""Roles and hand-off: assign an empty role, offer a role with a brief, accept a pending one.
+
+"Hand IC to X" produces the brief an incoming IC needs (status, what is known, what is ruled
+out, open tasks and timers, last update per audience, next due — `irtui.tui.brief`); the
+offer and the acceptance are both events on the timeline.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from irtui.domain.model import Role, role_label
+from irtui.tui import text as tx
+from irtui.tui.brief import build_brief
+
+if TYPE_CHECKING:
+    from irtui.tui.app import IrtuiApp
+
+ROLES = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
+
+
+class RolesScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("ctrl+s", "handoff", "Assign / hand off", priority=True),
+        Binding("ctrl+a", "accept", "Accept hand-off", priority=True),
+    ]
+
+    def __init__(self, incident_id: str, role: str = Role.COMMANDER) -> None:
+        super().__init__(id="roles-screen")
+        self.incident_id = incident_id
+        self.role = role
+        self._generated = ""
+
+    @property
+    def irtui(self) -> IrtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="roles-box"):
+            yield Label(f"Roles and hand-off — {self.incident_id}", classes="dialog-title")
+            with Horizontal(classes="row"):
+                yield Select([(role_label(r), str(r)) for r in ROLES], id="role",
+                             allow_blank=False, value=str(self.role))
+                yield Input(placeholder="to whom (name)", id="to")
+            yield Static(id="holder", classes="help-line")
+            yield Label("Hand-off brief (edit freely; it is stored with the hand-off)")
+            yield TextArea(id="brief", soft_wrap=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Assign / hand off (ctrl+s)", id="handoff", variant="primary")
+                yield Button("Accept pending (ctrl+a)", id="accept")
+                yield Button("Close", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#to", Input).cursor_blink = False
+        self.query_one("#to", Input).focus()
+        self.refresh_brief()
+
+    def refresh_brief(self) -> None:
+        inc = self.irtui.incident(self.incident_id)
+        holder = inc.roles.get(self.role)
+        line = Text.assemble((f"{role_label(self.role)}: ", "bold"),
+                             tx.literal(holder.name if holder else "— empty —"))
+        if holder and holder.pending_handoff_to:
+            line.append_text(Text.assemble(("  → offered to ", "#ffb000"),
+                                           tx.literal(holder.pending_handoff_to, "#ffb000"),
+                                           (" (waiting for accept)", "#ffb000")))
+        self.query_one("#holder", Static).update(line)
+        self.query_one("#accept", Button).disabled = not (holder and holder.pending_handoff_to)
+        events = self.irtui.store.events(self.incident_id)
+        from irtui.domain.timeline import build_timeline
+
+        brief = tx.clean(build_brief(inc, build_timeline(events), events, self.irtui.now(),
+                                     role=self.role,
+                                     to=self.query_one("#to", Input).value.strip()),
+                         single_line=False)
+        area = self.query_one("#brief", TextArea)
+        if area.text in ("", self._generated):  # never overwrite what the IC typed
+            area.text = brief
+        self._generated = brief
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.role = event.value
+            self.refresh_brief()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refresh_brief()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_handoff()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        {"handoff": self.action_handoff, "accept": self.action_accept,
+         "cancel": self.action_cancel}[str(event.button.id)]()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_handoff(self) -> None:
+        to = self.query_one("#to", Input).value.strip()
+        if not to:
+            self.notify("To whom? Type a name.", severity="error")
+            self.query_one("#to", Input).focus()
+            return
+        store, iid, role = self.irtui.store, self.incident_id, self.role
+        holder = self.irtui.incident(iid).roles.get(role)
+        if holder is None:
+            ok = self.irtui.attempt(lambda: store.assign_role(iid, role, to),
+                                    f"{role_label(role)}: {to}")
+        else:
+            brief = self.query_one("#brief", TextArea).text
+            ok = self.irtui.attempt(lambda: store.handoff(iid, role, to, brief=brief),
+                                    f"{role_label(role)} offered to {to}: they accept with "
+                                    "ctrl+a here")
+        if ok:
+            self.dismiss(True)
+
+    def action_accept(self) -> None:
+        store, iid, role = self.irtui.store, self.incident_id, self.role
+        if self.irtui.attempt(lambda: store.accept_handoff(iid, role),
+                              f"Hand-off of {role_label(role)} accepted"):
+            self.dismiss(True)

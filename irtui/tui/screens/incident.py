@@ -1,0 +1,583 @@
+"""One incident: header with clocks, role panel, timeline, tasks and the scribe's entry line.
+
+The entry line is always there: `l` focuses it, Enter commits the entry to the store (one
+durable transaction) *before* the line is cleared, so a crash can never eat what was typed.
+The timeline is a `DataTable` appended to in place; it is rebuilt only when an entry was
+amended, retracted or backdated into the middle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Label, Static
+
+from irtui.domain.capture import parse_capture
+from irtui.domain.clocks import ack_clock, update_clocks
+from irtui.domain.model import (
+    MILESTONES,
+    EntryKind,
+    Event,
+    EventKind,
+    Incident,
+    IncidentKind,
+    Role,
+    TimelineEntry,
+    role_label,
+)
+from irtui.domain.timeline import build_timeline
+from irtui.domain.timeutil import fmt_duration
+from irtui.tui import text as tx
+from irtui.tui.actions import bindings
+from irtui.tui.brief import OpenTask, open_tasks
+from irtui.tui.screens.common import IncidentActions
+from irtui.tui.widgets.fast_table import FastTable
+from irtui.tui.widgets.key_bar import KeyBar
+
+ROLE_ORDER = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
+KIND_CYCLE = tuple(EntryKind)
+NARROW_BELOW = 110
+SHORT_MILESTONE = {"started": "start", "detected": "det", "acknowledged": "ack",
+                   "mitigated": "mitig", "resolved": "res", "closed": "closed"}
+SHORT_ROLE = {Role.COMMANDER: "IC", Role.TECH_LEAD: "Tech lead", Role.COMMS_LEAD: "Comms",
+              Role.SCRIBE: "Scribe", Role.DEPUTY: "Deputy"}
+
+
+def role_warnings(incident: Incident, required: tuple[str, ...]) -> list[str]:
+    """What the IC should fix in the role panel (pure: tested without a terminal)."""
+    warnings = [f"{role_label(r)} is required for SEV{incident.severity} and is empty"
+                for r in required if r not in incident.roles]
+    ic = incident.roles.get(Role.COMMANDER)
+    tech = incident.roles.get(Role.TECH_LEAD)
+    if ic and tech and ic.name.strip().lower() == tech.name.strip().lower():
+        warnings.append(f"{ic.name} is both IC and Tech Lead: the IC coordinates, "
+                        "does not debug — hand one role off")
+    return warnings
+
+
+def entry_text(entry: TimelineEntry) -> Text:
+    """One timeline line: star, text, and honest amendment/retraction marks."""
+    parts: list[Any] = []
+    if entry.starred:
+        parts.append(("★ ", "bold #ffd000"))
+    style = "dim italic" if entry.source != "entry" else ""
+    if entry.retracted is not None:
+        style = "strike dim"
+    parts.append(tx.literal(entry.text, style))
+    if entry.task:
+        owner = entry.task.get("owner")
+        parts.append((f"  ◷ task{' for ' + tx.clean(owner) if owner else ''}", "#4fc3f7"))
+    if entry.amendments:
+        parts.append((f"  (amended ×{len(entry.amendments)})", "italic #ffb000"))
+    if entry.retracted is not None:
+        parts.append(("  RETRACTED: ", "bold #ff6b6b"))
+        parts.append(tx.literal(entry.retracted[2], "#ff6b6b"))
+    return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
+
+
+class IncidentScreen(IncidentActions):
+    SCOPE = "incident"
+    AUTO_FOCUS = "#timeline"
+    BINDINGS = bindings("incident")
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__(id="incident")
+        self.incident_id = incident_id
+        self.events: list[Event] = []
+        self.entries: list[TimelineEntry] = []
+        self.row_ids: list[str] = []  # timeline row keys, in display order
+        self.tasks: list[OpenTask] = []
+        self.task_shown: dict[int, str] = {}
+        self.default_kind: EntryKind = EntryKind.NOTE
+        self.filter = ""
+        self._shown_static: dict[str, str] = {}
+        self._tasks_sig = ""
+        self._detail_height = -1
+        self._widths: dict[str, int] = {}
+        self._last_day: str | None = None
+
+    # --- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="inc-header")
+        yield Input(placeholder="Filter the timeline (Esc clears)", id="inc-search",
+                    classes="hidden")
+        with Horizontal(id="inc-body"):
+            with Vertical(id="inc-main"):
+                yield FastTable(id="timeline", cursor_type="row", show_header=False)
+                with VerticalScroll(id="entry-detail-box"):
+                    yield Static(id="entry-detail")
+            with Vertical(id="inc-side"):
+                yield Static(id="roles")
+                yield Label("Tasks", classes="side-title")
+                yield FastTable(id="tasks", cursor_type="row", show_header=False)
+                yield Static(id="presence")
+        with Horizontal(id="entry-bar"):
+            yield Label("", id="entry-kind")
+            yield Input(placeholder="-5m * d: text · TODO: … · Bob: check X, back in 3 min "
+                                    "· Enter commits", id="entry")
+        yield KeyBar("incident")
+
+    @property
+    def incident(self) -> Incident:
+        return self.irtui.incident(self.incident_id)
+
+    def target_id(self) -> str | None:
+        return self.incident_id
+
+    def on_mount(self) -> None:
+        for input_id in ("#entry", "#inc-search"):
+            self.query_one(input_id, Input).cursor_blink = False
+        self.events = self.irtui.store.events(self.incident_id)
+        self.entries = build_timeline(self.events)
+        self.show_kind()
+        self.render_all()
+        self.query_one("#timeline").focus()
+        self.on_presence()
+
+    def render_all(self) -> None:
+        now = self.irtui.now()
+        self.render_header(now)
+        self.render_roles()
+        self.rebuild_timeline()
+        self.render_tasks(now)
+
+    # --- header ------------------------------------------------------------------------
+    def render_header(self, now: datetime) -> None:
+        inc = self.incident
+        top: list[Any] = [tx.severity(inc.severity), " ", (inc.id, "bold"), "  "]
+        if inc.kind is IncidentKind.DRILL:
+            top.append(("DRILL ", "bold black on #c792ea"))
+            top.append(" ")
+        top += [tx.literal(inc.title, "bold", limit=300), "  ", tx.status(str(inc.status))]
+        clocks: list[Any] = []
+        for view in [ack_clock(inc, now), *update_clocks(inc, now)]:
+            label = "ack" if view.name == "ack" else view.name.split(":", 1)[1]
+            clocks += [(f"{label} ", "dim"), tx.clock(view), "   "]
+        miles: list[Any] = []
+        narrow = self.app.size.width < NARROW_BELOW
+        for name in MILESTONES:
+            value = inc.milestones.get(name)
+            miles += [(f"{SHORT_MILESTONE.get(name, name) if narrow else name} ", "dim"),
+                      (value.astimezone().strftime("%H:%M") if value else "—",
+                       "" if value else "dim"), "  "]
+        svc = ", ".join(inc.services)
+        meta: list[Any] = [("services ", "dim"), tx.literal(svc or "—", limit=80),
+                           ("   impact ", "dim"), tx.literal(inc.impact or "—", limit=200)]
+        lines = [Text.assemble(*top, no_wrap=True, overflow="ellipsis"),
+                 Text.assemble(*clocks, no_wrap=True, overflow="ellipsis"),
+                 Text.assemble(*miles, no_wrap=True, overflow="ellipsis"),
+                 Text.assemble(*meta, no_wrap=True, overflow="ellipsis")]
+        content = Text("\n").join(lines)
+        content.no_wrap = True
+        content.overflow = "ellipsis"
+        self.set_static("#inc-header", content, layout=False)
+
+    def set_static(self, selector: str, content: Text, *, layout: bool = True) -> None:
+        """Update a Static only when what it shows changed; `layout=False` for fixed-size
+        ones (the header's clocks tick every second without a layout pass)."""
+        sig = tx.signature(content)
+        if self._shown_static.get(selector) != sig:
+            self._shown_static[selector] = sig
+            self.query_one(selector, Static).update(content, layout=layout)
+
+    def set_detail(self, content: Text) -> None:
+        """The detail pane needs a layout pass only when its height changes (a layout pass
+        costs more than the rest of committing an entry)."""
+        width = max(self.query_one("#entry-detail", Static).size.width, 1)
+        height = sum(max(1, -(-len(line) // width)) for line in content.plain.split("\n"))
+        self.set_static("#entry-detail", content, layout=height != self._detail_height)
+        self._detail_height = height
+
+    # --- roles -------------------------------------------------------------------------
+    def render_roles(self) -> None:
+        inc = self.incident
+        now = self.irtui.now()
+        try:
+            required = tuple(self.irtui.store.policy.level(inc.severity).required_roles)
+        except Exception:
+            required = ()
+        lines: list[Text] = [Text("Roles", style="bold")]
+        roles = list(ROLE_ORDER) + sorted(r for r in inc.roles if r not in ROLE_ORDER)
+        for role in roles:
+            holder = inc.roles.get(role)
+            label = SHORT_ROLE.get(role, role_label(role))
+            if holder is None:
+                style = "bold #ff6b6b" if role in required else "dim"
+                lines.append(Text.assemble((f"{label:<10}", "dim"), ("— empty", style)))
+                continue
+            line = Text.assemble((f"{label:<10}", "dim"), tx.literal(holder.name, "bold",
+                                                                     limit=18),
+                                 (f"  {fmt_duration(now - holder.since)}", "dim"),
+                                 no_wrap=True, overflow="ellipsis")
+            lines.append(line)
+            if holder.pending_handoff_to:
+                lines.append(Text.assemble(("          → ", "#ffb000"),
+                                           tx.literal(holder.pending_handoff_to, "#ffb000",
+                                                      limit=18),
+                                           (" (to accept)", "#ffb000")))
+        for warning in role_warnings(inc, required):
+            lines.append(Text.assemble(("⚠ ", "bold #ffb000"),
+                                       tx.literal(warning, "#ffb000", single_line=False)))
+        self.set_static("#roles", Text("\n").join(lines))
+
+    def on_screen_resume(self) -> None:
+        self.irtui.beat()  # the other seats see us here at once, not at the next heartbeat
+
+    def on_unmount(self) -> None:
+        self.irtui.call_later(self.irtui.beat)
+
+    def on_presence(self) -> None:
+        if not self.query("#presence"):
+            return  # not composed yet, or being removed
+        others = self.irtui.who_else(self.incident_id)
+        self.set_static("#presence",
+                        Text.assemble(("also here: ", "dim"), tx.literal(", ".join(others),
+                                                                         limit=60))
+                        if others else Text("only you here", style="dim"))
+
+    # --- timeline ----------------------------------------------------------------------
+    def widths(self) -> dict[str, int]:
+        """Column widths from the terminal width (known before layout, so no reflow)."""
+        width = self.app.size.width
+        narrow = width < NARROW_BELOW
+        side = 30 if narrow else (56 if width >= 160 else 42)
+        main = width - side - 1
+        if self.is_mounted:
+            self.query_one("#inc-side").styles.width = side
+        if self.query("#runbook-pane"):
+            main = main // 2 - 1  # the runbook pane shares the space (both 1fr)
+        when = 12 if narrow else 17
+        who = 8 if narrow else 10
+        text = max(12, main - (when + 3 + who) - 2 * 2 - 3)
+        return {"narrow": int(narrow), "when": when, "who": who, "text": text,
+                "task": max(8, side - 2 - 9 - 2 * 2 - 2)}
+
+    def _matches(self, entry: TimelineEntry) -> bool:
+        if not self.filter:
+            return True
+        needle = self.filter.lower()
+        return needle in entry.text.lower() or needle in entry.author.lower() \
+            or needle in entry.kind
+
+    def _add_entry_row(self, table: FastTable, entry: TimelineEntry) -> None:
+        day = tx.local_date(entry.at)
+        if day != self._last_day:
+            self._last_day = day
+            key = f"day:{day}:{len(self.row_ids)}"
+            table.append_row(Text(""), Text(f"── {day} ──", style="bold dim"), key=key)
+            self.row_ids.append(key)
+        key = f"e:{entry.event_id}"
+        stamp = tx.local_utc(entry.at, short=bool(self._widths.get("narrow")))
+        who = self._widths.get("who", 10)
+        meta = Text.assemble((stamp, "dim"), " ", tx.kind_icon(entry.kind), " ",
+                             tx.literal(entry.author, "#82aaff", limit=who),
+                             no_wrap=True, overflow="ellipsis")
+        table.append_row(meta, entry_text(entry), key=key)
+        self.row_ids.append(key)
+
+    def rebuild_timeline(self, *, follow: bool = True) -> None:
+        table = self.query_one("#timeline", FastTable)
+        selected = self.selected_row_key()
+        at_bottom = table.cursor_row >= len(self.row_ids) - 1
+        self._widths = w = self.widths()
+        with self.app.batch_update():
+            table.clear(columns=True)
+            table.add_column("meta", key="meta", width=w["when"] + 3 + w["who"])
+            table.add_column("text", key="text", width=w["text"])
+            self.row_ids = []
+            self._last_day = None
+            for entry in self.entries:
+                if self._matches(entry):
+                    self._add_entry_row(table, entry)
+            if self.row_ids:
+                if (follow and at_bottom) or selected not in self.row_ids:
+                    table.move_cursor(row=len(self.row_ids) - 1, animate=False)
+                else:
+                    table.move_cursor(row=self.row_ids.index(selected), animate=False)
+        self.show_detail()
+
+    def append_entries(self, new: list[TimelineEntry]) -> None:
+        """Fast path: entries that sort after everything shown are appended in place."""
+        table = self.query_one("#timeline", FastTable)
+        at_bottom = table.cursor_row >= len(self.row_ids) - 1
+        for entry in new:
+            if self._matches(entry):
+                self._add_entry_row(table, entry)
+        if at_bottom and self.row_ids:
+            table.move_cursor(row=len(self.row_ids) - 1, animate=False)
+        self.show_detail()
+
+    def selected_row_key(self) -> str | None:
+        table = self.query_one("#timeline", DataTable)
+        if not self.row_ids:
+            return None
+        row = min(max(table.cursor_row, 0), len(self.row_ids) - 1)
+        return self.row_ids[row]
+
+    def selected_entry(self) -> TimelineEntry | None:
+        key = self.selected_row_key()
+        if key is None or not key.startswith("e:"):
+            return None
+        event_id = int(key[2:])
+        return next((e for e in self.entries if e.event_id == event_id), None)
+
+    def show_detail(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            self.set_detail(Text("Select an entry to see it in full. l: type an entry.",
+                                 style="dim"))
+            return
+        parts: list[Any] = [(f"#{entry.event_id} {entry.kind} ", "bold"),
+                            (f"by {tx.clean(entry.author, limit=40)} at "
+                             f"{tx.local_utc(entry.at)}", "dim")]
+        if entry.recorded_at and abs((entry.recorded_at - entry.at).total_seconds()) > 60:
+            parts.append((f"  (recorded {tx.local_utc(entry.recorded_at)})", "dim"))
+        parts.append("\n")
+        parts.append(tx.literal(entry.text, "strike" if entry.retracted else "",
+                                single_line=False, limit=20000))
+        for at, author, previous in entry.amendments:
+            parts += ["\n", (f"was (before {tx.local_utc(at)}, {tx.clean(author)}): ",
+                             "italic #ffb000"), tx.literal(previous, single_line=False)]
+        if entry.retracted is not None:
+            at, author, reason = entry.retracted
+            parts += ["\n", (f"RETRACTED {tx.local_utc(at)} by {tx.clean(author)}: ",
+                             "bold #ff6b6b"), tx.literal(reason, single_line=False)]
+        self.set_detail(Text.assemble(*parts))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "timeline":
+            self.show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+
+    # --- tasks -------------------------------------------------------------------------
+    def render_tasks(self, now: datetime, *, force: bool = False) -> None:
+        table = self.query_one("#tasks", DataTable)
+        self.tasks = open_tasks(self.entries, self.events)
+        sig = repr([(t.entry_id, t.text, t.owner, t.due) for t in self.tasks])
+        if sig == self._tasks_sig and not force:
+            return
+        self._tasks_sig = sig
+        with self.app.batch_update():
+            table.clear(columns=True)
+            table.add_column("task", key="task", width=self.widths()["task"])
+            table.add_column("timer", key="timer", width=9)
+            self.task_shown.clear()
+            for task in self.tasks:
+                timer = self.task_timer(task, now)
+                self.task_shown[task.entry_id] = tx.signature(timer)
+                label = Text.assemble(tx.literal(f"{task.owner}: ", "bold") if task.owner
+                                      else "", tx.literal(task.text, limit=200),
+                                      no_wrap=True, overflow="ellipsis")
+                table.add_row(label, timer, key=str(task.entry_id))
+            if not self.tasks:
+                table.add_row(Text("no open tasks", style="dim"), Text(""), key="none")
+
+    @staticmethod
+    def task_timer(task: OpenTask, now: datetime) -> Text:
+        left = task.remaining_s(now)
+        if left is None:
+            return Text("—", style="dim")
+        if left <= 0:
+            return Text(f"-{fmt_duration(-left)}!", style="bold white on #b00020")
+        return Text(fmt_duration(left), style="bold #ffb000" if left <= 60 else "")
+
+    def tick(self, now: datetime) -> None:
+        if not self.is_mounted:
+            return
+        self.render_header(now)
+        table = self.query_one("#tasks", FastTable)
+        for task in self.tasks:
+            timer = self.task_timer(task, now)
+            sig = tx.signature(timer)
+            if self.task_shown.get(task.entry_id) != sig:
+                self.task_shown[task.entry_id] = sig
+                table.set_cell(str(task.entry_id), "timer", timer)
+
+    # --- live refresh ------------------------------------------------------------------
+    def on_store_changed(self, ids: list[str]) -> None:
+        if self.incident_id not in ids or not self.is_mounted:
+            return
+        last = self.events[-1].id if self.events else 0
+        new_events = self.irtui.store.events(self.incident_id, after_id=last or 0)
+        if not new_events:
+            return
+        old_keys = {e.event_id for e in self.entries}
+        self.events.extend(new_events)
+        entries = build_timeline(self.events)
+        added = [e for e in entries if e.event_id not in old_keys]
+        tail_ok = all(ev.kind not in (EventKind.ENTRY_AMENDED, EventKind.ENTRY_RETRACTED)
+                      for ev in new_events)
+        last_shown = self.entries[-1] if self.entries else None
+        in_order = entries[: len(self.entries)] == self.entries[: len(self.entries)] and (
+            last_shown is None or all((e.at, e.event_id) >= (last_shown.at, last_shown.event_id)
+                                      for e in added))
+        self.entries = entries
+        if tail_ok and in_order and not self.filter:
+            self.append_entries(added)
+        else:
+            self.rebuild_timeline()
+        now = self.irtui.now()
+        self.render_header(now)
+        self.render_roles()
+        self.render_tasks(now)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.widths() != self._widths:
+            self.rebuild_timeline(follow=False)
+            self.render_tasks(self.irtui.now(), force=True)
+
+    # --- entry line --------------------------------------------------------------------
+    def show_kind(self) -> None:
+        self.query_one("#entry-kind", Label).update(
+            Text(f"{tx.kind_icon(self.default_kind)} {self.default_kind} ▸", style="bold"))
+
+    def action_cycle_kind(self) -> None:
+        index = KIND_CYCLE.index(self.default_kind)
+        self.default_kind = KIND_CYCLE[(index + 1) % len(KIND_CYCLE)]
+        self.show_kind()
+
+    def action_entry_line(self) -> None:
+        self.query_one("#entry", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "inc-search":
+            self.query_one("#timeline").focus()
+            return
+        if event.input.id != "entry":
+            return
+        line = event.value
+        if not line.strip():
+            return
+        store = self.irtui.store
+        try:
+            captured = parse_capture(line, self.irtui.now(), self.default_kind)
+            store.log(self.incident_id, captured.text, kind=str(captured.kind),
+                      at=captured.at, starred=captured.starred, task=captured.task)
+        except Exception as exc:  # keep the line: nothing was written
+            self.notify(str(exc), title="Entry not saved", severity="error", markup=False)
+            return
+        event.input.value = ""  # only now: the entry is durable
+        self.irtui.refresh_now()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "inc-search":
+            self.filter = event.value.strip()
+            self.rebuild_timeline()
+
+    def action_search(self) -> None:
+        search = self.query_one("#inc-search", Input)
+        search.remove_class("hidden")
+        search.focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#inc-search", Input)
+        if search.has_focus or self.filter:
+            search.value = ""
+            self.filter = ""
+            search.add_class("hidden")
+            self.rebuild_timeline()
+            self.query_one("#timeline").focus()
+            return
+        if self.query_one("#entry", Input).has_focus:
+            self.query_one("#timeline").focus()
+            return
+        self.dismiss()
+
+    # --- entry actions -----------------------------------------------------------------
+    def _editable(self) -> TimelineEntry | None:
+        entry = self.selected_entry()
+        if entry is None or entry.source != "entry":
+            self.notify("Select a typed timeline entry first (system lines are facts).",
+                        severity="warning")
+            return None
+        return entry
+
+    def _ask_then(self, command: Callable[[Any, str, int, str], object], title: str,
+                  help_text: str, done_message: str, **prompt: str) -> None:
+        """Prompt for one line about the selected entry, then run `command(store, incident,
+        entry id, line)` (amend or retract: both are new events, the original stays)."""
+        from irtui.tui.screens.dialogs import PromptDialog
+
+        entry = self._editable()
+        if entry is None:
+            return
+        store, iid, eid = self.irtui.store, self.incident_id, entry.event_id
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.irtui.attempt(lambda: command(store, iid, eid, value),
+                                   done_message.format(eid=eid))
+
+        self.app.push_screen(PromptDialog(title.format(eid=eid), help_text, **prompt), done)
+
+    def action_edit_entry(self) -> None:
+        entry = self._editable()
+        if entry is not None:
+            self._ask_then(lambda store, iid, eid, text: store.amend(iid, eid, text),
+                           "Amend entry #{eid}", "The original text stays in the history.",
+                           "Entry #{eid} amended (the original is kept)", value=entry.text)
+
+    def action_retract_entry(self) -> None:
+        self._ask_then(lambda store, iid, eid, reason: store.retract(iid, eid, reason),
+                       "Retract entry #{eid}",
+                       "Why? The entry stays visible, struck through, with your reason.",
+                       "Entry #{eid} retracted (still shown, struck through)",
+                       placeholder="reason")
+
+    def action_decision(self) -> None:
+        from irtui.tui.screens.dialogs import DecisionDialog
+
+        self.app.push_screen(DecisionDialog(self.incident_id))
+
+    def action_task_done(self) -> None:
+        if not self.tasks:
+            self.notify("No open tasks.", severity="warning")
+            return
+        task = self.tasks[0]
+        tasks_table = self.query_one("#tasks", DataTable)
+        entry = self.selected_entry()
+        if tasks_table.has_focus and 0 <= tasks_table.cursor_row < len(self.tasks):
+            task = self.tasks[tasks_table.cursor_row]
+        elif entry is not None:
+            task = next((t for t in self.tasks if t.entry_id == entry.event_id), task)
+        store, iid = self.irtui.store, self.incident_id
+        self.irtui.attempt(lambda: store.append(iid, EventKind.TASK_DONE,
+                                                {"text": task.text, "owner": task.owner},
+                                                refers_to=task.entry_id),
+                           f"Task done: {tx.clean(task.text, limit=60)}")
+
+    async def action_runbook_pane(self) -> None:
+        existing = self.query("#runbook-pane")
+        if existing:
+            await existing.remove()
+            self.rebuild_timeline(follow=False)
+            return
+        try:
+            from irtui.tui.widgets.runbook_pane import (  # type: ignore[import-not-found]
+                RunbookPane,
+            )
+        except ImportError:
+            self.notify("The runbook pane is not installed in this build.", severity="warning")
+            return
+        pane = RunbookPane(self.irtui.store, self.incident_id)
+        pane.id = "runbook-pane"
+        await self.query_one("#inc-body").mount(pane, after="#inc-main")
+        self.rebuild_timeline(follow=False)
+
+    def action_postmortem(self) -> None:
+        try:
+            from irtui.tui.screens.postmortem import (  # type: ignore[import-not-found]
+                PostmortemScreen,
+            )
+        except ImportError:
+            self.notify("Postmortems are not installed in this build.", severity="warning")
+            return
+        self.app.push_screen(PostmortemScreen(self.irtui.store, self.incident_id))

@@ -1,0 +1,75 @@
+"""Task timers across every open incident, so an expired "back in 3 min" nags the room even
+when nobody has that incident's screen open.
+
+One query per refresh reads the timeline entries, task completions and retractions of the
+given incidents (indexed by incident and kind); tasks done or retracted drop out. No Textual
+here: the app polls `due()` from its 1 Hz tick.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from irtui.domain.model import EventKind
+from irtui.domain.timeutil import parse_iso
+
+
+@dataclass(frozen=True, slots=True)
+class TaskTimer:
+    entry_id: int
+    incident_id: str
+    owner: str | None
+    text: str
+    due: datetime
+
+
+def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
+    """Open tasks with a due time in these incidents, by entry id."""
+    if not incident_ids:
+        return {}
+    params: dict[str, object] = {f"i{n}": iid for n, iid in enumerate(incident_ids)}
+    kinds = (EventKind.ENTRY, EventKind.TASK_DONE, EventKind.ENTRY_RETRACTED)
+    params.update({f"k{n}": str(k) for n, k in enumerate(kinds)})
+    rows = db.query(
+        "SELECT id, incident_id, kind, payload, refers_to FROM events "
+        f"WHERE incident_id IN ({', '.join(f':i{n}' for n in range(len(incident_ids)))}) "
+        f"AND kind IN ({', '.join(f':k{n}' for n in range(len(kinds)))})", params)
+    timers: dict[int, TaskTimer] = {}
+    closed: set[int] = set()
+    for event_id, incident_id, kind, payload, refers_to in rows:
+        if kind != EventKind.ENTRY:
+            if refers_to is not None:
+                closed.add(int(refers_to))
+            continue
+        task = json.loads(payload).get("task") or {}
+        due = parse_iso(task.get("due"))
+        if due is not None:
+            timers[int(event_id)] = TaskTimer(int(event_id), incident_id, task.get("owner"),
+                                              str(task.get("text") or ""), due)
+    return {k: v for k, v in timers.items() if k not in closed}
+
+
+class TaskWatch:
+    """The open task timers of the open incidents; `expired(now)` yields each one once."""
+
+    def __init__(self) -> None:
+        self.timers: dict[int, TaskTimer] = {}
+        self.nagged: set[int] = set()
+
+    def reload(self, db: Any, incident_ids: list[str], now: datetime, *,
+               initial: bool = False) -> None:
+        fresh = load_timers(db, incident_ids)
+        wanted = set(incident_ids)
+        self.timers = {k: v for k, v in self.timers.items() if v.incident_id not in wanted}
+        self.timers.update(fresh)
+        if initial:  # already expired before we started: no burst of old nags
+            self.nagged |= {k for k, t in fresh.items() if t.due <= now}
+
+    def expired(self, now: datetime) -> list[TaskTimer]:
+        out = [t for k, t in sorted(self.timers.items())
+               if t.due <= now and k not in self.nagged]
+        self.nagged.update(t.entry_id for t in out)
+        return out

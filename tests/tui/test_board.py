@@ -1,0 +1,155 @@
+"""Board: sorting, drill marker, empty state, ticking clocks, the overdue bell, search."""
+
+from __future__ import annotations
+
+from irtui.domain.timeutil import ManualClock
+from irtui.store.repo import Store
+from irtui.tui.app import IrtuiApp
+from irtui.tui.screens.board import BoardScreen
+from irtui.tui.screens.incident import IncidentScreen
+from tests.tui.conftest import make_app
+
+
+def cell(board: BoardScreen, iid: str, column: str) -> str:
+    table = board.query_one("#board-table")
+    return table.get_cell(iid, column).plain
+
+
+async def test_board_sorted_by_soonest_due_with_drill_marked(app: IrtuiApp,
+                                                             demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.rows[0] == demo_ids["sev1"]  # the update due in 4 minutes leads
+        assert demo_ids["resolved"] not in board.rows
+        assert set(board.rows) == {demo_ids[k] for k in ("sev1", "sev2", "sev3", "drill")}
+        assert cell(board, demo_ids["drill"], "title").startswith("DRILL ")
+        assert cell(board, demo_ids["sev1"], "sev").strip() == "SEV1"
+        assert cell(board, demo_ids["sev3"], "ic") == "— none —"
+        assert cell(board, demo_ids["sev1"], "upd").startswith("4m00s")
+
+
+async def test_empty_board_says_how_to_declare(store: Store, clock: ManualClock):
+    app = make_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        empty = app.screen.query_one("#board-empty")
+        assert empty.display
+        assert "Press n to declare" in str(empty.render())
+        assert not app.screen.query_one("#board-table").display
+
+
+async def test_tick_updates_only_changed_clock_cells(app: IrtuiApp, clock: ManualClock,
+                                                     demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        table = board.query_one("#board-table")
+        calls: list[tuple[str, str]] = []
+        original = table.set_cells
+        rebuilt: list[int] = []
+        original_populate = board.populate
+
+        def spy(changes):
+            calls.extend((str(r), str(c)) for r, c, _ in changes)
+            return original(changes)
+
+        table.set_cells = spy  # type: ignore[method-assign]
+        board.populate = lambda: rebuilt.append(1) or original_populate()  # type: ignore
+        app.tick()
+        assert calls == []  # nothing moved: nothing redrawn
+        clock.advance(seconds=1)
+        app.tick()
+        assert calls and all(col in ("age", "ack", "upd") for _, col in calls)
+        assert rebuilt == []
+        assert cell(board, demo_ids["sev1"], "upd").startswith("3m59s")
+        await pilot.pause()
+        screen_text = app.export_screenshot().replace("&#160;", " ")
+        assert "3m59s" in screen_text and "4m00s" not in screen_text  # repainted, not stale
+
+
+async def test_bell_rings_once_when_a_clock_goes_overdue(app: IrtuiApp, clock: ManualClock,
+                                                         demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        rings: list[int] = []
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        app.task_watch.timers.clear()  # only the update clock in this test
+        clock.advance(minutes=3, seconds=59)
+        app.tick()
+        assert rings == []
+        clock.advance(seconds=2)
+        app.tick()
+        assert len(rings) == 1
+        clock.advance(seconds=1)
+        app.tick()
+        assert len(rings) == 1  # once, not every second
+        upd = app.screen.query_one("#board-table").get_cell(demo_ids["sev1"], "upd")
+        assert upd.plain.startswith("-") and "b00020" in repr(upd.spans)
+
+
+async def test_enter_opens_and_escape_returns(app: IrtuiApp, demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert app.screen.incident_id == app.screen_stack[-2].rows[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_search_filters_rows(app: IrtuiApp, demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"invoice")
+        await pilot.pause()
+        assert app.screen.rows == [demo_ids["sev3"]]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen.rows) == 4
+
+
+async def test_resize_small_and_large_and_back(app: IrtuiApp, demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for size in ((80, 24), (200, 60), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            board = app.screen
+            assert ("age" in board.column_keys) == (size[0] >= 110)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, IncidentScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_task_timer_nags_even_from_the_board(app: IrtuiApp, store: Store,
+                                                   clock: ManualClock,
+                                                   demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        rings: list[int] = []
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        clock.advance(minutes=2, seconds=1)  # the demo's erin task (due in 2 min) expires
+        app.tick()
+        await pilot.pause()
+        assert len(rings) == 1
+        assert any("recycle payments-api pods" in n.message for n in app._notifications)
+        app.tick()
+        assert len(rings) == 1  # once
+        entry = store.log(demo_ids["sev2"], "frank: rate-limit tenant", task={
+            "text": "rate-limit tenant", "owner": "frank",
+            "due": (clock() + __import__("datetime").timedelta(seconds=30)).isoformat(),
+            "timer_s": 30})
+        store.append(demo_ids["sev2"], "task_done", {"text": "rate-limit tenant"},
+                     refers_to=entry.id)
+        app.poll()
+        clock.advance(seconds=31)
+        app.tick()
+        assert len(rings) == 1  # done before it expired: no nag
+        assert isinstance(app.screen, BoardScreen)

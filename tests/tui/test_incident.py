@@ -1,0 +1,271 @@
+"""Incident screen flows, driven by keys: entry line, edit/retract, decisions, tasks with
+timers, roles and hand-off, quick actions, live refresh from another process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from irtui.domain.model import EventKind, Role
+from irtui.domain.timeutil import ManualClock
+from irtui.store.repo import Store
+from irtui.tui.app import IrtuiApp
+from irtui.tui.screens.board import BoardScreen
+from irtui.tui.screens.dialogs import PromptDialog
+from irtui.tui.screens.handoff import RolesScreen
+from irtui.tui.screens.incident import IncidentScreen, role_warnings
+
+
+async def open_sev1(app: IrtuiApp, pilot) -> IncidentScreen:
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, IncidentScreen)
+    return screen
+
+
+def entry_texts(store: Store, iid: str) -> list[str]:
+    return [e.text for e in store.timeline(iid, include_system=False)]
+
+
+async def test_entry_line_commits_then_clears_and_parses_prefixes(
+        app: IrtuiApp, store: Store, clock: ManualClock, demo_ids: dict[str, str]):
+    iid = demo_ids["sev1"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_sev1(app, pilot)
+        entry = screen.query_one("#entry")
+        await pilot.press("l")
+        assert entry.has_focus
+        await pilot.press(*"-2m * d: fail over to replica", "enter")
+        await pilot.pause()
+        last = store.timeline(iid, include_system=False)[-1]
+        assert (last.text, last.kind, last.starred) == ("fail over to replica", "decision", True)
+        assert last.at == clock() - __import__("datetime").timedelta(minutes=2)
+        assert entry.value == ""
+        # keys typed into the line are text, not commands ("q" must not quit)
+        await pilot.press(*"quiet please", "enter")
+        await pilot.pause()
+        assert entry_texts(store, iid)[-1] == "quiet please"
+        assert "quiet please" in app.export_screenshot().replace("&#160;", " ")
+        assert screen.row_ids[-1] == f"e:{store.timeline(iid)[-1].event_id}"
+        # ctrl+o cycles the default kind
+        await pilot.press("ctrl+o", *"paged dba", "enter")
+        await pilot.pause()
+        assert store.timeline(iid, include_system=False)[-1].kind == "detection"
+
+
+async def test_refused_entry_keeps_the_line(app: IrtuiApp, store: Store,
+                                            demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_sev1(app, pilot)
+        before = len(store.events(demo_ids["sev1"]))
+        await pilot.press("l", *"-9h too early", "enter")
+        await pilot.pause()
+        assert screen.query_one("#entry").value == "-9h too early"
+        assert len(store.events(demo_ids["sev1"])) == before
+
+
+async def test_edit_and_retract_selected_entry_are_shown_honestly(
+        app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
+    iid = demo_ids["sev1"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_sev1(app, pilot)
+        await pilot.press("l", *"replica lag 40s", "enter", "escape")
+        await pilot.pause()
+        assert screen.selected_entry().text == "replica lag 40s"
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press("ctrl+u", *"replica lag 4s", "enter")
+        await pilot.pause()
+        entry = screen.selected_entry()
+        assert entry.text == "replica lag 4s" and entry.original_text == "replica lag 40s"
+        cell = screen.query_one("#timeline").get_cell(f"e:{entry.event_id}", "text").plain
+        assert "(amended ×1)" in cell
+        await pilot.press("x", *"wrong incident", "enter")
+        await pilot.pause()
+        entry = screen.selected_entry()
+        assert entry.retracted is not None and entry.retracted[2] == "wrong incident"
+        cell = screen.query_one("#timeline").get_cell(f"e:{entry.event_id}", "text").plain
+        assert "RETRACTED: wrong incident" in cell and "replica lag 4s" in cell
+        assert "was (before" in str(screen.query_one("#entry-detail").render())
+        kinds = [e.kind for e in store.events(iid)][-2:]
+        assert kinds == [EventKind.ENTRY_AMENDED, EventKind.ENTRY_RETRACTED]
+
+
+async def test_decision_record(app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_sev1(app, pilot)
+        await pilot.press("d", *"drain eu-west", "enter", *"comms worried", "enter",
+                          *"drain eu-west at 14:10", "enter")
+        await pilot.pause()
+        last = store.timeline(demo_ids["sev1"], include_system=False)[-1]
+        assert last.kind == "decision" and last.starred
+        assert last.text == ("drain eu-west at 14:10 — proposal: drain eu-west; "
+                             "objections: comms worried")
+
+
+async def test_task_timer_nags_and_is_done_by_key(app: IrtuiApp, store: Store,
+                                                  clock: ManualClock,
+                                                  demo_ids: dict[str, str]):
+    iid = demo_ids["sev1"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_sev1(app, pilot)
+        rings: list[int] = []
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        await pilot.press("l", *"Dave: check replica lag, back in 1 min", "enter")
+        await pilot.pause()
+        task = next(t for t in screen.tasks if t.owner == "Dave")
+        assert task.text == "check replica lag"
+        timer = screen.query_one("#tasks").get_cell(str(task.entry_id), "timer")
+        assert timer.plain == "1m00s"
+        clock.advance(seconds=61)
+        app.tick()
+        await pilot.pause()
+        assert screen.query_one("#tasks").get_cell(str(task.entry_id), "timer").plain \
+            .startswith("-")
+        assert rings  # the expired demo task or Dave's: the room is told
+        assert any("check replica lag" in n.message for n in app._notifications)
+        await pilot.press("escape", "up")  # leave the line; select Dave's entry
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.selected_entry().event_id == task.entry_id
+        await pilot.press("k")
+        await pilot.pause()
+        done = [e for e in store.events(iid) if e.kind == EventKind.TASK_DONE]
+        assert done and done[-1].refers_to == task.entry_id
+        assert all(t.entry_id != task.entry_id for t in screen.tasks)
+
+
+async def test_roles_handoff_brief_then_accept(app: IrtuiApp, store: Store,
+                                               demo_ids: dict[str, str]):
+    iid = demo_ids["sev1"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_sev1(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RolesScreen)
+        brief = app.screen.query_one("#brief").text
+        for part in ("What we know:", "Ruled out:", "CDN ruled out", "Open tasks and timers:",
+                     "erin: recycle payments-api pods", "Last update per audience:",
+                     "Next due:"):
+            assert part in brief
+        await pilot.press(*"zoe", "ctrl+s")
+        await pilot.pause()
+        holder = store.get(iid).roles[Role.COMMANDER]
+        assert holder.name == "alice" and holder.pending_handoff_to == "zoe"
+        handoff = [e for e in store.events(iid) if e.kind == EventKind.ROLE_HANDED_OFF][-1]
+        assert "Ruled out:" in handoff.payload["brief"]
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert store.get(iid).roles[Role.COMMANDER].name == "zoe"
+        roles_text = str(app.screen.query_one("#roles").render())
+        assert "zoe" in roles_text
+
+
+def test_role_warnings_for_required_roles_and_ic_as_tech_lead(store: Store):
+    inc = store.declare("x", 1, commander="alice")
+    store.assign_role(inc.id, "tech_lead", "Alice")
+    warnings = role_warnings(store.get(inc.id), store.policy.level(1).required_roles)
+    assert any("Communications Lead is required for SEV1" in w for w in warnings)
+    assert any("both IC and Tech Lead" in w for w in warnings)
+    assert not any("Tech (Ops) Lead is required" in w for w in warnings)
+
+
+async def test_quick_actions_from_the_board(app: IrtuiApp, store: Store,
+                                            demo_ids: dict[str, str]):
+    iid = demo_ids["sev3"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        await pilot.press(*["down"] * board.rows.index(iid))
+        assert board.target_id() == iid
+        await pilot.press("a")
+        await pilot.pause()
+        assert store.get(iid).milestones["acknowledged"] is not None
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#sev").value = 2
+        await pilot.press("tab", *"more tenants affected", "enter")
+        await pilot.pause()
+        assert store.get(iid).severity == 2
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#status").value = "mitigating"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(store.get(iid).status) == "mitigating"
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press(*"job re-run ok", "enter")
+        await pilot.pause()
+        assert str(store.get(iid).status) == "resolved"
+        assert iid not in app.screen.rows  # resolved leaves the board
+
+
+async def test_refused_action_is_a_notification_not_a_crash(app: IrtuiApp,
+                                                            demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_sev1(app, pilot)
+        await pilot.press("a")  # already acknowledged
+        await pilot.pause()
+        assert any("already acknowledged" in n.message for n in app._notifications)
+
+
+async def test_live_refresh_from_another_process(app: IrtuiApp, store: Store, db_path,
+                                                 demo_ids: dict[str, str]):
+    iid = demo_ids["sev1"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_sev1(app, pilot)
+        rows_before = len(screen.row_ids)
+        proc = subprocess.run([sys.executable, "-m", "irtui.cli.main", "--db", str(db_path),
+                               "--as", "erin", "log", iid, "pods recycled [ok]"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        other = Store.open(db_path, author="frank")
+        other.declare("Declared in another terminal", 2)
+        other.close()
+        changed = app.poll()
+        await pilot.pause()
+        assert iid in changed and len(changed) == 2
+        assert len(screen.row_ids) == rows_before + 1
+        last = screen.query_one("#timeline").get_cell(screen.row_ids[-1], "text").plain
+        assert last == "pods recycled [ok]"
+        assert app.poll() == []  # nothing new: nothing re-read
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen.rows) == 5
+
+
+async def test_presence_shows_other_seats(store: Store, clock: ManualClock,
+                                          demo_ids: dict[str, str]):
+    from irtui.store.presence_repo import PresenceRepo
+    from tests.tui.conftest import make_app
+
+    app = make_app(store, clock, heartbeat=True)
+    PresenceRepo(store.db).heartbeat("seat-b", "bob", demo_ids["sev1"], clock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_sev1(app, pilot)
+        app.beat()
+        await pilot.pause()
+        assert "also here: bob" in str(app.screen.query_one("#presence").render())
+
+
+async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp,
+                                                         demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_sev1(app, pilot)
+        everything = len(screen.row_ids)
+        await pilot.press("slash", *"ruled", "enter")
+        await pilot.pause()
+        texts = [screen.query_one("#timeline").get_cell(k, "text").plain
+                 for k in screen.row_ids if k.startswith("e:")]
+        assert texts == ["CDN ruled out: origin returns 502 directly"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(screen.row_ids) == everything
+        assert isinstance(app.screen, IncidentScreen)

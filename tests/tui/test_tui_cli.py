@@ -1,0 +1,62 @@
+"""`irtui demo` and bare `irtui` open the app (run() is replaced: no terminal in tests)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from irtui.cli.context import CliContext
+from irtui.cli.main import main
+from irtui.demo import seed
+from irtui.domain.model import IncidentKind, Status
+from irtui.domain.timeutil import ManualClock
+from irtui.store.repo import Store
+from irtui.tui.app import IrtuiApp
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[IrtuiApp]:
+    apps: list[IrtuiApp] = []
+
+    def fake_run(self: IrtuiApp, *args: object, **kwargs: object) -> None:
+        apps.append(self)
+        self.snapshot = self.store.list_incidents(include_closed=True)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(IrtuiApp, "run", fake_run)
+    return apps
+
+
+def ctx(clock: ManualClock) -> CliContext:
+    return CliContext(None, clock=clock, out=io.StringIO(), err=io.StringIO())  # type: ignore[arg-type]
+
+
+def test_demo_opens_a_seeded_throwaway_store(opened: list[IrtuiApp], clock: ManualClock):
+    c = ctx(clock)
+    assert main(["demo", "--keep"], ctx=c) == 0
+    app = opened[0]
+    incidents = app.snapshot  # type: ignore[attr-defined]
+    assert len(incidents) == 5
+    assert app.clock is clock
+    kept = c.out.getvalue().split("kept at ")[1].strip()
+    assert kept.endswith("demo.db")
+
+
+def test_bare_irtui_opens_the_board_on_the_store(opened: list[IrtuiApp], clock: ManualClock,
+                                                  db_path):
+    Store.open(db_path, clock=clock).close()
+    assert main(["--db", str(db_path), "--as", "zoe"], ctx=ctx(clock)) == 0
+    assert opened[0].seat_name == "zoe" and opened[0].clock is clock
+
+
+def test_demo_seed_is_believable(store: Store):
+    ids = seed(store)
+    sev1 = store.get(ids["sev1"])
+    assert sev1.severity == 1 and sev1.is_open and sev1.milestones["acknowledged"]
+    assert {"commander", "tech_lead", "scribe"} <= set(sev1.roles)
+    due = min(sev1.update_due.values()) - store.now()
+    assert 0 < due.total_seconds() <= 10 * 60  # an update due in a few minutes
+    assert len(store.timeline(ids["sev1"], include_system=False)) >= 10
+    assert store.get(ids["drill"]).kind is IncidentKind.DRILL
+    assert store.get(ids["resolved"]).status is Status.RESOLVED
+    assert store.verify_projection(ids["sev1"])
