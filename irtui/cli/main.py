@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[global_options(for_subcommand=False)],
     )
     parser.add_argument("--version", action="version", version=f"irtui {__version__}")
+    parser.add_argument("--runbooks", action="append", metavar="DIR", default=None,
+                        help="runbook folder for the TUI (repeatable)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     parents = [global_options(for_subcommand=True)]
     for name in COMMAND_MODULES:

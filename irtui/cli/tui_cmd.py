@@ -15,10 +15,25 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                             "incident (no network)")
     p.add_argument("--keep", action="store_true",
                    help="keep the demo store and print where it is")
+    add_runbooks_option(p)
     p.set_defaults(handler=run_demo)
     p = sub.add_parser("tui", parents=parents, help="open the war-room TUI (same as no command)")
     p.add_argument("incident", nargs="?", help="open this incident directly")
+    add_runbooks_option(p)
     p.set_defaults(handler=run)
+
+
+def add_runbooks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--runbooks", action="append", metavar="DIR",
+                        default=argparse.SUPPRESS,
+                        help="runbook folder (repeatable; added to $IRTUI_RUNBOOKS, config "
+                             "and the bundled library)")
+
+
+def _with_runbooks(app: Any, args: argparse.Namespace) -> Any:
+    if getattr(args, "runbooks", None):
+        app.runbook_dirs = list(args.runbooks)
+    return app
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
@@ -27,7 +42,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     store = ctx.store()
     app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author,
                    open_incident=getattr(args, "incident", None))
-    app.run()
+    _with_runbooks(app, args).run()
     return 0
 
 
@@ -44,9 +59,9 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
     store = Store.open(folder / "demo.db", policy=ctx.policy, clock=ctx.clock,
                        author=ctx.author)
     try:
-        ids = seed(store)
-        IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False,
-                 open_incident=getattr(args, "open", None) and ids.get("sev1")).run()
+        seed(store)
+        app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)
+        _with_runbooks(app, args).run()
     finally:
         store.close()
         if args.keep:

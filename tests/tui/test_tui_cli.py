@@ -60,3 +60,23 @@ def test_demo_seed_is_believable(store: Store):
     assert store.get(ids["drill"]).kind is IncidentKind.DRILL
     assert store.get(ids["resolved"]).status is Status.RESOLVED
     assert store.verify_projection(ids["sev1"])
+
+
+def test_runbooks_option_reaches_the_app_before_or_after_the_command(
+        tmp_path, monkeypatch) -> None:
+    import io
+
+    from irtui.cli.context import CliContext
+    from irtui.cli.main import main
+    from irtui.tui.app import IrtuiApp
+
+    seen: list[object] = []
+    monkeypatch.setattr(IrtuiApp, "run", lambda self, *a, **k: seen.append(
+        getattr(self, "runbook_dirs", None)))
+    db = str(tmp_path / "s.db")
+    for argv in (["--db", db, "--runbooks", "/a", "tui"],
+                 ["--db", db, "tui", "--runbooks", "/a"],
+                 ["--db", db, "--runbooks", "/a"]):
+        ctx = CliContext(None, out=io.StringIO(), err=io.StringIO())  # type: ignore[arg-type]
+        assert main(argv, ctx=ctx) == 0
+    assert seen == [["/a"], ["/a"], ["/a"]]
