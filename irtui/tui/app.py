@@ -278,6 +278,23 @@ class IrtuiApp(App[None]):
             self.notify(done, markup=False)
         return result if result is not None else True
 
+    def offer_status_page_resolve(self, incident_id: str) -> None:
+        """Resolving an incident that is on the status page offers (never forces) resolving it
+        there too: the publish screen opens prefilled, status `resolved`, components back to
+        operational; Escape leaves the status page as it is."""
+        try:
+            from irtui.sync.publish import resolve_offer
+            from irtui.tui.screens.publish import PublishScreen
+        except ImportError:  # pragma: no cover - sync not installed
+            return
+        try:
+            text = resolve_offer(self.store, incident_id)
+        except Exception as exc:  # the resolve itself succeeded; say why there is no offer
+            self.notify(f"status page not checked: {exc}", severity="warning", markup=False)
+            return
+        if text:
+            self.push_screen(PublishScreen(self.store, incident_id, text, "resolved"))
+
     def action_declare(self) -> None:
         from irtui.tui.screens.dialogs import DeclareDialog
 

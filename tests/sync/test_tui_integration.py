@@ -48,3 +48,31 @@ async def test_publish_from_the_app_is_delivered_in_the_background(
     assert fake.bodies(inc.id) == ["We are investigating."]
     assert OutboxRepo(store.db).summary()["sent"] == 1
     assert all(TOKEN not in str(v) for v in vars(app).values())
+
+
+async def test_resolving_a_published_incident_offers_to_resolve_the_status_page(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from irtui.sync.config import load_config
+    from irtui.sync.publish import publish
+    from irtui.tui.app import IrtuiApp
+    from irtui.tui.screens.dialogs import StatusDialog
+
+    config_dir = Path(os.environ["IRTUI_CONFIG_DIR"])
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "statuspage.yaml").write_text(
+        "page_id: page1\ncomponents: {checkout: cmpcheckout1}\nmin_interval: 0\n")
+    published = store.declare("Checkout down", 1, services=["checkout"])
+    quiet = store.declare("Internal only", 2)
+    publish(store, published.id, "We are investigating.", load_config())
+    app = IrtuiApp(store, heartbeat=False, background_sync=False, bell=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for inc, offered in ((quiet, False), (published, True)):
+            app.push_screen(StatusDialog(inc.id, preset="resolved"))
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert store.get(inc.id).status == "resolved"
+            assert isinstance(app.screen, PublishScreen) is offered
+        screen = app.screen
+        assert isinstance(screen, PublishScreen) and screen.page_status == "resolved"

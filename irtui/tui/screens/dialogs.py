@@ -202,6 +202,8 @@ class StatusDialog(Dialog):
         if self.irtui.attempt(lambda: store.set_status(iid, status, note=note),
                               f"{iid} is now {status}"):
             self.dismiss(status)
+            if status == "resolved":
+                self.irtui.offer_status_page_resolve(iid)
 
 
 class PromptDialog(Dialog):
