@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import ensure_compiled
 from make_store import generate
 
 IRTUI = shutil.which("irtui") or str(Path(sys.executable).with_name("irtui"))
@@ -59,6 +60,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,100000,500000")
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
+    ensure_compiled()
     sizes = [int(s) for s in args.sizes.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="irtui-bench-"))
     rows = []

@@ -65,3 +65,16 @@ def test_only_the_store_speaks_sql_and_only_sync_speaks_http() -> None:
     for package in ("domain", "store", "review", "importers", "runbooks"):
         if (ROOT / "irtui" / package).is_dir():
             assert "httpx" not in _imports(package), package
+
+
+def test_the_code_is_ruff_clean() -> None:
+    """`ruff check .` is part of the suite, so a lint regression turns CI red."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).with_name("ruff")
+    ruff = str(beside) if beside.exists() else shutil.which("ruff")
+    assert ruff, "ruff is a test dependency: pip install -e '.[test]'"
+    done = subprocess.run([ruff, "check", "--no-cache", str(ROOT)], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -58,8 +58,19 @@ CLOCK_STYLES: dict[ClockState, str] = {
 }
 
 
+SECONDS_WITHIN = timedelta(minutes=15)
+"""On the board a countdown shows seconds in its last 15 minutes (all of a SEV1 ack window,
+the amber zone, the moment it turns red) and whole minutes further out, as it already does
+past an hour: the seconds that matter keep moving, and a board of fifty open incidents does
+not redraw a dozen rows every second for clocks that are half an hour away."""
+
+
 def clock_text(view: ClockView, *, compact: bool = False) -> str:
     text = view.text
+    if (compact and view.state in (ClockState.OK, ClockState.WARNING)
+            and view.remaining is not None
+            and SECONDS_WITHIN <= view.remaining < timedelta(hours=1)):
+        return f"{int(view.remaining.total_seconds()) // 60}m"
     if compact and view.state is ClockState.OVERDUE and view.remaining is not None:
         late = -view.remaining
         # Past five minutes late the red cell says enough: minutes, so a board full of

@@ -110,6 +110,13 @@ async def test_search_filters_rows(app: IrtuiApp, demo_ids: dict[str, str]):
         await pilot.press("escape")
         await pilot.pause()
         assert len(app.screen.rows) == 4
+        search = app.screen.query_one("#board-search")
+        assert not search.display and app.focused is app.screen.query_one("#board-table")
+        await pilot.press("slash", *"drill")  # the same line comes back, at the top
+        await pilot.pause()
+        assert len(app.screen.query("#board-search")) == 1 and search.display
+        assert search.region.y < app.screen.query_one("#board-table").region.y
+        assert app.screen.rows == [demo_ids["drill"]]
 
 
 async def test_resize_small_and_large_and_back(app: IrtuiApp, demo_ids: dict[str, str]):
@@ -153,3 +160,41 @@ async def test_task_timer_nags_even_from_the_board(app: IrtuiApp, store: Store,
         app.tick()
         assert len(rings) == 1  # done before it expired: no nag
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_long_ids_are_never_cut(store: Store, clock: ManualClock):
+    """The 10,000th incident is `INC-10000`: the ID column widens to fit it, and the screen
+    shows it whole (a 7-wide column once showed `INC-100`)."""
+    store.db.write(lambda db: db.execute(
+        "UPDATE counters SET value = 9998 WHERE name = 'incident'"))
+    first = store.declare("Old one", 2).id
+    latest = store.declare("Newest one", 2).id
+    assert (first, latest) == ("INC-9999", "INC-10000")
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert cell(board, latest, "id") == "INC-10000"
+        screen_text = "\n".join(line.text for line in app.screen._compositor.render_strips())
+        assert "INC-10000 " in screen_text and "INC-9999 " in screen_text
+
+
+async def test_ticked_screen_equals_a_full_rebuild(app: IrtuiApp, clock: ManualClock):
+    """Cell-by-cell updates (and the partial cache sweeps behind them) must leave exactly the
+    screen a rebuild from scratch draws, through seconds, minute and hour boundaries and
+    clocks going overdue."""
+    import random
+
+    rng = random.Random(7)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        for _ in range(40):
+            clock.advance(seconds=rng.choice([1, 1, 1, 7, 59, 60, 61, 299, 900]))
+            app.tick()
+            await pilot.pause()
+        ticked = app.export_screenshot()
+        board.populate()
+        await pilot.pause()
+        assert app.export_screenshot() == ticked

@@ -101,3 +101,21 @@ def test_compact_overdue_clock_drops_seconds_after_five_minutes():
     assert tx.clock(view(725), compact=True).plain == "-12m!"
     assert tx.clock(view(3725), compact=True).plain == "-1h02m!"
     assert tx.clock(view(725)).plain == "-12m05s OVERDUE"
+
+
+def test_compact_countdown_shows_seconds_in_its_last_fifteen_minutes():
+    from datetime import UTC, datetime, timedelta
+
+    from irtui.domain.clocks import ClockState, ClockView
+
+    due = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
+
+    def view(left_s: float, state: ClockState = ClockState.OK) -> ClockView:
+        return ClockView("update:internal", "Update", due, timedelta(seconds=left_s), state)
+
+    assert tx.clock(view(23 * 60 + 14), compact=True).plain == "23m"
+    assert tx.clock(view(15 * 60), compact=True).plain == "15m"
+    assert tx.clock(view(15 * 60 - 0.5), compact=True).plain == "14m59s"
+    assert tx.clock(view(4 * 60, ClockState.WARNING), compact=True).plain == "4m00s"
+    assert tx.clock(view(2 * 3600 + 61), compact=True).plain == "2h01m"
+    assert tx.clock(view(23 * 60 + 14)).plain == "23m14s"  # the incident screen: seconds

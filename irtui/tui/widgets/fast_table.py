@@ -48,12 +48,19 @@ class FastTable(DataTable[CellType]):
         for key in [k for k in rows.keys() if k[0] in rows_changed]:  # noqa: SIM118
             rows.discard(key)
         count = self._update_count
-        self._line_cache.clear()
+        changed_lines: set[int] = set()
         for row_key in rows_changed:
             row_index = self._row_locations.get(row_key)
             if row_index is not None:
                 self._row_renderable_cache.discard((count, row_index))
+                region = self._get_row_region(row_index)
+                changed_lines.update(range(region.y, region.bottom))
                 self.refresh_row(row_index)
+        # Only the changed rows' lines: the compositor repaints the box spanning every dirty
+        # row, and clearing the whole line cache made it rebuild each line in between.
+        lines = self._line_cache  # keys start with the line's y
+        for key in [k for k in lines.keys() if k[0] in changed_lines]:  # noqa: SIM118
+            lines.discard(key)
 
     def append_row(self, *cells: CellType, key: str) -> RowKey:
         """`add_row` at the end, keeping the rendered cells of every other row: appending a
