@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from irtui.domain.model import EventKind
-from irtui.domain.timeutil import iso
+from irtui.domain.timeutil import iso, to_utc
 
 
 @contextmanager
@@ -65,8 +65,8 @@ def seed(store: Any) -> dict[str, str]:
         role(iid, "scribe", "carol", 23)
     timeline = [
         (26, "alice", "detection", "PagerDuty: checkout 5xx rate 68% (threshold 5%)", False),
-        (22, "carol", "note", "Started 13:31 UTC per dashboards, right after deploy #4821",
-         True),
+        (22, "carol", "note", f"Started {to_utc(ago(29)):%H:%M} UTC per dashboards, right "
+                              "after deploy #4821", True),
         (21, "carol", "action", "bob: api-gateway logs show upstream connect errors to "
                                 "payments-api", False),
         (20, "carol", "note", "CDN ruled out: origin returns 502 directly", False),

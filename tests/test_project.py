@@ -67,6 +67,28 @@ def test_only_the_store_speaks_sql_and_only_sync_speaks_http() -> None:
             assert "httpx" not in _imports(package), package
 
 
+_SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|"
+                  r"DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA)\b", re.DOTALL)
+SQL_HOMES = ("irtui/store/", "irtui/runbooks/index.py")
+"""The store; and the runbook search index, a local FTS5 cache of the runbook files that is
+not the incident store (it stays on the laptop even when the store is PostgreSQL)."""
+
+
+def test_sql_text_lives_only_in_the_store() -> None:
+    """Importing no database driver is not enough: a layer can still hand SQL to
+    `store.db.query`. Every string literal outside the store (docstrings too) is checked."""
+    offenders = []
+    for path in (ROOT / "irtui").rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(SQL_HOMES):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and _SQL.search(node.value)):
+                offenders.append(f"{rel}:{node.lineno}: {node.value[:60]!r}")
+    assert offenders == []
+
+
 def test_the_code_is_ruff_clean() -> None:
     """`ruff check .` is part of the suite, so a lint regression turns CI red."""
     import shutil

@@ -27,6 +27,7 @@ from irtui.domain.model import DomainError, Event, Incident, IncidentKind, Statu
 from irtui.domain.policy import Policy
 from irtui.review.events import ReviewEvent, normalise_tag
 from irtui.store.db import Database
+from irtui.store.queries import source_refs
 from irtui.store.repo import Store
 
 IMPACT_SCOPE: dict[str, tuple[str, str]] = {
@@ -143,9 +144,7 @@ def plan_rest(bf: BackfillIncident, incident: Incident, now: datetime,
 
 
 def _existing_refs(db: Database, refs: Iterable[str]) -> set[str]:
-    wanted = set(refs)
-    rows = db.query("SELECT source_ref FROM incidents WHERE source_ref IS NOT NULL")
-    return {r[0] for r in rows if r[0] in wanted}
+    return source_refs(db) & set(refs)
 
 
 def _declare_args(bf: BackfillIncident, policy: Policy) -> dict[str, object]:

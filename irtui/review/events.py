@@ -19,6 +19,7 @@ from typing import Any
 from irtui.domain.model import EventKind
 from irtui.domain.timeutil import parse_iso
 from irtui.store.db import Database
+from irtui.store.queries import events_of_kinds
 
 ReviewEvent = EventKind
 """The review tools' event kinds live in `domain.model.EventKind` with all the others."""
@@ -88,20 +89,11 @@ _REVIEW_KINDS = tuple(str(k) for k in (
 
 
 def _scan(db: Database, kinds: tuple[str, ...], incident_id: str | None = None,
-          ) -> list[Any]:
-    """(id, incident_id, kind, at, author, payload) rows of these kinds, in commit order.
-
-    No ORDER BY: `events.id` is not SQLite's rowid, so ordering by it walks the primary-key
-    index row by row (half the cost of the query); sorting the few matches here is cheap."""
-    params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(kinds)}
-    sql = ("SELECT id, incident_id, kind, at, author, payload FROM events WHERE kind IN ("
-           + ", ".join(f":k{i}" for i in range(len(kinds))) + ")")
-    if incident_id is not None:
-        sql += " AND incident_id = :iid"
-        params["iid"] = incident_id
-    rows = db.query(sql, params)
-    rows.sort(key=lambda r: r[0])
-    return rows
+          ) -> list[tuple[int, str, str, str, str, str]]:
+    """(id, incident_id, kind, at, author, payload) rows of these kinds, in commit order."""
+    rows = events_of_kinds(db, kinds, incident_ids=None if incident_id is None
+                           else [incident_id])
+    return [r[:6] for r in rows]
 
 
 def learning_and_update_times(db: Database) -> tuple[dict[str, Learning], UpdateTimes]:

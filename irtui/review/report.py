@@ -34,6 +34,7 @@ from irtui.review.business_days import REVIEW_MAX_SEVERITY, review_due
 from irtui.review.events import Learning, learning_and_update_times
 from irtui.review.mdtext import cell
 from irtui.review.recurrence import Recurrence, dimension_label, recurrences
+from irtui.store.queries import incident_states_between
 
 METRICS = ("ttd", "tta", "ttm", "ttr")
 RECURRING_SHOWN = 20
@@ -176,17 +177,8 @@ def _action_items(store: Any) -> list[ActionItem]:
 def _incidents(db: Any, since: datetime | None, until: datetime | None) -> list[Incident]:
     """`Store.incidents_between` minus the parsing of fields no report reads (roles, live
     update clocks): a third of the cost of reading 10,000 incidents."""
-    sql = "SELECT state FROM incidents WHERE 1 = 1"
-    params: dict[str, Any] = {}
-    if since is not None:
-        sql += " AND declared_at >= :since"
-        params["since"] = iso(since)
-    if until is not None:
-        sql += " AND declared_at < :until"
-        params["until"] = iso(until)
     out = []
-    for (state,) in db.query(sql + " ORDER BY number", params):
-        data = json.loads(state)
+    for data in incident_states_between(db, since, until):
         data.update(roles={}, update_due={}, last_update={}, updated_at=None)
         out.append(Incident.from_dict(data))
     return out

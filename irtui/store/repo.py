@@ -382,16 +382,9 @@ class Store:
     def incidents_between(self, since: datetime | None = None,
                           until: datetime | None = None) -> list[Incident]:
         """Incidents declared in [since, until), oldest first (reports)."""
-        sql = "SELECT state FROM incidents WHERE 1 = 1"
-        params: dict[str, Any] = {}
-        if since is not None:
-            sql += " AND declared_at >= :since"
-            params["since"] = iso(since)
-        if until is not None:
-            sql += " AND declared_at < :until"
-            params["until"] = iso(until)
-        sql += " ORDER BY number"
-        return [Incident.from_dict(json.loads(r[0])) for r in self.db.query(sql, params)]
+        from irtui.store.queries import incident_states_between
+
+        return [Incident.from_dict(d) for d in incident_states_between(self.db, since, until)]
 
     def events(self, ref: str | int, *, after_id: int = 0) -> list[Event]:
         """All events of one incident in commit order (optionally only those after an id)."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from irtui.domain.model import EventKind
 from irtui.domain.timeutil import parse_iso
+from irtui.store.queries import events_of_kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +31,11 @@ def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
     """Open tasks with a due time in these incidents, by entry id."""
     if not incident_ids:
         return {}
-    params: dict[str, object] = {f"i{n}": iid for n, iid in enumerate(incident_ids)}
     kinds = (EventKind.ENTRY, EventKind.TASK_DONE, EventKind.ENTRY_RETRACTED)
-    params.update({f"k{n}": str(k) for n, k in enumerate(kinds)})
-    rows = db.query(
-        "SELECT id, incident_id, kind, payload, refers_to FROM events "
-        f"WHERE incident_id IN ({', '.join(f':i{n}' for n in range(len(incident_ids)))}) "
-        f"AND kind IN ({', '.join(f':k{n}' for n in range(len(kinds)))})", params)
+    rows = events_of_kinds(db, kinds, incident_ids=incident_ids)
     timers: dict[int, TaskTimer] = {}
     closed: set[int] = set()
-    for event_id, incident_id, kind, payload, refers_to in rows:
+    for event_id, incident_id, kind, _at, _author, payload, refers_to in rows:
         if kind != EventKind.ENTRY:
             if refers_to is not None:
                 closed.add(int(refers_to))

@@ -9,9 +9,7 @@ import pytest
 
 from irtui.cli.context import CliContext
 from irtui.cli.main import main
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "github-statuses" \
-    / "parsed" / "incidents.jsonl"
+from tests.shared_material import shared_path
 
 
 class Cli:
@@ -33,8 +31,7 @@ class Cli:
 
 @pytest.fixture
 def corpus() -> Path:
-    assert CORPUS.exists(), f"the github-statuses corpus is missing: {CORPUS}"
-    return CORPUS
+    return shared_path("corpora", "github-statuses", "parsed", "incidents.jsonl")
 
 
 @pytest.fixture

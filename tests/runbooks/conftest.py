@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from irtui import paths
+from tests.shared_material import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 22)
@@ -19,11 +20,7 @@ TODAY = date(2026, 11, 22)
 
 
 def shared_corpus(name: str) -> Path:
-    for base in (ROOT.parent / "shared" / "corpora", Path("/work/shared/corpora")):
-        candidate = base / name
-        if candidate.is_dir():
-            return candidate
-    pytest.fail(f"corpus {name} not found beside the project (../shared/corpora/{name})")
+    return shared_path("corpora", name)
 
 
 @pytest.fixture(scope="session")

@@ -28,9 +28,12 @@ from irtui.sync.outbox import Deliverer
 from irtui.sync.provider import PermanentError
 from irtui.sync.publish import publish
 from irtui.sync.statuspage import StatuspageV1
+from tests.shared_material import candidates
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT.parent / "shared" / "specs" / "swagger.json"
+SPEC = next((base / "specs" / "swagger.json" for base in candidates()
+             if (base / "specs" / "swagger.json").is_file()),
+            ROOT.parent / "shared" / "specs" / "swagger.json")
 TOKEN = "contract-token-123"
 
 
