@@ -12,23 +12,7 @@ import pytest
 
 from irtui.cli.context import CliContext
 from irtui.cli.main import main
-
-
-class Cli:
-    def __init__(self, db: Path, clock) -> None:
-        self.db = db
-        self.clock = clock
-
-    def __call__(self, *argv: str, as_: str = "scribe") -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        ctx = CliContext(None, clock=self.clock, out=out, err=err)  # type: ignore[arg-type]
-        code = main(["--db", str(self.db), "--as", as_, *argv], ctx=ctx)
-        return code, out.getvalue(), err.getvalue()
-
-    def ok(self, *argv: str, **kw) -> str:
-        code, out, err = self(*argv, **kw)
-        assert code == 0, err
-        return out
+from tests.cli_runner import Cli
 
 
 @pytest.fixture

@@ -107,29 +107,3 @@ def test_retry_cancel_and_wake(store: Store, incident: Any, cfg: SyncConfig) -> 
     assert repo.cancel(mid, store.now()).state == "cancelled"
     assert repo.summary() == {"pending": 0, "sending": 0, "retrying": 0, "failed": 0,
                               "sent": 0, "cancelled": 1}
-
-
-def test_two_connections_never_claim_the_same_message(db_path: Any, cfg: SyncConfig,
-                                                      clock: ManualClock) -> None:
-    import threading
-
-    with Store.open(db_path, clock=clock, author="a") as s1, \
-            Store.open(db_path, clock=clock, author="b") as s2:
-        incs = [s1.declare(f"I{i}", 3, services=["api"]) for i in range(20)]
-        for inc in incs:
-            publish(s1, inc.id, "hello", cfg)
-        claimed: list[int] = []
-        lock = threading.Lock()
-
-        def grab(store: Store) -> None:
-            repo = OutboxRepo(store.db)
-            while (msg := repo.claim_next(store.now())) is not None:
-                with lock:
-                    claimed.append(msg.id)
-
-        threads = [threading.Thread(target=grab, args=(s,)) for s in (s1, s2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 20
