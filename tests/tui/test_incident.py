@@ -269,3 +269,35 @@ async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp,
         await pilot.pause()
         assert len(screen.row_ids) == everything
         assert isinstance(app.screen, IncidentScreen)
+
+
+async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
+        app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
+    from textual.widgets import Select
+
+    iid = demo_ids["sev1"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_sev1(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        picker = app.screen.query_one("#role", Select)
+        custom = app.screen.query_one("#custom-role")
+        assert not custom.display
+        await pilot.press("shift+tab", "enter")  # open the picker from the name field
+        await pilot.pause()
+        await pilot.press("end", "enter")         # its last option: "Other role…"
+        await pilot.pause()
+        assert picker.value == "__other__" and custom.display and custom.has_focus
+        await pilot.press("ctrl+s")               # no name yet: refused, nothing written
+        await pilot.pause()
+        assert isinstance(app.screen, RolesScreen)
+        await pilot.press(*"Customer", "space", *"liaison", "enter", *"dana", "ctrl+s")
+        await pilot.pause()
+        holder = store.get(iid).roles["customer_liaison"]
+        assert holder.name == "dana"
+        roles_text = str(app.screen.query_one("#roles").render())
+        assert "Customer Liaison" in roles_text and "dana" in roles_text
+        await pilot.press("r")                    # now it is one of the incident's roles
+        await pilot.pause()
+        options = [value for _label, value in app.screen.role_options()]
+        assert "customer_liaison" in options and options[-1] == "__other__"

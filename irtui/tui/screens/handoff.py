@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from irtui.domain.model import Role, role_label
+from irtui.domain.model import Role, normalise_role, role_label
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
 
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from irtui.tui.app import IrtuiApp
 
 ROLES = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
+OTHER = "__other__"
+"""The role picker's last option: a role this incident does not have yet (`liaison`,
+`customer_liaison`, ...), named in a field that appears beside it."""
 
 
 class RolesScreen(ModalScreen[bool]):
@@ -43,12 +46,20 @@ class RolesScreen(ModalScreen[bool]):
     def irtui(self) -> IrtuiApp:
         return self.app  # type: ignore[return-value]
 
+    def role_options(self) -> list[tuple[str, str]]:
+        """The standard roles, the custom roles this incident already has, then "other"."""
+        custom = [r for r in self.irtui.incident(self.incident_id).roles if r not in ROLES]
+        return ([(role_label(r), str(r)) for r in (*ROLES, *sorted(custom))]
+                + [("Other role…", OTHER)])
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="roles-box"):
             yield Label(f"Roles and hand-off — {self.incident_id}", classes="dialog-title")
             with Horizontal(classes="row"):
-                yield Select([(role_label(r), str(r)) for r in ROLES], id="role",
-                             allow_blank=False, value=str(self.role))
+                yield Select(self.role_options(), id="role", allow_blank=False,
+                             value=str(self.role))
+                yield Input(placeholder="role name, e.g. customer liaison", id="custom-role",
+                            classes="hidden")
                 yield Input(placeholder="to whom (name)", id="to")
             yield Static(id="holder", classes="help-line")
             yield Label("Hand-off brief (edit freely; it is stored with the hand-off)")
@@ -59,14 +70,30 @@ class RolesScreen(ModalScreen[bool]):
                 yield Button("Close", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#to", Input).cursor_blink = False
+        for field in self.query(Input):
+            field.cursor_blink = False
         self.query_one("#to", Input).focus()
         self.refresh_brief()
 
+    def chosen_role(self) -> str | None:
+        """The role key to act on; None while "other" is picked and not named yet."""
+        if self.role != OTHER:
+            return self.role
+        try:
+            return normalise_role(self.query_one("#custom-role", Input).value)
+        except ValueError:
+            return None
+
     def refresh_brief(self) -> None:
+        role = self.chosen_role()
+        if role is None:
+            self.query_one("#holder", Static).update(
+                Text("Name the role in the field beside the picker.", style="italic"))
+            self.query_one("#accept", Button).disabled = True
+            return
         inc = self.irtui.incident(self.incident_id)
-        holder = inc.roles.get(self.role)
-        line = Text.assemble((f"{role_label(self.role)}: ", "bold"),
+        holder = inc.roles.get(role)
+        line = Text.assemble((f"{role_label(role)}: ", "bold"),
                              tx.literal(holder.name if holder else "— empty —"))
         if holder and holder.pending_handoff_to:
             line.append_text(Text.assemble(("  → offered to ", "#ffb000"),
@@ -78,7 +105,7 @@ class RolesScreen(ModalScreen[bool]):
         from irtui.domain.timeline import build_timeline
 
         brief = tx.clean(build_brief(inc, build_timeline(events), events, self.irtui.now(),
-                                     role=self.role,
+                                     role=role,
                                      to=self.query_one("#to", Input).value.strip()),
                          single_line=False)
         area = self.query_one("#brief", TextArea)
@@ -89,6 +116,10 @@ class RolesScreen(ModalScreen[bool]):
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             self.role = event.value
+            custom = self.query_one("#custom-role", Input)
+            custom.set_class(self.role != OTHER, "hidden")
+            if self.role == OTHER:
+                custom.focus()
             self.refresh_brief()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -96,7 +127,10 @@ class RolesScreen(ModalScreen[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_handoff()
+        if event.input.id == "custom-role":
+            self.query_one("#to", Input).focus()
+        else:
+            self.action_handoff()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {"handoff": self.action_handoff, "accept": self.action_accept,
@@ -106,12 +140,17 @@ class RolesScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_handoff(self) -> None:
+        role = self.chosen_role()  # asked in the order the fields stand: role, then person
+        if role is None:
+            self.notify("Which role? Type its name.", severity="error")
+            self.query_one("#custom-role", Input).focus()
+            return
         to = self.query_one("#to", Input).value.strip()
         if not to:
             self.notify("To whom? Type a name.", severity="error")
             self.query_one("#to", Input).focus()
             return
-        store, iid, role = self.irtui.store, self.incident_id, self.role
+        store, iid = self.irtui.store, self.incident_id
         holder = self.irtui.incident(iid).roles.get(role)
         if holder is None:
             ok = self.irtui.attempt(lambda: store.assign_role(iid, role, to),
@@ -125,7 +164,9 @@ class RolesScreen(ModalScreen[bool]):
             self.dismiss(True)
 
     def action_accept(self) -> None:
-        store, iid, role = self.irtui.store, self.incident_id, self.role
+        store, iid, role = self.irtui.store, self.incident_id, self.chosen_role()
+        if role is None:
+            return
         if self.irtui.attempt(lambda: store.accept_handoff(iid, role),
                               f"Hand-off of {role_label(role)} accepted"):
             self.dismiss(True)
