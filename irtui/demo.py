@@ -92,6 +92,8 @@ def seed(store: Any) -> dict[str, str]:
         store.log(iid, "bob: check replica lag on payments-db", kind="action", at=ago(3),
                   task={"text": "check replica lag on payments-db", "owner": "bob",
                         "due": iso(now + timedelta(minutes=4)), "timer_s": 420})
+    _pin_runbook(store, iid, "database-connection-exhaustion", pinned=ago(5.5), ticks=[
+        ("erin", 1, ago(5.2)), ("erin", 2, ago(4.8))])
     with _as(store, "alice"):
         store.record_update(iid, "Checkout is failing for most customers; we are rolling back "
                                  "a deploy. Next update in 30 minutes.", audience="internal",
@@ -125,3 +127,25 @@ def seed(store: Any) -> dict[str, str]:
                   at=ago(35))
     return {"sev1": iid, "sev2": sev2.id, "sev3": sev3.id, "drill": drill.id,
             "resolved": old.id}
+
+
+def _pin_runbook(store: Any, iid: str, name: str, *, pinned: datetime,
+                 ticks: list[tuple[str, int, datetime]]) -> None:
+    """Pin a shipped runbook and tick its first steps, so the runbook pane (`p`) and the
+    timeline show a checklist in use. Skipped quietly if the runbook is not shipped."""
+    from irtui import paths
+    from irtui.runbooks.loader import parse_runbook
+    from irtui.runbooks.progress import pinned_payload, step_payload
+
+    root = paths.bundled_runbooks_dir()
+    path = root / f"{name}.md"
+    if not path.is_file():
+        return
+    runbook = parse_runbook(path.read_text(encoding="utf-8"), path, root, name)
+    with _as(store, "alice"):
+        store.append(iid, EventKind.RUNBOOK_PINNED, pinned_payload(runbook), at=pinned)
+    for who, number, at in ticks:
+        if number <= len(runbook.steps):
+            with _as(store, who):
+                store.append(iid, EventKind.RUNBOOK_STEP,
+                             step_payload(runbook, runbook.steps[number - 1], True), at=at)

@@ -301,3 +301,25 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
         await pilot.pause()
         options = [value for _label, value in app.screen.role_options()]
         assert "customer_liaison" in options and options[-1] == "__other__"
+
+
+async def test_runbook_pane_keeps_the_timeline_and_tasks_readable(app: IrtuiApp):
+    """At 160 columns the pane takes half the main area: stamps go short and the side panel
+    narrows, so entries keep room for text and task timers stay in view."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_sev1(app, pilot)
+        screen = app.screen
+        wide = screen.widths()
+        await pilot.press("p")
+        await pilot.pause()
+        with_pane = screen.widths()
+        assert with_pane["narrow"] and with_pane["text"] >= 30 > 13
+        side = screen.query_one("#inc-side")
+        tasks = screen.query_one("#tasks")
+        assert side.size.width <= 31
+        assert tasks.columns[next(iter(tasks.columns))].width == with_pane["task"]
+        assert sum(c.get_render_width(tasks) for c in tasks.columns.values()) <= side.size.width
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.widths() == wide
+        assert tasks.columns[next(iter(tasks.columns))].width == wide["task"]

@@ -244,12 +244,15 @@ class IncidentScreen(IncidentActions):
     def widths(self) -> dict[str, int]:
         """Column widths from the terminal width (known before layout, so no reflow)."""
         width = self.app.size.width
-        narrow = width < NARROW_BELOW
+        # With the runbook pane open the timeline shares the width with it: short stamps and
+        # a narrow side panel, so entries keep ~30 columns of text at 160 wide, not 13.
+        pane = bool(self.query("#runbook-pane"))
+        narrow = width < NARROW_BELOW or pane
         side = 30 if narrow else (56 if width >= 160 else 42)
         main = width - side - 1
         if self.is_mounted:
             self.query_one("#inc-side").styles.width = side
-        if self.query("#runbook-pane"):
+        if pane:
             main = main // 2 - 1  # the runbook pane shares the space (both 1fr)
         when = 12 if narrow else 17
         who = 8 if narrow else 10
@@ -559,6 +562,7 @@ class IncidentScreen(IncidentActions):
         if existing:
             await existing.remove()
             self.rebuild_timeline(follow=False)
+            self.render_tasks(self.irtui.now(), force=True)  # the side panel widened again
             return
         try:
             from irtui.tui.widgets.runbook_pane import (  # type: ignore[import-not-found]
@@ -571,6 +575,7 @@ class IncidentScreen(IncidentActions):
         pane.id = "runbook-pane"
         await self.query_one("#inc-body").mount(pane, after="#inc-main")
         self.rebuild_timeline(follow=False)
+        self.render_tasks(self.irtui.now(), force=True)  # the side panel narrowed
 
     def action_postmortem(self) -> None:
         try:

@@ -277,6 +277,11 @@ def _wrap(content: Content, width: int) -> list[Content]:
     return content.wrap(width) or [Content("")]
 
 
+EMPTY_HINT = "No runbook open."
+"""Until a runbook is shown the viewer is this line only (the owner may say how to open
+one): empty contents and page panels read as a broken screen."""
+
+
 class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
     """Shows one runbook; follows links through a `RunbookLibrary` (optional).
 
@@ -291,6 +296,8 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
     RunbookViewer > #rb-body { height: 1fr; }
     RunbookViewer #rb-toc { width: 32; max-width: 40%; height: 1fr; display: block; }
     RunbookViewer.-no-toc #rb-toc { display: none; }
+    RunbookViewer.-empty #rb-body { display: none; }
+    RunbookViewer.-empty > #rb-header { background: transparent; color: $text-muted; }
     RunbookViewer #rb-doc { width: 1fr; height: 1fr; }
     """
 
@@ -325,6 +332,7 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
         *,
         today: date | None = None,
         show_toc: bool = True,
+        empty_hint: str = EMPTY_HINT,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -333,18 +341,20 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
         self.library = library
         self.today = today
         self.runbook: Runbook | None = None
+        self.empty_hint = empty_hint
         self.history: list[str] = []
         self.last_copied: str | None = None
         self.set_reactive(RunbookViewer.show_toc, show_toc)
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("No runbook open"), id="rb-header")
+        yield Static(Content(self.empty_hint), id="rb-header")
         with Horizontal(id="rb-body"):
             yield OptionList(id="rb-toc")
             yield RunbookDocument(id="rb-doc")
 
     def on_mount(self) -> None:
         self.set_class(not self.show_toc, "-no-toc")
+        self.set_class(self.runbook is None, "-empty")
 
     def watch_show_toc(self, value: bool) -> None:
         self.set_class(not value, "-no-toc")
@@ -368,6 +378,7 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
         if remember and self.runbook is not None and self.runbook.id != runbook.id:
             self.history.append(self.runbook.id)
         self.runbook = runbook
+        self.remove_class("-empty")
         self._update_header(runbook)
         document = cached_document(runbook.body)
         self.doc_view.set_document(document)
