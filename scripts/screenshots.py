@@ -34,6 +34,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("runbooks", (120, 36), ["b", *"pool"]),
     ("runbook-viewer", (120, 36), ["b", *"pool", "enter", "enter"]),
     ("runbook-pane", (160, 48), ["enter", "p"]),
+    ("postmortem", (120, 36), ["enter", "m"]),
     ("board-80x24", (80, 24), []),
     ("incident-80x24", (80, 24), ["enter"]),
     ("incident-200x60", (200, 60), ["enter"]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+
 from irtui.domain.timeutil import ManualClock
 from irtui.store.repo import Store
 from irtui.tui.app import IrtuiApp
@@ -11,8 +13,7 @@ from tests.tui.conftest import make_app
 
 
 def cell(board: BoardScreen, iid: str, column: str) -> str:
-    table = board.query_one("#board-table")
-    return table.get_cell(iid, column).plain
+    return board.cell(iid, column).plain
 
 
 async def test_board_sorted_by_soonest_due_with_drill_marked(app: IrtuiApp,
@@ -45,9 +46,8 @@ async def test_tick_updates_only_changed_clock_cells(app: IrtuiApp, clock: Manua
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         board = app.screen
-        table = board.query_one("#board-table")
         calls: list[tuple[str, str]] = []
-        original = table.set_cells
+        original = board.set_cells
         rebuilt: list[int] = []
         original_populate = board.populate
 
@@ -55,7 +55,7 @@ async def test_tick_updates_only_changed_clock_cells(app: IrtuiApp, clock: Manua
             calls.extend((str(r), str(c)) for r, c, _ in changes)
             return original(changes)
 
-        table.set_cells = spy  # type: ignore[method-assign]
+        board.set_cells = spy  # type: ignore[method-assign]
         board.populate = lambda: rebuilt.append(1) or original_populate()  # type: ignore
         app.tick()
         assert calls == []  # nothing moved: nothing redrawn
@@ -85,7 +85,7 @@ async def test_bell_rings_once_when_a_clock_goes_overdue(app: IrtuiApp, clock: M
         clock.advance(seconds=1)
         app.tick()
         assert len(rings) == 1  # once, not every second
-        upd = app.screen.query_one("#board-table").get_cell(demo_ids["sev1"], "upd")
+        upd = app.screen.cell(demo_ids["sev1"], "upd")
         assert upd.plain.startswith("-") and "b00020" in repr(upd.spans)
 
 
@@ -198,3 +198,43 @@ async def test_ticked_screen_equals_a_full_rebuild(app: IrtuiApp, clock: ManualC
         board.populate()
         await pilot.pause()
         assert app.export_screenshot() == ticked
+
+
+async def test_a_click_highlights_a_row_and_a_second_click_opens_it(app: IrtuiApp):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        second = board.rows[1]
+        await pilot.click("#board-table", offset=(40, 2))  # header, first row, second row
+        await pilot.pause()
+        assert app.screen is board and board.target_id() == second
+        await pilot.click("#board-table", offset=(40, 2))
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert app.screen.incident_id == second
+
+
+def test_assembled_rows_keep_every_column_on_its_grid():
+    """Whatever people type (wide CJK, emoji, combining marks, 10,000 characters), each
+    column of a board row starts where the header says it does."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rich.cells import cell_len
+
+    from irtui.tui.screens.board import GAP, assemble_row, fit
+
+    widths = {"id": 9, "title": 23, "ic": 12, "upd": 14}
+    texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=300)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.fixed_dictionaries({k: texts for k in widths}))
+    def check(values: dict[str, str]) -> None:
+        cells = {k: Text(v, overflow="ellipsis") for k, v in values.items()}
+        row = assemble_row(cells, widths)
+        assert row.cell_len == sum(widths.values()) + GAP * (len(widths) - 1)
+        pieces = [fit(cells[key], width) for key, width in widths.items()]
+        assert [cell_len(p.plain) for p in pieces] == list(widths.values())
+        assert row.plain == (" " * GAP).join(p.plain for p in pieces)
+
+    check()

@@ -47,9 +47,8 @@ async def test_nasty_text_renders_literally_everywhere(store: Store, clock: Manu
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         board = app.screen
-        table = board.query_one("#board-table")
-        assert table.get_cell(inc.id, "title").plain == NASTY[0]
-        assert table.get_cell(inc.id, "ic").plain == NASTY[5]
+        assert board.cell(inc.id, "title").plain == NASTY[0]
+        assert board.cell(inc.id, "ic").plain == NASTY[5]
         svg = app.export_screenshot()
         assert "[bold]not bold[/bold]" in svg.replace("&#160;", " ")
         assert "\x1b" not in svg
