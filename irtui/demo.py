@@ -71,15 +71,17 @@ def seed(store: Any) -> dict[str, str]:
                                 "payments-api", False),
         (20, "carol", "note", "CDN ruled out: origin returns 502 directly", False),
         (18, "carol", "escalation", "Paged payments on-call (erin)", False),
-        (15, "carol", "decision", "Roll back deploy #4821 — proposal: bob; objections: none",
-         True),
+        (15, "carol", "decision", "Roll back deploy #4821 — proposal: roll back #4821 (bob); "
+                                  "objections: none", True),
         (13, "bob", "action", "Rollback of #4821 started", False),
         (9, "carol", "note", "Error rate down to 31% after rollback, not zero", False),
         (6, "erin", "note", "DB connection pool on payments-api saturated (500/500)", True),
     ]
     for minutes, who, kind, text, star in timeline:
+        record = ({"proposal": "roll back #4821 (bob)", "objections": "",
+                   "call": "Roll back deploy #4821"} if kind == "decision" else None)
         with _as(store, who):
-            store.log(iid, text, kind=kind, at=ago(minutes), starred=star)
+            store.log(iid, text, kind=kind, at=ago(minutes), starred=star, decision=record)
     with _as(store, "carol"):
         typo = store.log(iid, "Customer support reports EU only", kind="communication",
                          at=ago(8))

@@ -225,7 +225,10 @@ def cmd_accept_handoff(incident: Incident, role: str, *, now: datetime,
 
 def cmd_log(incident: Incident, text: str, *, now: datetime, author: str,
             kind: EntryKind | str = EntryKind.NOTE, at: datetime | None = None,
-            starred: bool = False, task: dict[str, Any] | None = None) -> list[Event]:
+            starred: bool = False, task: dict[str, Any] | None = None,
+            decision: dict[str, str] | None = None) -> list[Event]:
+    """A timeline entry. `decision` keeps a decision record's parts (proposal, objections,
+    the call) beside the sentence people read, so a postmortem can tabulate them."""
     if not text.strip():
         raise DomainError("a timeline entry needs text")
     try:
@@ -245,6 +248,11 @@ def cmd_log(incident: Incident, text: str, *, now: datetime, author: str,
     payload: dict[str, Any] = {"kind": str(entry_kind), "text": text, "starred": bool(starred)}
     if task:
         payload["task"] = task
+    if decision:
+        if entry_kind is not EntryKind.DECISION:
+            raise DomainError("only a decision entry carries a decision record")
+        payload["decision"] = {k: str(decision.get(k) or "").strip()
+                               for k in ("proposal", "objections", "call")}
     return [Event(incident.id, EventKind.ENTRY, when, author, payload)]
 
 

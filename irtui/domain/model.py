@@ -294,6 +294,7 @@ class TimelineEntry:
     amendments: list[tuple[datetime, str, str]] = field(default_factory=list)
     retracted: tuple[datetime, str, str] | None = None
     task: dict[str, Any] | None = None
+    decision: dict[str, str] | None = None  # proposal, objections, call (decision records)
 
     @property
     def original_text(self) -> str:
@@ -323,6 +324,7 @@ class TimelineEntry:
                 "reason": self.retracted[2],
             },
             "task": self.task,
+            "decision": self.decision,
         }
 
 

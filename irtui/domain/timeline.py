@@ -78,6 +78,7 @@ def build_timeline(events: list[Event], *, include_system: bool = True) -> list[
                 event_id=event.id, incident_id=event.incident_id, at=event.at,
                 recorded_at=event.recorded_at, author=event.author, kind=p["kind"],
                 text=p["text"], starred=p.get("starred", False), task=p.get("task"),
+                decision=p.get("decision"),
             )
         elif event.kind == EventKind.ENTRY_AMENDED and event.refers_to in entries:
             entry = entries[event.refers_to]

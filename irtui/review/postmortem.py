@@ -98,6 +98,18 @@ def _entry_text(e: TimelineEntry) -> str:
     return text
 
 
+def _decision_row(e: TimelineEntry) -> str:
+    """A decision record's parts in columns; a plain `d:` entry (or one corrected since) is
+    its own call, with nothing invented for the parts nobody recorded."""
+    record = e.decision or {}
+    structured = bool(record) and not e.amendments and not e.retracted
+    call = cell(record["call"]) if structured else _entry_text(e)
+    proposal = cell(record.get("proposal", "")) if record else ""
+    objections = (cell(record.get("objections") or "none raised") if record else "")
+    return (f"| {_t(e.at)} | {call} | {proposal or '—'} | {objections or '—'} | "
+            f"{cell(e.author)} |")
+
+
 def review_state(incident: Incident, learning: Learning | None,
                  now: datetime) -> tuple[datetime | None, str]:
     """(due, one-line state) of the incident's review."""
@@ -250,8 +262,12 @@ def render_draft(incident: Incident, events: list[Event], learning: Learning | N
 
     decisions = [e for e in entries if e.kind == EntryKind.DECISION]
     out += ["## Decisions", ""]
-    out += [f"- **{_t(e.at)}** {cell(e.author)}: {_entry_text(e)}" for e in decisions] or [
-        "_No entry was logged as a decision._"]
+    if decisions:
+        out += ["| at (UTC) | the call | proposal | objections raised | recorded by |",
+                "|---|---|---|---|---|"]
+        out += [_decision_row(e) for e in decisions]
+    else:
+        out.append("_No entry was logged as a decision._")
     out.append("")
 
     cause_lines = ["> Categories: " + ", ".join(

@@ -300,11 +300,12 @@ class Store:
 
     def log(self, ref: str | int, text: str, *, kind: str = "note",
             at: datetime | None = None, starred: bool = False,
-            task: dict[str, Any] | None = None) -> Event:
+            task: dict[str, Any] | None = None,
+            decision: dict[str, str] | None = None) -> Event:
         """Append a timeline entry; returns only once it is committed to disk."""
         return self.transact(ref, lambda inc, now: lifecycle.cmd_log(
             inc, text, now=now, author=self.author, kind=kind, at=at, starred=starred,
-            task=task))[1][0]
+            task=task, decision=decision))[1][0]
 
     def amend(self, ref: str | int, event_id: int, text: str) -> Event:
         def build(inc: Incident, now: datetime) -> list[Event]:

@@ -150,3 +150,30 @@ def test_terminal_escapes_never_reach_the_draft(store) -> None:
     md = workflow.build_draft(store, inc.id).markdown
     assert "\x1b" not in md and "\x07" not in md
     assert "line one\nline \ufffd[1mtwo" in md  # multi-line sections keep their lines
+
+
+def test_decision_records_become_a_table_and_plain_decisions_invent_nothing(store) -> None:
+    inc = store.declare("Checkout 502s", 1)
+    store.log(inc.id, "drain eu-west — proposal: drain; objections: comms worried",
+              kind="decision", starred=True,
+              decision={"proposal": "drain eu-west", "objections": "comms worried | later",
+                        "call": "drain eu-west at 14:10"})
+    store.log(inc.id, "roll back #4821", kind="decision")
+    nobody = store.log(inc.id, "freeze deploys", kind="decision",
+                       decision={"proposal": "freeze deploys", "objections": "",
+                                 "call": "freeze deploys"})
+    store.amend(inc.id, nobody.id, "freeze deploys until Monday")
+    rows = [line for line in _section_body(workflow.build_draft(store, inc.id).markdown,
+                                           "Decisions").splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| at (UTC) | the call | proposal | objections raised |")
+    record, plain, amended = rows[1:]
+    assert "| drain eu-west at 14:10 | drain eu-west | comms worried \\| later |" in record
+    assert "| roll back #4821 | — | — |" in plain          # nothing invented
+    assert "freeze deploys until Monday" in amended and "amended" in amended
+    assert "| none raised |" in amended
+
+
+def test_only_a_decision_entry_carries_a_decision_record(store) -> None:
+    inc = store.declare("x", 3)
+    with pytest.raises(DomainError, match="only a decision entry"):
+        store.log(inc.id, "note", kind="note", decision={"call": "y"})

@@ -104,6 +104,8 @@ async def test_decision_record(app: IrtuiApp, store: Store, demo_ids: dict[str, 
         assert last.kind == "decision" and last.starred
         assert last.text == ("drain eu-west at 14:10 — proposal: drain eu-west; "
                              "objections: comms worried")
+        assert last.decision == {"proposal": "drain eu-west", "objections": "comms worried",
+                                 "call": "drain eu-west at 14:10"}
 
 
 async def test_task_timer_nags_and_is_done_by_key(app: IrtuiApp, store: Store,

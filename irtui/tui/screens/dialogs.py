@@ -279,6 +279,8 @@ class DecisionDialog(Dialog):
             return
         text = f"{call} — proposal: {proposal or call}; objections: {objections or 'none'}"
         store, iid = self.irtui.store, self.incident_id
-        if self.irtui.attempt(lambda: store.log(iid, text, kind="decision", starred=True),
+        record = {"proposal": proposal or call, "objections": objections, "call": call}
+        if self.irtui.attempt(lambda: store.log(iid, text, kind="decision", starred=True,
+                                                decision=record),
                               "Decision recorded"):
             self.dismiss(text)
