@@ -58,6 +58,10 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("incident")
     p.add_argument("name")
 
+    p = add("unpin", cmd_unpin, "take a runbook off an incident (its ticks stay on the timeline)")
+    p.add_argument("incident")
+    p.add_argument("name")
+
     p = add("tick", cmd_tick, "tick (or --undo) a step of a runbook for an incident")
     p.add_argument("incident")
     p.add_argument("name")
@@ -293,6 +297,20 @@ def cmd_pin(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print(f"{runbook.id} was already pinned to {incident.id}")
     else:
         ctx.print(f"pinned {runbook.id} ({len(runbook.steps)} steps) to {incident.id}")
+    return 0
+
+
+def cmd_unpin(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.runbooks.progress import fold_progress, unpin_runbook
+
+    store = ctx.store()
+    incident = store.get(args.incident)
+    pinned = fold_progress(store.events(incident.id))
+    # By id as pinned (the runbook may no longer be in this seat's folders), else resolved.
+    rid = args.name if args.name in pinned else _load_runbook(args).id
+    if unpin_runbook(store, incident.id, rid) is None:
+        raise UsageError(f"{rid} is not pinned to {incident.id}")
+    ctx.print(f"unpinned {rid} from {incident.id}")
     return 0
 
 

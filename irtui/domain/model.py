@@ -125,6 +125,7 @@ class EventKind(StrEnum):
     DETAILS_CHANGED = "details_changed"
     RUNBOOK_PINNED = "runbook_pinned"
     RUNBOOK_STEP = "runbook_step"
+    RUNBOOK_UNPINNED = "runbook_unpinned"
     # After the incident (irtui/review): learning-log facts and the postmortem's human parts.
     # They do not change the live projection or the war-room timeline.
     TAGGED = "tagged"

@@ -21,6 +21,7 @@ _SYSTEM_KIND: dict[str, str] = {
     EventKind.TASK_DONE: EntryKind.ACTION,
     EventKind.RUNBOOK_PINNED: EntryKind.NOTE,
     EventKind.RUNBOOK_STEP: EntryKind.ACTION,
+    EventKind.RUNBOOK_UNPINNED: EntryKind.NOTE,
 }
 
 
@@ -59,6 +60,8 @@ def describe(event: Event) -> str:
         return f"Task done: {p.get('text', '')}"
     if k == EventKind.RUNBOOK_PINNED:
         return f"Runbook pinned: {p.get('title') or p.get('runbook')}"
+    if k == EventKind.RUNBOOK_UNPINNED:
+        return f"Runbook unpinned: {p.get('title') or p.get('runbook')}"
     if k == EventKind.RUNBOOK_STEP:
         state = "done" if p.get("done", p.get("checked", True)) else "un-ticked"
         name = p.get("title") or p.get("runbook")

@@ -57,9 +57,12 @@ def fold_progress(events: Iterable[Event]) -> dict[str, RunbookProgress]:
     """Pinned runbooks (in pin order) with their current tick state; the last tick wins.
 
     A tick for a runbook that was never pinned still counts (pins implicitly): the scribe may
-    have ticked from the CLI or an older build, and the tick is a fact either way.
+    have ticked from the CLI or an older build, and the tick is a fact either way. Unpinning
+    takes a runbook off the list; its ticks stay on the timeline and come back if it is
+    pinned again.
     """
     result: dict[str, RunbookProgress] = {}
+    unpinned: dict[str, RunbookProgress] = {}
     for event in events:
         payload = event.payload
         rid = str(payload.get("runbook", ""))
@@ -67,14 +70,19 @@ def fold_progress(events: Iterable[Event]) -> dict[str, RunbookProgress]:
             continue
         if event.kind == EventKind.RUNBOOK_PINNED:
             if rid not in result:
+                earlier = unpinned.pop(rid, None)
                 result[rid] = RunbookProgress(
-                    rid, str(payload.get("title") or rid), event.author, event.at
+                    rid, str(payload.get("title") or rid), event.author, event.at,
+                    earlier.steps if earlier else {},
                 )
+        elif event.kind == EventKind.RUNBOOK_UNPINNED:
+            if rid in result:
+                unpinned[rid] = result.pop(rid)
         elif event.kind == EventKind.RUNBOOK_STEP:
-            progress = result.setdefault(
-                rid,
-                RunbookProgress(rid, str(payload.get("title") or rid), event.author, event.at),
-            )
+            if rid not in result:  # a tick re-pins, with whatever was ticked before
+                result[rid] = unpinned.pop(rid, None) or RunbookProgress(
+                    rid, str(payload.get("title") or rid), event.author, event.at)
+            progress = result[rid]
             number = payload.get("step", payload.get("number"))
             if not isinstance(number, int):
                 continue
@@ -99,6 +107,16 @@ def pin_runbook(store: _EventStore, ref: str | int, runbook: Runbook) -> Event |
     if runbook.id in fold_progress(store.events(ref)):
         return None
     return store.append(ref, EventKind.RUNBOOK_PINNED, pinned_payload(runbook))
+
+
+def unpin_runbook(store: _EventStore, ref: str | int, runbook_id: str) -> Event | None:
+    """Take a runbook off the incident's list (its ticks stay on the timeline); unpinning
+    one that is not pinned records nothing (returns None)."""
+    progress = fold_progress(store.events(ref)).get(runbook_id)
+    if progress is None:
+        return None
+    return store.append(ref, EventKind.RUNBOOK_UNPINNED,
+                        {"runbook": runbook_id, "title": progress.title})
 
 
 def step_payload(runbook: Runbook, step: Step, done: bool) -> dict[str, Any]:

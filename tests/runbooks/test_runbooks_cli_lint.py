@@ -104,6 +104,10 @@ def test_pin_tick_steps_suggest_via_cli(clock: Any, db_path: Path) -> None:
     assert code == 0 and out.splitlines()[1].startswith("[x]  2.")
     code, _, err = run(clock, "runbooks", "tick", "INC-1", "disk-full", "99", "--db", db)
     assert code == 2 and "no step 99" in err
+    code, out, _ = run(clock, "runbooks", "unpin", "INC-1", "disk-full", "--db", db)
+    assert code == 0 and out.strip() == "unpinned disk-full from INC-1"
+    code, _, err = run(clock, "runbooks", "unpin", "INC-1", "disk-full", "--db", db)
+    assert code == 2 and "disk-full is not pinned to INC-1" in err
 
 
 def test_subprocess_check_and_search_without_textual(tmp_path: Path, nasty_dir: Path) -> None:

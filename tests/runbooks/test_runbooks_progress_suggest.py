@@ -10,7 +10,13 @@ import pytest
 from irtui.domain.model import EventKind
 from irtui.runbooks.library import RunbookLibrary
 from irtui.runbooks.model import RunbookSummary
-from irtui.runbooks.progress import fold_progress, pin_runbook, tick_step, toggle_step
+from irtui.runbooks.progress import (
+    fold_progress,
+    pin_runbook,
+    tick_step,
+    toggle_step,
+    unpin_runbook,
+)
 from irtui.runbooks.suggest import suggest
 
 
@@ -78,3 +84,24 @@ def test_suggest_is_deterministic_and_limited() -> None:
     result = suggest("disk alarm", ["DB"], items, limit=3)
     assert [s.id for s in result] == ["r0", "r1", "r2"]
     assert result[0].score == 6.0  # service (5) + one title word (1)
+
+
+def test_unpin_takes_a_runbook_off_and_a_repin_brings_its_ticks_back(store: Any,
+                                                                      library: Any) -> None:
+    incident = store.declare("Primary database down", 1, services=["postgres"])
+    runbook = library.resolve("database-failover")
+    assert unpin_runbook(store, incident.id, runbook.id) is None  # not pinned: nothing
+    pin_runbook(store, incident.id, runbook)
+    tick_step(store, incident.id, runbook, 2)
+    assert unpin_runbook(store, incident.id, runbook.id) is not None
+    assert fold_progress(store.events(incident.id)) == {}
+    assert unpin_runbook(store, incident.id, runbook.id) is None  # twice: nothing new
+    texts = [entry.text for entry in store.timeline(incident.id)]
+    assert "Runbook unpinned: Database failover" in texts
+    assert any("step 2 of" in t for t in texts)  # the tick stays a fact on the timeline
+    pin_runbook(store, incident.id, runbook)
+    assert fold_progress(store.events(incident.id))[runbook.id].is_done(2)
+    unpin_runbook(store, incident.id, runbook.id)
+    tick_step(store, incident.id, runbook, 4)  # a tick re-pins, keeping what was ticked
+    progress = fold_progress(store.events(incident.id))[runbook.id]
+    assert progress.is_done(2) and progress.is_done(4)

@@ -212,6 +212,15 @@ async def test_pane_pin_tick_untick_lands_on_timeline(store: Any, tmp_path: Path
         await settle(app, pilot)
         viewer = pane.query_one("#rbp-viewer", RunbookViewer)
         assert viewer.runbook is not None
+        lst.focus()  # `p` on a pinned runbook unpins it: an event, ticks kept
+        lst.highlighted = [lst.get_option_at_index(i).id
+                           for i in range(lst.option_count)].index(
+                               "database-connection-exhaustion")
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert pane.data is not None and not pane.data.pinned
+        kinds = [e.kind for e in store.events(incident.id)]
+        assert kinds.count(EventKind.RUNBOOK_UNPINNED) == 1
 
 
 HOSTILE = ["[/foo]", "x [/ y", "[red]", "[$accent]", "\x1b[31mansi\x1b[0m"]

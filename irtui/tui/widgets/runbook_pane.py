@@ -55,7 +55,7 @@ class RunbookPane(Widget, can_focus=False, can_focus_children=True):
     BINDINGS = [
         Binding("space", "toggle_step", "Tick step"),
         Binding("x", "toggle_step", "Tick step", show=False),
-        Binding("p", "pin", "Pin runbook"),
+        Binding("p", "pin", "Pin/unpin runbook"),
         Binding("v", "toggle_view", "Checklist/text"),
     ]
 
@@ -292,14 +292,18 @@ class RunbookPane(Widget, can_focus=False, can_focus_children=True):
 
     @work(thread=True, group="rbp-write")
     def _pin(self, rid: str) -> None:
-        from irtui.runbooks.progress import pin_runbook
+        """Pin the highlighted runbook, or unpin it if it is pinned (both are events)."""
+        from irtui.runbooks.progress import fold_progress, pin_runbook, unpin_runbook
 
         try:
-            runbook = self.library.get(rid)
-            pin_runbook(self.store, self.incident_id, runbook)
+            if rid in fold_progress(self.store.events(self.incident_id)):
+                unpin_runbook(self.store, self.incident_id, rid)
+                self.app.call_from_thread(self.notify, f"Unpinned {rid}", markup=False)
+            else:
+                pin_runbook(self.store, self.incident_id, self.library.get(rid))
         except Exception as exc:  # shown to the user
             self.app.call_from_thread(
-                self.notify, f"Could not pin: {exc}", severity="error", markup=False
+                self.notify, f"Could not pin or unpin: {exc}", severity="error", markup=False
             )
             return
         self.selected = rid
