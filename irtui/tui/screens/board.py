@@ -11,6 +11,7 @@ the terminal width changes the title column).
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from rich.style import Style
@@ -59,7 +60,9 @@ GAP = 2
 """Columns are two spaces apart: the cell padding `DataTable` puts on either side of a cell."""
 
 
-_COLUMN_META: dict[str, Style] = {}
+@functools.cache
+def _column_meta(key: str) -> Style:
+    return Style.from_meta({"board_column": key})
 
 
 def fit(cell: Text, width: int, key: str = "") -> Text:
@@ -74,9 +77,7 @@ def fit(cell: Text, width: int, key: str = "") -> Text:
         cell.truncate(width, overflow=cell.overflow or "crop")
     out = Text.assemble(cell, " " * (width - cell.cell_len), no_wrap=True)
     if key:
-        meta = _COLUMN_META.get(key) or _COLUMN_META.setdefault(
-            key, Style.from_meta({"board_column": key}))
-        out.stylize(meta)
+        out.stylize(_column_meta(key))
     return out
 
 
