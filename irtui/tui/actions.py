@@ -32,6 +32,8 @@ ACTIONS: tuple[Action, ...] = (
            "app", key_display="?"),
     Action("q", "quit", "Quit", "Leave irtui (everything is already saved)", "app"),
     Action("b", "runbooks", "Runbooks", "Browse runbooks (for the open incident if any)", "app"),
+    Action("g", "goto", "Go to", "Open any incident by id: resolved and closed ones too (the "
+           "board lists open ones)", "app", footer=False),
     Action("ctrl+t", "toggle_theme", "Light/dark", "Toggle the light and dark theme", "app",
            footer=False),
     # board

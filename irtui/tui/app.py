@@ -295,6 +295,18 @@ class IrtuiApp(App[None]):
         if text:
             self.push_screen(PublishScreen(self.store, incident_id, text, "resolved"))
 
+    def action_goto(self) -> None:
+        from irtui.tui.screens.dialogs import PromptDialog
+
+        def done(value: str | None) -> None:
+            if value:
+                self.open(value.strip())
+
+        self.push_screen(PromptDialog(
+            "Go to incident", "Any incident by id (INC-7, inc-7 or 7), resolved and closed "
+            "ones too: their timeline, postmortem (m) and clocks as recorded.",
+            placeholder="INC-7"), done)
+
     def action_declare(self) -> None:
         from irtui.tui.screens.dialogs import DeclareDialog
 

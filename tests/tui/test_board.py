@@ -238,3 +238,23 @@ def test_assembled_rows_keep_every_column_on_its_grid():
         assert row.plain == (" " * GAP).join(p.plain for p in pieces)
 
     check()
+
+
+async def test_go_to_opens_a_resolved_incident_the_board_does_not_list(
+        app: IrtuiApp, demo_ids: dict[str, str]):
+    resolved = demo_ids["resolved"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert resolved not in app.screen.rows
+        await pilot.press("g", *"nope", "enter")      # unknown: said, nothing opened
+        await pilot.pause()
+        assert not isinstance(app.screen, IncidentScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("g", *resolved.lower(), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert app.screen.incident_id == resolved
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
