@@ -325,3 +325,22 @@ async def test_runbook_pane_keeps_the_timeline_and_tasks_readable(app: IrtuiApp)
         await pilot.pause()
         assert screen.widths() == wide
         assert tasks.columns[next(iter(tasks.columns))].width == wide["task"]
+
+
+async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place(
+        app: IrtuiApp):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sev1(app, pilot)
+        screen = app.screen
+        side = screen.query_one("#inc-side")
+        assert side.display
+        await pilot.press("p")
+        await pilot.pause()
+        assert not side.display
+        timeline = screen.query_one("#timeline")
+        assert timeline.size.width >= 36  # stamps, author and some text, not stamps alone
+        assert sum(c.get_render_width(timeline) for c in timeline.columns.values()) \
+            <= timeline.size.width + 2
+        await pilot.press("p")
+        await pilot.pause()
+        assert side.display

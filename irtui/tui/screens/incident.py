@@ -41,6 +41,8 @@ from irtui.tui.widgets.key_bar import KeyBar
 
 ROLE_ORDER = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 KIND_CYCLE = tuple(EntryKind)
+PANE_KEEPS_SIDE = 120
+"""Narrower than this, the runbook pane replaces the roles/tasks panel while it is open."""
 NARROW_BELOW = 110
 SHORT_MILESTONE = {"started": "start", "detected": "det", "acknowledged": "ack",
                    "mitigated": "mitig", "resolved": "res", "closed": "closed"}
@@ -246,19 +248,25 @@ class IncidentScreen(IncidentActions):
         width = self.app.size.width
         # With the runbook pane open the timeline shares the width with it: short stamps and
         # a narrow side panel, so entries keep ~30 columns of text at 160 wide, not 13.
+        # Below PANE_KEEPS_SIDE columns three panels leave the timeline no text at all, so the
+        # pane takes the roles/tasks panel's place until it is closed again.
         pane = bool(self.query("#runbook-pane"))
         narrow = width < NARROW_BELOW or pane
-        side = 30 if narrow else (56 if width >= 160 else 42)
-        main = width - side - 1
+        side_shown = not (pane and width < PANE_KEEPS_SIDE)
+        side = (30 if narrow else (56 if width >= 160 else 42)) if side_shown else 0
+        main = width - side - (1 if side_shown else 0)
         if self.is_mounted:
-            self.query_one("#inc-side").styles.width = side
+            panel = self.query_one("#inc-side")
+            panel.display = side_shown
+            if side_shown:
+                panel.styles.width = side
         if pane:
             main = main // 2 - 1  # the runbook pane shares the space (both 1fr)
         when = 12 if narrow else 17
         who = 8 if narrow else 10
         text = max(12, main - (when + 3 + who) - 2 * 2 - 3)
         return {"narrow": int(narrow), "when": when, "who": who, "text": text,
-                "task": max(8, side - 2 - 9 - 2 * 2 - 2)}
+                "task": max(8, (side or 30) - 2 - 9 - 2 * 2 - 2)}
 
     def _matches(self, entry: TimelineEntry) -> bool:
         if not self.filter:
