@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("board", (120, 36), []),
     ("incident", (120, 36), ["enter"]),
-    ("composer", (120, 36), ["enter", "u", *"Pool exhausted on payments-api"]),
+    ("composer", (120, 36), ["enter", "u"]),
     ("handoff", (120, 36), ["enter", "r", *"dana"]),
     ("declare", (120, 36), ["n", *"Login failing for SSO users"]),
     ("help", (120, 36), ["question_mark"]),

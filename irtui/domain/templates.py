@@ -37,16 +37,22 @@ class UpdateFields:
         return all(v.strip() for v in (self.status, self.impact, self.known, self.doing))
 
 
-def prefill(incident: Incident, audience: Audience | str, now: datetime) -> UpdateFields:
-    """Fields prefilled from the incident; `next_update` from that audience's cadence."""
+def prefill(incident: Incident, audience: Audience | str, now: datetime, *,
+            known: str = "", doing: str = "") -> UpdateFields:
+    """Fields prefilled from the incident; `next_update` from that audience's cadence.
+
+    `known` / `doing` (a digest of the timeline) prefill internal and exec updates only:
+    what customers read on the status page is written on purpose, never seeded with the war
+    room's own notes."""
     audience = Audience(audience)
     cadence = incident.cadence_s.get(audience) or incident.cadence_s.get(Audience.INTERNAL)
     next_at = now + timedelta(seconds=cadence) if cadence and incident.is_open else None
+    internal = audience is not Audience.STATUSPAGE
     return UpdateFields(
         status=str(incident.status),
         impact=incident.impact,
-        known="",
-        doing="",
+        known=known if internal else "",
+        doing=doing if internal else "",
         next_update=next_at,
     )
 

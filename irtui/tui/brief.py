@@ -51,13 +51,36 @@ def open_tasks(entries: list[TimelineEntry], events: list[Event]) -> list[OpenTa
                                         t.entry_id))
 
 
+def known_and_ruled_out(entries: list[TimelineEntry],
+                        ) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
+    """What the room knows (starred or factual entries) and what it has ruled out, from
+    people's entries that still stand."""
+    human = [e for e in entries if e.source == "entry" and e.retracted is None]
+    ruled_out = [e for e in human if _RULED_OUT.search(e.text)]
+    known = [e for e in human if e not in ruled_out and (e.starred or e.kind in _KNOWN_KINDS)]
+    return known, ruled_out
+
+
+def update_digest(entries: list[TimelineEntry], events: list[Event]) -> tuple[str, str]:
+    """"What we know" and "what we're doing" for a stakeholder update: the latest starred
+    facts (else the latest facts), and the open tasks (else the latest action)."""
+    known, _ = known_and_ruled_out(entries)
+    starred = [e for e in known if e.starred]
+    facts = [f"decided: {e.decision['call']}" if e.decision and e.decision.get("call")
+             and not e.amendments else e.text for e in (starred or known)[-3:]]
+    tasks = open_tasks(entries, events)[:3]
+    doing = [f"{t.owner}: {t.text}" if t.owner else t.text for t in tasks]
+    if not doing:
+        actions = [e.text for e in known if e.kind == "action"]
+        doing = actions[-1:]
+    return "; ".join(facts), "; ".join(doing)
+
+
 def build_brief(incident: Incident, entries: list[TimelineEntry], events: list[Event],
                 now: datetime, *, role: str = "commander", to: str = "") -> str:
     """Plain-text hand-off brief (user text embedded verbatim; rendered literally)."""
-    human = [e for e in entries if e.source == "entry" and e.retracted is None]
-    ruled_out = [e for e in human if _RULED_OUT.search(e.text)]
-    known = [e for e in human if e not in ruled_out
-             and (e.starred or e.kind in _KNOWN_KINDS)][-6:]
+    known, ruled_out = known_and_ruled_out(entries)
+    known = known[-6:]
     lines = [
         f"Hand-off of {role_label(role)} for {incident.id} (SEV{incident.severity}): "
         f"{incident.title}",

@@ -107,6 +107,16 @@ def test_templates_render_user_text_verbatim(store, clock) -> None:
     assert "SEV1" in render(inc, "exec", fields)
 
 
+def test_timeline_digest_prefills_internal_and_exec_updates_but_not_customers(
+        store, clock) -> None:
+    inc = store.declare("Checkout 502s", 1)
+    for audience in ("internal", "exec"):
+        fields = prefill(inc, audience, clock(), known="pool saturated", doing="bob: failover")
+        assert (fields.known, fields.doing) == ("pool saturated", "bob: failover")
+    fields = prefill(inc, "statuspage", clock(), known="pool saturated", doing="bob: failover")
+    assert (fields.known, fields.doing) == ("", "")
+
+
 def test_next_update_time_is_said_once_on_a_utc_machine_and_twice_elsewhere(
         store, clock, monkeypatch) -> None:
     import time

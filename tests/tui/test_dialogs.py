@@ -187,3 +187,31 @@ async def test_composer_offers_publish_for_the_status_page(app: IrtuiApp):
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is composer
+
+
+async def test_composer_prefills_what_we_know_and_do_but_never_for_customers(
+        app: IrtuiApp, demo_ids: dict[str, str]):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        composer = app.screen
+        assert isinstance(composer, ComposerScreen)
+        known = composer.query_one("#f-known")
+        doing = composer.query_one("#f-doing")
+        # the latest starred facts, and the open tasks with their owners
+        assert "DB connection pool on payments-api saturated (500/500)" in known.value
+        assert "decided: Roll back deploy #4821" in known.value  # the call, not the prose
+        assert doing.value.startswith("erin: recycle payments-api pods; bob: check replica lag")
+        composer.query_one("#aud-statuspage").value = True
+        await pilot.pause()
+        assert known.value == "" and doing.value == ""  # customers: written on purpose
+        assert "payments-api saturated" not in str(composer.query_one("#preview").render())
+        composer.query_one("#aud-internal").value = True
+        await pilot.pause()
+        assert "payments-api saturated" in known.value
+        doing.value = "failing over the payments DB"  # typed: kept across audiences
+        composer.query_one("#aud-exec").value = True
+        await pilot.pause()
+        assert doing.value == "failing over the payments DB"
+        assert "payments-api saturated" in known.value

@@ -108,16 +108,30 @@ class ComposerScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         for inp in self.query(Input):
             inp.cursor_blink = False
+        from irtui.domain.timeline import build_timeline
+        from irtui.tui.brief import update_digest
+
+        events = self.irtui.store.events(self.incident_id)
+        self._digest = update_digest(build_timeline(events), events)
+        self._seeded = {"known": "", "doing": ""}
         self.prefill()
         self.query_one("#f-known", Input).focus()
 
     # --- fields ------------------------------------------------------------------------
     def prefill(self, *, keep_text: bool = False) -> None:
         now = self.irtui.now()
-        fields = prefill(self.irtui.incident(self.incident_id), self.audience, now)
+        known, doing = self._digest
+        fields = prefill(self.irtui.incident(self.incident_id), self.audience, now,
+                         known=known, doing=doing)
         self.query_one("#f-status", Input).value = fields.status
         if not keep_text:
             self.query_one("#f-impact", Input).value = fields.impact
+        # The timeline digest follows the audience until someone edits the field: switching
+        # to customers empties an untouched digest, and what was typed is never replaced.
+        for key in ("known", "doing"):
+            field = self.query_one(f"#f-{key}", Input)
+            if not keep_text or field.value == self._seeded[key]:
+                field.value = self._seeded[key] = getattr(fields, key)
         self.query_one("#f-next", Input).value = (
             "" if fields.next_update is None else
             f"{round((fields.next_update - now).total_seconds() / 60)}m")
