@@ -441,8 +441,13 @@ class IncidentScreen(IncidentActions):
 
     def on_resize(self) -> None:
         if self.is_mounted and self.widths() != self._widths:
-            self.rebuild_timeline(follow=False)
-            self.render_tasks(self.irtui.now(), force=True)
+            self.relayout()
+
+    def relayout(self) -> None:
+        """Column widths changed (terminal resized, runbook pane shown or hidden): the
+        timeline and the task list are both laid out from `widths()`."""
+        self.rebuild_timeline(follow=False)
+        self.render_tasks(self.irtui.now(), force=True)
 
     # --- entry line --------------------------------------------------------------------
     def show_kind(self) -> None:
@@ -569,8 +574,7 @@ class IncidentScreen(IncidentActions):
         existing = self.query("#runbook-pane")
         if existing:
             await existing.remove()
-            self.rebuild_timeline(follow=False)
-            self.render_tasks(self.irtui.now(), force=True)  # the side panel widened again
+            self.relayout()
             return
         try:
             from irtui.tui.widgets.runbook_pane import (  # type: ignore[import-not-found]
@@ -582,8 +586,7 @@ class IncidentScreen(IncidentActions):
         pane = RunbookPane(self.irtui.store, self.incident_id)
         pane.id = "runbook-pane"
         await self.query_one("#inc-body").mount(pane, after="#inc-main")
-        self.rebuild_timeline(follow=False)
-        self.render_tasks(self.irtui.now(), force=True)  # the side panel narrowed
+        self.relayout()
 
     def action_postmortem(self) -> None:
         try:
