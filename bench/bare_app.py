@@ -15,8 +15,16 @@ import sys
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input, Static
 
-BOARD_COLUMNS = (("ID", 9), ("Sev", 6), ("Status", 13), ("Title", 60), ("IC", 12), ("Age", 7),
-                 ("Ack", 9), ("Next update", 14))
+BOARD_COLUMNS = (
+    ("ID", 9),
+    ("Sev", 6),
+    ("Status", 13),
+    ("Title", 60),
+    ("IC", 12),
+    ("Age", 7),
+    ("Ack", 9),
+    ("Next update", 14),
+)
 
 
 class BareApp(App[None]):
@@ -39,8 +47,16 @@ class BareApp(App[None]):
             for label, width in BOARD_COLUMNS:
                 table.add_column(label, width=width)
             for n in range(1, self.rows + 1):
-                table.add_row(f"INC-{n}", "SEV2", "investigating", f"incident {n}", "alice",
-                              "1h04m", "✓", "23m exec")
+                table.add_row(
+                    f"INC-{n}",
+                    "SEV2",
+                    "investigating",
+                    f"incident {n}",
+                    "alice",
+                    "1h04m",
+                    "✓",
+                    "23m exec",
+                )
         self.query_one(Input).cursor_blink = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

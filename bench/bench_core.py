@@ -75,32 +75,41 @@ def main() -> None:
         middle = f"INC-{incidents // 2}"
         row = {
             "show_store_ms": store_work_ms(str(db), middle),
-            "events": events, "incidents": incidents, "generate_s": gen_s,
+            "events": events,
+            "incidents": incidents,
+            "generate_s": gen_s,
             "log": timed([IRTUI, "log", f"INC-{incidents}", "bench entry"], env, args.runs),
             "show": timed([IRTUI, "show", middle], env, args.runs),
             "show_json": timed([IRTUI, "show", middle, "--json"], env, args.runs),
             "list": timed([IRTUI, "list"], env, args.runs),
         }
         try:
-            row["report"] = timed([IRTUI, "report", "--format", "json"], env,
-                                  max(3, args.runs // 2))
+            row["report"] = timed(
+                [IRTUI, "report", "--format", "json"], env, max(3, args.runs // 2)
+            )
         except SystemExit as exc:
             print(f"report skipped: {exc}", file=sys.stderr)
             row["report"] = float("nan")
         rows.append(row)
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"`python -c pass`: {baseline:.0f} ms (floor for any Python CLI)\n")
-    print("| events | incidents | generate | `log` | `show` | `show` store work | "
-          "`show --json` | `list` | `report` |")
+    print(
+        "| events | incidents | generate | `log` | `show` | `show` store work | "
+        "`show --json` | `list` | `report` |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['events']:,} | {r['incidents']:,} | {r['generate_s']:.1f} s | "
-              f"{r['log']:.0f} ms | {r['show']:.0f} ms | {r['show_store_ms']:.1f} ms | "
-              f"{r['show_json']:.0f} ms | "
-              f"{r['list']:.0f} ms | {r['report']:.0f} ms |")
+        print(
+            f"| {r['events']:,} | {r['incidents']:,} | {r['generate_s']:.1f} s | "
+            f"{r['log']:.0f} ms | {r['show']:.0f} ms | {r['show_store_ms']:.1f} ms | "
+            f"{r['show_json']:.0f} ms | "
+            f"{r['list']:.0f} ms | {r['report']:.0f} ms |"
+        )
     worst_show = max(r["show"] for r in rows)
-    print(f"\nshow: worst {worst_show:.0f} ms (target: one incident in a 500k-event store well "
-          "under 100 ms of store work)")
+    print(
+        f"\nshow: worst {worst_show:.0f} ms (target: one incident in a 500k-event store well "
+        "under 100 ms of store work)"
+    )
 
 
 if __name__ == "__main__":

@@ -75,8 +75,13 @@ WATCHER = textwrap.dedent("""
 
 
 def _start(script: Path, args: list[str]) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, str(script), *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     if line != "ready":
@@ -109,8 +114,13 @@ def throughput(url: str, script: Path, writers: int, entries: int) -> dict[str, 
         assert written == writers * entries, f"lost writes: {written} != {writers * entries}"
         assert s.verify_projection("INC-1")
     lat.sort()
-    return {"eps": writers * entries / wall, "wall": wall, "p50": _pct(lat, 50),
-            "p99": _pct(lat, 99), "max": lat[-1]}
+    return {
+        "eps": writers * entries / wall,
+        "wall": wall,
+        "p50": _pct(lat, 50),
+        "p99": _pct(lat, 99),
+        "max": lat[-1],
+    }
 
 
 def _median_run(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -124,8 +134,9 @@ def _pct(sorted_values: list[float], pct: float) -> float:
     return sorted_values[k]
 
 
-def refresh_latency(url: str, script: Path, samples: int, poll: float,
-                    rng: random.Random) -> dict[str, float]:
+def refresh_latency(
+    url: str, script: Path, samples: int, poll: float, rng: random.Random
+) -> dict[str, float]:
     with Store.open(url, author="seat-a") as a:
         a.declare("refresh", 2)
         watcher = _start(script, [url, str(poll)])
@@ -150,8 +161,13 @@ def refresh_latency(url: str, script: Path, samples: int, poll: float,
             feed.poll()
         idle_poll = (time.perf_counter() - started) / 1000
     lat.sort()
-    return {"mean": statistics.fmean(lat), "p50": _pct(lat, 50), "p95": _pct(lat, 95),
-            "max": lat[-1], "idle_poll": idle_poll}
+    return {
+        "mean": statistics.fmean(lat),
+        "p50": _pct(lat, 50),
+        "p95": _pct(lat, 95),
+        "max": lat[-1],
+        "idle_poll": idle_poll,
+    }
 
 
 @contextmanager
@@ -184,8 +200,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="throughput runs (median shown)")
     ap.add_argument("--samples", type=int, default=40, help="refresh-latency samples")
     ap.add_argument("--poll", type=float, default=0.1, help="seat B's poll interval (s)")
-    ap.add_argument("--pg", default=os.environ.get("IRTUI_TEST_PG_URL", ""),
-                    help="PostgreSQL server URL (a fresh database is created on it)")
+    ap.add_argument(
+        "--pg",
+        default=os.environ.get("IRTUI_TEST_PG_URL", ""),
+        help="PostgreSQL server URL (a fresh database is created on it)",
+    )
     ap.add_argument("--out", help="also write the Markdown to this file")
     args = ap.parse_args()
     rng = random.Random(7)
@@ -197,7 +216,8 @@ def main() -> None:
         watcher = tmp / "watcher.py"
         watcher.write_text(WATCHER)
         engines: list[tuple[str, object]] = [
-            ("SQLite (WAL, synchronous=FULL)", lambda tag: sqlite_file(tmp, tag))]
+            ("SQLite (WAL, synchronous=FULL)", lambda tag: sqlite_file(tmp, tag))
+        ]
         if args.pg:
             engines.append(("PostgreSQL (127.0.0.1)", lambda tag: pg_database(args.pg)))
         else:
@@ -237,7 +257,8 @@ def main() -> None:
             f"{many['p50'] * ms:.1f} / {many['p99'] * ms:.1f} / {many['max'] * ms:.0f} | "
             f"{live['mean'] * ms:.0f} / {live['p50'] * ms:.0f} / {live['p95'] * ms:.0f} / "
             f"{live['max'] * ms:.0f} | {tui['mean'] * ms:.0f} / {tui['max'] * ms:.0f} | "
-            f"{live['idle_poll'] * ms:.3f} |")
+            f"{live['idle_poll'] * ms:.3f} |"
+        )
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -39,11 +39,19 @@ IRTUI = shutil.which("irtui") or str(Path(sys.executable).with_name("irtui"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.shared_material import candidates  # noqa: E402  one answer to "where is ../shared?"
 
-CORPUS = next((path for base in candidates()
-               if (path := base / "corpora" / "github-statuses" / "parsed"
-                   / "incidents.jsonl").is_file()),
-              Path(__file__).resolve().parents[2] / "shared" / "corpora" / "github-statuses"
-              / "parsed" / "incidents.jsonl")
+CORPUS = next(
+    (
+        path
+        for base in candidates()
+        if (path := base / "corpora" / "github-statuses" / "parsed" / "incidents.jsonl").is_file()
+    ),
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "corpora"
+    / "github-statuses"
+    / "parsed"
+    / "incidents.jsonl",
+)
 
 
 def median_time(fn, runs: int) -> float:
@@ -63,15 +71,23 @@ def add_review_facts(db: str, incidents: int) -> None:
 
     def tx(_db) -> None:
         for n in range(1, incidents + 1, 3):
-            store.append(f"INC-{n}", str(ReviewEvent.TAGGED), {"tags": [rng.choice(
-                ["db", "deploy", "dns", "cache", "queue"])]})
+            store.append(
+                f"INC-{n}",
+                str(ReviewEvent.TAGGED),
+                {"tags": [rng.choice(["db", "deploy", "dns", "cache", "queue"])]},
+            )
         for n in range(2, incidents + 1, 2):
             store.append(f"INC-{n}", str(ReviewEvent.REVIEW_COMPLETED), {})
         repo = ActionsRepo(store.db)
         for k in range(2000):
-            repo.add(f"INC-{rng.randint(1, incidents)}", f"action {k}",
-                     type=rng.choice(["prevent", "detect", "mitigate", "document"]),
-                     now=now, due=(now + timedelta(days=rng.randint(-30, 30))).date())
+            repo.add(
+                f"INC-{rng.randint(1, incidents)}",
+                f"action {k}",
+                type=rng.choice(["prevent", "detect", "mitigate", "document"]),
+                now=now,
+                due=(now + timedelta(days=rng.randint(-30, 30))).date(),
+            )
+
     store.db.write(tx)
     store.close()
 
@@ -83,15 +99,22 @@ def statuspage_doc(count: int) -> dict:
         start = base + timedelta(hours=7 * n)
         times = [start + timedelta(minutes=m) for m in (5, 20, 50, 80)]
         statuses = ["investigating", "identified", "monitoring", "resolved"]
-        incidents.append({
-            "id": f"bench{n:05d}", "name": f"Bench incident {n}", "status": "resolved",
-            "impact": ["minor", "major", "critical", "none"][n % 4],
-            "created_at": iso(times[0]), "started_at": iso(start), "resolved_at": iso(times[3]),
-            "components": [{"name": f"svc-{n % 9}"}],
-            "incident_updates": [{"status": s, "body": f"{s} {n}", "created_at": iso(t),
-                                  "display_at": iso(t)}
-                                 for s, t in reversed(list(zip(statuses, times, strict=True)))],
-        })
+        incidents.append(
+            {
+                "id": f"bench{n:05d}",
+                "name": f"Bench incident {n}",
+                "status": "resolved",
+                "impact": ["minor", "major", "critical", "none"][n % 4],
+                "created_at": iso(times[0]),
+                "started_at": iso(start),
+                "resolved_at": iso(times[3]),
+                "components": [{"name": f"svc-{n % 9}"}],
+                "incident_updates": [
+                    {"status": s, "body": f"{s} {n}", "created_at": iso(t), "display_at": iso(t)}
+                    for s, t in reversed(list(zip(statuses, times, strict=True)))
+                ],
+            }
+        )
     return {"page": {"id": "bench"}, "incidents": incidents}
 
 
@@ -108,17 +131,26 @@ def main() -> int:
         t = time.perf_counter()
         generate(db, args.incidents, args.events, now=datetime.now(UTC))
         add_review_facts(db, args.incidents)
-        print(f"generated {args.incidents} incidents / {args.events} events in "
-              f"{time.perf_counter() - t:.1f} s", file=sys.stderr)
+        print(
+            f"generated {args.incidents} incidents / {args.events} events in "
+            f"{time.perf_counter() - t:.1f} s",
+            file=sys.stderr,
+        )
         store = Store.open(db)
         for fmt in ("md", "json", "csv"):
-            secs = median_time(lambda fmt=fmt: render_report(
-                build_report(store, None, None, store.now()), fmt), args.runs)
+            secs = median_time(
+                lambda fmt=fmt: render_report(build_report(store, None, None, store.now()), fmt),
+                args.runs,
+            )
             rows.append((f"report {args.incidents:,} incidents ({fmt}), in-process", secs, 1.0))
         store.close()
         env = {**os.environ, "IRTUI_DB": db}
-        secs = median_time(lambda: subprocess.run([IRTUI, "report"], env=env, check=True,
-                                                  stdout=subprocess.DEVNULL), args.runs)
+        secs = median_time(
+            lambda: subprocess.run(
+                [IRTUI, "report"], env=env, check=True, stdout=subprocess.DEVNULL
+            ),
+            args.runs,
+        )
         rows.append((f"`irtui report` {args.incidents:,} incidents, CLI process", secs, 1.0))
 
         doc = Path(tmp) / "incidents.json"
@@ -136,22 +168,45 @@ def main() -> int:
                 store.close()
             return statistics.median(samples)
 
-        rows.append((f"import statuspage {args.import_n:,} incidents, in-process",
-                     fresh_import(statuspage, doc, "sp"), 5.0))
+        rows.append(
+            (
+                f"import statuspage {args.import_n:,} incidents, in-process",
+                fresh_import(statuspage, doc, "sp"),
+                5.0,
+            )
+        )
         cli_db = str(Path(tmp) / "cli.db")
         start = time.perf_counter()
-        subprocess.run([IRTUI, "--db", cli_db, "import", "statuspage", str(doc)], check=True,
-                       stdout=subprocess.DEVNULL)
-        rows.append((f"`irtui import statuspage` {args.import_n:,} incidents, CLI process",
-                     time.perf_counter() - start, 5.0))
+        subprocess.run(
+            [IRTUI, "--db", cli_db, "import", "statuspage", str(doc)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        rows.append(
+            (
+                f"`irtui import statuspage` {args.import_n:,} incidents, CLI process",
+                time.perf_counter() - start,
+                5.0,
+            )
+        )
         if CORPUS.exists():
-            rows.append(("import github-statuses corpus (819 incidents), in-process",
-                         fresh_import(github_statuses, CORPUS, "gh"), 5.0))
+            rows.append(
+                (
+                    "import github-statuses corpus (819 incidents), in-process",
+                    fresh_import(github_statuses, CORPUS, "gh"),
+                    5.0,
+                )
+            )
             store = Store.open(cli_db)
             start = time.perf_counter()
             again = backfill.import_incidents(store, statuspage.read(doc))
-            rows.append((f"re-import {args.import_n:,} (all skipped), in-process",
-                         time.perf_counter() - start, 5.0))
+            rows.append(
+                (
+                    f"re-import {args.import_n:,} (all skipped), in-process",
+                    time.perf_counter() - start,
+                    5.0,
+                )
+            )
             assert not again.imported
             store.close()
     print("| measurement | median (s) | budget (s) | ok |")

@@ -47,14 +47,19 @@ QUERIES = [
 def corpus_sources() -> list[Path]:
     from tests.shared_material import candidates  # one answer to "where is ../shared?"
 
-    shared = next((base / "corpora" for base in candidates()
-                   if (base / "corpora").is_dir()), ROOT.parent / "shared" / "corpora")
+    shared = next(
+        (base / "corpora" for base in candidates() if (base / "corpora").is_dir()),
+        ROOT.parent / "shared" / "corpora",
+    )
     roots = [shared / "prometheus-operator-runbooks", shared / "kubesphere-alert-runbooks",
              ROOT / "runbooks"]  # fmt: skip
     files: list[Path] = []
     for root in roots:
-        files.extend(p for p in sorted(root.rglob("*")) if p.is_file()
-                     and (p.suffix == ".md" or p.name == "PrometheusOperatorSyncFailed"))
+        files.extend(
+            p
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and (p.suffix == ".md" or p.name == "PrometheusOperatorSyncFailed")
+        )
     if not files:
         raise SystemExit("no corpus found beside the project (../shared/corpora)")
     return files

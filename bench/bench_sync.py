@@ -31,8 +31,12 @@ TOKEN = "bench-token"
 
 
 def run(fault_rate: float) -> tuple[float, float, int, int]:
-    cfg = SyncConfig(page_id="page1", base_url="http://bench/v1",
-                     components={"checkout": "c1"}, min_interval_s=0.0)
+    cfg = SyncConfig(
+        page_id="page1",
+        base_url="http://bench/v1",
+        components={"checkout": "c1"},
+        min_interval_s=0.0,
+    )
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "b.db") as store:
         incs = [store.declare(f"I{i}", 2, services=["checkout"]) for i in range(N_INCIDENTS)]
         t0 = time.perf_counter()
@@ -42,8 +46,7 @@ def run(fault_rate: float) -> tuple[float, float, int, int]:
         publish_s = time.perf_counter() - t0
         fake = FakeStatuspage(page_id="page1", token=TOKEN, fault_rate=fault_rate, seed=1)
         provider = StatuspageV1(cfg, TOKEN, transport=fake.transport(), sleep=lambda s: None)
-        deliverer = Deliverer(OutboxRepo(store.db), provider, store.now,
-                              backoff=lambda a, r: 0.0)
+        deliverer = Deliverer(OutboxRepo(store.db), provider, store.now, backoff=lambda a, r: 0.0)
         t0 = time.perf_counter()
         while OutboxRepo(store.db).summary()["sent"] < N_INCIDENTS * N_UPDATES:
             deliverer.deliver_due()
@@ -54,15 +57,21 @@ def run(fault_rate: float) -> tuple[float, float, int, int]:
 
 def main() -> None:
     total = N_INCIDENTS * N_UPDATES
-    print(f"| scenario ({total} updates) | publish ms/update | deliver ms/update | "
-          "requests | injected faults |")
+    print(
+        f"| scenario ({total} updates) | publish ms/update | deliver ms/update | "
+        "requests | injected faults |"
+    )
     print("|---|---|---|---|---|")
     for label, rate in (("no faults", 0.0), ("50 % faults", 0.5)):
         pub, del_, reqs, faults = run(rate)
-        print(f"| {label} | {pub / total * 1000:.2f} | {del_ / total * 1000:.2f} | {reqs} | "
-              f"{faults} |")
-    print("\nThe real API allows 1 request/s per key, so delivery is API-bound (>= 1 s per "
-          "update); the outbox adds the few ms above.")
+        print(
+            f"| {label} | {pub / total * 1000:.2f} | {del_ / total * 1000:.2f} | {reqs} | "
+            f"{faults} |"
+        )
+    print(
+        "\nThe real API allows 1 request/s per key, so delivery is API-bound (>= 1 s per "
+        "update); the outbox adds the few ms above."
+    )
 
 
 if __name__ == "__main__":

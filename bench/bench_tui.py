@@ -109,9 +109,16 @@ class Subject:
     """One app under test: how to start it, what its first paint looks like, how to put the
     cursor on an entry line, and how to recognise a committed entry."""
 
-    def __init__(self, name: str, command: str, painted: Callable[[str], bool],
-                 entry_command: str, entry_ready: Callable[[str], bool],
-                 focus_keys: list[str], line_marker: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        command: str,
+        painted: Callable[[str], bool],
+        entry_command: str,
+        entry_ready: Callable[[str], bool],
+        focus_keys: list[str],
+        line_marker: str,
+    ) -> None:
         self.name = name
         self.command = command
         self.painted = painted
@@ -174,8 +181,19 @@ def ensure_store(db: Path, incidents: int, events: int) -> None:
     if db.exists():
         return
     print(f"generating {db} ({incidents} incidents, {events} events)...", file=sys.stderr)
-    subprocess.run([PY, str(ROOT / "bench" / "make_store.py"), "--db", str(db),
-                    "--incidents", str(incidents), "--events", str(events)], check=True)
+    subprocess.run(
+        [
+            PY,
+            str(ROOT / "bench" / "make_store.py"),
+            "--db",
+            str(db),
+            "--incidents",
+            str(incidents),
+            "--events",
+            str(events),
+        ],
+        check=True,
+    )
 
 
 def main() -> int:
@@ -191,22 +209,53 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="irtui-bench-"))
     db = args.db or tmp / "big.db"
     ensure_store(db, args.incidents, args.events)
-    env = (f"env IRTUI_DB={shlex.quote(str(db))} IRTUI_USER=bench "
-           f"IRTUI_DATA_DIR={tmp}/data IRTUI_CONFIG_DIR={tmp}/config "
-           f"IRTUI_CACHE_DIR={tmp}/cache")
-    last = subprocess.run([PY, "-c", "import sys; from irtui.store.repo import Store; "
-                           "s = Store.open(sys.argv[1]); "
-                           "print(s.list_incidents()[-1].id)", str(db)],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    env = (
+        f"env IRTUI_DB={shlex.quote(str(db))} IRTUI_USER=bench "
+        f"IRTUI_DATA_DIR={tmp}/data IRTUI_CONFIG_DIR={tmp}/config "
+        f"IRTUI_CACHE_DIR={tmp}/cache"
+    )
+    last = subprocess.run(
+        [
+            PY,
+            "-c",
+            "import sys; from irtui.store.repo import Store; "
+            "s = Store.open(sys.argv[1]); "
+            "print(s.list_incidents()[-1].id)",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     irtui = Subject(
-        "irtui", f"{env} {IRTUI}", lambda s: "war room" in s and "INC-" in s,
-        f"{env} {IRTUI} tui {last}", lambda s: "Enter commits" in s, ["l"], "note ▸")
+        "irtui",
+        f"{env} {IRTUI}",
+        lambda s: "war room" in s and "INC-" in s,
+        f"{env} {IRTUI} tui {last}",
+        lambda s: "Enter commits" in s,
+        ["l"],
+        "note ▸",
+    )
     bare_cmd = f"{PY} {ROOT / 'bench' / 'bare_app.py'}"
-    bare = Subject("bare", bare_cmd, lambda s: "incident 5" in s, bare_cmd,
-                   lambda s: "incident 5" in s, ["Tab"], "▊")
+    bare = Subject(
+        "bare",
+        bare_cmd,
+        lambda s: "incident 5" in s,
+        bare_cmd,
+        lambda s: "incident 5" in s,
+        ["Tab"],
+        "▊",
+    )
     rows = []
-    table = Subject("bare-table", f"{bare_cmd} --rows 50", lambda s: "incident 5" in s,
-                    bare_cmd, lambda s: True, [], "")
+    table = Subject(
+        "bare-table",
+        f"{bare_cmd} --rows 50",
+        lambda s: "incident 5" in s,
+        bare_cmd,
+        lambda s: True,
+        [],
+        "",
+    )
     paint: dict[str, list[float]] = {"irtui": [], "bare": [], "bare-table": []}
     for _ in range(args.runs):  # interleaved: drifting machine load hits all alike
         for subject in (irtui, bare, table):
@@ -216,31 +265,71 @@ def main() -> int:
     p_i, p_b = statistics.median(paint["irtui"]), statistics.median(paint["bare"])
     k_i, k_b = statistics.median(keys["irtui"]), statistics.median(keys["bare"])
     (c_i, r_i), (c_b, r_b) = idles["irtui"], idles["bare"]
-    rows.append((f"first paint of the board (median of {args.runs})",
-                 f"{p_i * 1000:.0f} ms", f"{p_b * 1000:.0f} ms", f"{p_i / p_b:.2f}x",
-                 "≤ 1.3x bare", p_i / p_b <= 1.3))
-    rows.append((f"keystroke → committed entry on screen (median of {args.keys})",
-                 f"{k_i * 1000:.1f} ms", f"{k_b * 1000:.1f} ms", f"{k_i / k_b:.2f}x",
-                 "≤ 50 ms", k_i <= 0.050))
-    rows.append((f"idle CPU, {args.idle_seconds:.0f} s, open incidents ticking",
-                 f"{c_i:.2f} %", f"{c_b:.2f} %", "—", "≤ 1 %", c_i <= 1.0))
-    rows.append(("RSS after start", f"{r_i:.0f} MB", f"{r_b:.0f} MB", f"{r_i / r_b:.2f}x",
-                 "≤ 1.6x bare", r_i / r_b <= 1.6))
-    print(f"\nirtui TUI benchmark — store {db.name}: {args.incidents} incidents, "
-          f"{args.events} events; tmux {SIZE[0]}x{SIZE[1]}; Python {sys.version.split()[0]}\n")
+    rows.append(
+        (
+            f"first paint of the board (median of {args.runs})",
+            f"{p_i * 1000:.0f} ms",
+            f"{p_b * 1000:.0f} ms",
+            f"{p_i / p_b:.2f}x",
+            "≤ 1.3x bare",
+            p_i / p_b <= 1.3,
+        )
+    )
+    rows.append(
+        (
+            f"keystroke → committed entry on screen (median of {args.keys})",
+            f"{k_i * 1000:.1f} ms",
+            f"{k_b * 1000:.1f} ms",
+            f"{k_i / k_b:.2f}x",
+            "≤ 50 ms",
+            k_i <= 0.050,
+        )
+    )
+    rows.append(
+        (
+            f"idle CPU, {args.idle_seconds:.0f} s, open incidents ticking",
+            f"{c_i:.2f} %",
+            f"{c_b:.2f} %",
+            "—",
+            "≤ 1 %",
+            c_i <= 1.0,
+        )
+    )
+    rows.append(
+        (
+            "RSS after start",
+            f"{r_i:.0f} MB",
+            f"{r_b:.0f} MB",
+            f"{r_i / r_b:.2f}x",
+            "≤ 1.6x bare",
+            r_i / r_b <= 1.6,
+        )
+    )
+    print(
+        f"\nirtui TUI benchmark — store {db.name}: {args.incidents} incidents, "
+        f"{args.events} events; tmux {SIZE[0]}x{SIZE[1]}; Python {sys.version.split()[0]}\n"
+    )
     print("| metric | irtui | bare Textual | ratio | target | met |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, a, b, ratio, target, met in rows:
         print(f"| {name} | {a} | {b} | {ratio} | {target} | {'yes' if met else 'NO'} |")
     p_t = statistics.median(paint["bare-table"])
-    print(f"\nFor scale: the bare app drawing a board-sized 50 x 8 table paints in "
-          f"{p_t * 1000:.0f} ms ({p_t / p_b:.2f}x the baseline); irtui is {p_i / p_t:.2f}x that.")
-    print(f"\nfirst paint runs (s): irtui {[round(x, 3) for x in paint['irtui']]}, "
-          f"bare {[round(x, 3) for x in paint['bare']]}")
-    print(f"keystroke p90: irtui {sorted(keys['irtui'])[int(0.9 * len(keys['irtui']))] * 1000:.1f}"
-          f" ms, bare {sorted(keys['bare'])[int(0.9 * len(keys['bare']))] * 1000:.1f} ms")
-    print("(the screen is polled with `tmux capture-pane` every ~3 ms plus its own ~2-5 ms "
-          "cost: both columns carry the same polling overhead)")
+    print(
+        f"\nFor scale: the bare app drawing a board-sized 50 x 8 table paints in "
+        f"{p_t * 1000:.0f} ms ({p_t / p_b:.2f}x the baseline); irtui is {p_i / p_t:.2f}x that."
+    )
+    print(
+        f"\nfirst paint runs (s): irtui {[round(x, 3) for x in paint['irtui']]}, "
+        f"bare {[round(x, 3) for x in paint['bare']]}"
+    )
+    print(
+        f"keystroke p90: irtui {sorted(keys['irtui'])[int(0.9 * len(keys['irtui']))] * 1000:.1f}"
+        f" ms, bare {sorted(keys['bare'])[int(0.9 * len(keys['bare']))] * 1000:.1f} ms"
+    )
+    print(
+        "(the screen is polled with `tmux capture-pane` every ~3 ms plus its own ~2-5 ms "
+        "cost: both columns carry the same polling overhead)"
+    )
     return 0
 
 

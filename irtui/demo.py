@@ -36,27 +36,31 @@ def seed(store: Any) -> dict[str, str]:
         return now - timedelta(minutes=minutes)
 
     def role(iid: str, name: str, who: str, minutes: float) -> None:
-        store.append(iid, EventKind.ROLE_ASSIGNED, {"role": name, "name": who},
-                     at=ago(minutes))
+        store.append(iid, EventKind.ROLE_ASSIGNED, {"role": name, "name": who}, at=ago(minutes))
 
     # A resolved one from earlier today.
     with _as(store, "dana"):
-        old = store.declare("Search results stale in EU", 3, services=["search"],
-                            impact="Some EU users saw results up to 20 minutes old",
-                            commander="dana", at=ago(300))
+        old = store.declare(
+            "Search results stale in EU",
+            3,
+            services=["search"],
+            impact="Some EU users saw results up to 20 minutes old",
+            commander="dana",
+            at=ago(300),
+        )
         store.ack(old.id, at=ago(296))
-        store.log(old.id, "Indexer consumer lag at 40k messages", kind="detection",
-                  at=ago(295))
-        store.log(old.id, "Restarted indexer consumers, lag draining", kind="action",
-                  at=ago(280))
+        store.log(old.id, "Indexer consumer lag at 40k messages", kind="detection", at=ago(295))
+        store.log(old.id, "Restarted indexer consumers, lag draining", kind="action", at=ago(280))
         store.set_status(old.id, "resolved", at=ago(250), note="lag back to zero")
 
     with _as(store, "pagerduty"):
         sev1 = store.declare(
-            "Checkout failing with 502s for most customers", 1,
+            "Checkout failing with 502s for most customers",
+            1,
             services=["checkout", "payments-api", "api-gateway"],
             impact="~70% of checkout attempts fail; orders are not being placed",
-            commander="alice", at=ago(27),
+            commander="alice",
+            at=ago(27),
         )
     iid = sev1.id
     with _as(store, "alice"):
@@ -65,74 +69,141 @@ def seed(store: Any) -> dict[str, str]:
         role(iid, "scribe", "carol", 23)
     timeline = [
         (26, "alice", "detection", "PagerDuty: checkout 5xx rate 68% (threshold 5%)", False),
-        (22, "carol", "note", f"Started {to_utc(ago(29)):%H:%M} UTC per dashboards, right "
-                              "after deploy #4821", True),
-        (21, "carol", "action", "bob: api-gateway logs show upstream connect errors to "
-                                "payments-api", False),
+        (
+            22,
+            "carol",
+            "note",
+            f"Started {to_utc(ago(29)):%H:%M} UTC per dashboards, right after deploy #4821",
+            True,
+        ),
+        (
+            21,
+            "carol",
+            "action",
+            "bob: api-gateway logs show upstream connect errors to payments-api",
+            False,
+        ),
         (20, "carol", "note", "CDN ruled out: origin returns 502 directly", False),
         (18, "carol", "escalation", "Paged payments on-call (erin)", False),
-        (15, "carol", "decision", "Roll back deploy #4821 — proposal: roll back #4821 (bob); "
-                                  "objections: none", True),
+        (
+            15,
+            "carol",
+            "decision",
+            "Roll back deploy #4821 — proposal: roll back #4821 (bob); objections: none",
+            True,
+        ),
         (13, "bob", "action", "Rollback of #4821 started", False),
         (9, "carol", "note", "Error rate down to 31% after rollback, not zero", False),
         (6, "erin", "note", "DB connection pool on payments-api saturated (500/500)", True),
     ]
     for minutes, who, kind, text, star in timeline:
-        record = ({"proposal": "roll back #4821 (bob)", "objections": "",
-                   "call": "Roll back deploy #4821"} if kind == "decision" else None)
+        record = (
+            {
+                "proposal": "roll back #4821 (bob)",
+                "objections": "",
+                "call": "Roll back deploy #4821",
+            }
+            if kind == "decision"
+            else None
+        )
         with _as(store, who):
             store.log(iid, text, kind=kind, at=ago(minutes), starred=star, decision=record)
     with _as(store, "carol"):
-        typo = store.log(iid, "Customer support reports EU only", kind="communication",
-                         at=ago(8))
+        typo = store.log(iid, "Customer support reports EU only", kind="communication", at=ago(8))
         store.retract(iid, typo.id, "support corrected: all regions")
         wrong = store.log(iid, "Pool limit raised to 300", kind="action", at=ago(5))
         store.amend(iid, wrong.id, "Pool limit raised to 800")
-        store.log(iid, "erin: recycle payments-api pods", kind="action", at=ago(4),
-                  task={"text": "recycle payments-api pods", "owner": "erin",
-                        "due": iso(now + timedelta(minutes=2)), "timer_s": 360})
-        store.log(iid, "bob: check replica lag on payments-db", kind="action", at=ago(3),
-                  task={"text": "check replica lag on payments-db", "owner": "bob",
-                        "due": iso(now + timedelta(minutes=4)), "timer_s": 420})
-    _pin_runbook(store, iid, "database-connection-exhaustion", pinned=ago(5.5), ticks=[
-        ("erin", 1, ago(5.2)), ("erin", 2, ago(4.8))])
+        store.log(
+            iid,
+            "erin: recycle payments-api pods",
+            kind="action",
+            at=ago(4),
+            task={
+                "text": "recycle payments-api pods",
+                "owner": "erin",
+                "due": iso(now + timedelta(minutes=2)),
+                "timer_s": 360,
+            },
+        )
+        store.log(
+            iid,
+            "bob: check replica lag on payments-db",
+            kind="action",
+            at=ago(3),
+            task={
+                "text": "check replica lag on payments-db",
+                "owner": "bob",
+                "due": iso(now + timedelta(minutes=4)),
+                "timer_s": 420,
+            },
+        )
+    _pin_runbook(
+        store,
+        iid,
+        "database-connection-exhaustion",
+        pinned=ago(5.5),
+        ticks=[("erin", 1, ago(5.2)), ("erin", 2, ago(4.8))],
+    )
     with _as(store, "alice"):
-        store.record_update(iid, "Checkout is failing for most customers; we are rolling back "
-                                 "a deploy. Next update in 30 minutes.", audience="internal",
-                            at=ago(26))
-        store.record_update(iid, "Checkout degraded; rollback in progress.", audience="exec",
-                            at=ago(24))
-        store.record_update(iid, "We are investigating failed checkouts.",
-                            audience="statuspage", at=ago(25))
+        store.record_update(
+            iid,
+            "Checkout is failing for most customers; we are rolling back "
+            "a deploy. Next update in 30 minutes.",
+            audience="internal",
+            at=ago(26),
+        )
+        store.record_update(
+            iid, "Checkout degraded; rollback in progress.", audience="exec", at=ago(24)
+        )
+        store.record_update(
+            iid, "We are investigating failed checkouts.", audience="statuspage", at=ago(25)
+        )
 
     with _as(store, "frank"):
-        sev2 = store.declare("EU-west API latency p99 above 4s", 2,
-                             services=["api-gateway", "eu-west"],
-                             impact="Slow responses for EU customers; no errors",
-                             commander="frank", at=ago(50))
+        sev2 = store.declare(
+            "EU-west API latency p99 above 4s",
+            2,
+            services=["api-gateway", "eu-west"],
+            impact="Slow responses for EU customers; no errors",
+            commander="frank",
+            at=ago(50),
+        )
         store.ack(sev2.id, at=ago(45))
-        store.log(sev2.id, "Latency started with a traffic spike from one tenant",
-                  kind="detection", at=ago(48))
+        store.log(
+            sev2.id,
+            "Latency started with a traffic spike from one tenant",
+            kind="detection",
+            at=ago(48),
+        )
         store.set_status(sev2.id, "identified", at=ago(30), note="noisy tenant rate-limited")
 
     with _as(store, "grace"):
-        sev3 = store.declare("Nightly invoice export job failed", 3,
-                             services=["billing-batch"],
-                             impact="Invoices delayed; no customer-facing impact", at=ago(12))
+        sev3 = store.declare(
+            "Nightly invoice export job failed",
+            3,
+            services=["billing-batch"],
+            impact="Invoices delayed; no customer-facing impact",
+            at=ago(12),
+        )
 
     with _as(store, "heidi"):
-        drill = store.declare("Primary database failover (game day)", 2,
-                              services=["orders-db"], impact="Game day: simulated outage",
-                              commander="heidi", drill=True, at=ago(40))
+        drill = store.declare(
+            "Primary database failover (game day)",
+            2,
+            services=["orders-db"],
+            impact="Game day: simulated outage",
+            commander="heidi",
+            drill=True,
+            at=ago(40),
+        )
         store.ack(drill.id, at=ago(38))
-        store.log(drill.id, "Failover triggered by game-day script", kind="action",
-                  at=ago(35))
-    return {"sev1": iid, "sev2": sev2.id, "sev3": sev3.id, "drill": drill.id,
-            "resolved": old.id}
+        store.log(drill.id, "Failover triggered by game-day script", kind="action", at=ago(35))
+    return {"sev1": iid, "sev2": sev2.id, "sev3": sev3.id, "drill": drill.id, "resolved": old.id}
 
 
-def _pin_runbook(store: Any, iid: str, name: str, *, pinned: datetime,
-                 ticks: list[tuple[str, int, datetime]]) -> None:
+def _pin_runbook(
+    store: Any, iid: str, name: str, *, pinned: datetime, ticks: list[tuple[str, int, datetime]]
+) -> None:
     """Pin a shipped runbook and tick its first steps, so the runbook pane (`p`) and the
     timeline show a checklist in use. Skipped quietly if the runbook is not shipped."""
     from irtui import paths
@@ -149,5 +220,9 @@ def _pin_runbook(store: Any, iid: str, name: str, *, pinned: datetime,
     for who, number, at in ticks:
         if number <= len(runbook.steps):
             with _as(store, who):
-                store.append(iid, EventKind.RUNBOOK_STEP,
-                             step_payload(runbook, runbook.steps[number - 1], True), at=at)
+                store.append(
+                    iid,
+                    EventKind.RUNBOOK_STEP,
+                    step_payload(runbook, runbook.steps[number - 1], True),
+                    at=at,
+                )

@@ -52,8 +52,15 @@ async def shoot(out: Path, name: str, size: tuple[int, int], keys: list[str]) ->
         store = Store.open(Path(tmp) / "demo.db", clock=clock, author="alice")
         try:
             seed(store)
-            app = IrtuiApp(store, clock=clock, seat_name="alice", tick_s=3600, poll_s=3600,
-                           heartbeat=False, background_sync=False)
+            app = IrtuiApp(
+                store,
+                clock=clock,
+                seat_name="alice",
+                tick_s=3600,
+                poll_s=3600,
+                heartbeat=False,
+                background_sync=False,
+            )
             async with app.run_test(size=size) as pilot:
                 await pilot.pause()
                 if keys:
@@ -95,11 +102,15 @@ def main() -> int:
         svg = asyncio.run(shoot(args.out, name, size, keys))
         png = None if args.no_png else to_png(svg)
         made_png |= png is not None
-        print(f"{svg.relative_to(ROOT) if svg.is_relative_to(ROOT) else svg}"
-              + (f" + {png.name}" if png else ""))
+        print(
+            f"{svg.relative_to(ROOT) if svg.is_relative_to(ROOT) else svg}"
+            + (f" + {png.name}" if png else "")
+        )
     if not made_png and not args.no_png:
-        print("no SVG converter found (rsvg-convert from librsvg2-bin, or cairosvg): "
-              "wrote SVG only", file=sys.stderr)
+        print(
+            "no SVG converter found (rsvg-convert from librsvg2-bin, or cairosvg): wrote SVG only",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -23,11 +23,20 @@ T0 = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     base = tmp_path_factory.mktemp("home")
-    for var, sub in (("IRTUI_DATA_DIR", "data"), ("IRTUI_CONFIG_DIR", "config"),
-                     ("IRTUI_CACHE_DIR", "cache")):
+    for var, sub in (
+        ("IRTUI_DATA_DIR", "data"),
+        ("IRTUI_CONFIG_DIR", "config"),
+        ("IRTUI_CACHE_DIR", "cache"),
+    ):
         monkeypatch.setenv(var, str(base / sub))
-    for var in ("IRTUI_DB", "IRTUI_POLICY", "IRTUI_RUNBOOKS", "IRTUI_STATUSPAGE_TOKEN",
-                "IRTUI_STATUSPAGE_URL", "IRTUI_STATUSPAGE_PAGE_ID"):
+    for var in (
+        "IRTUI_DB",
+        "IRTUI_POLICY",
+        "IRTUI_RUNBOOKS",
+        "IRTUI_STATUSPAGE_TOKEN",
+        "IRTUI_STATUSPAGE_URL",
+        "IRTUI_STATUSPAGE_PAGE_ID",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("IRTUI_USER", "tester")
 
@@ -54,10 +63,13 @@ def pg_url_or_skip() -> str:
     url = os.environ.get("IRTUI_TEST_PG_URL", "")
     if not url:
         if os.environ.get("IRTUI_CI") == "1":
-            pytest.fail("IRTUI_TEST_PG_URL is not set in CI: .ci/run should have started "
-                        "PostgreSQL")
-        pytest.skip("NO POSTGRESQL: set IRTUI_TEST_PG_URL=postgresql://... to run the "
-                    "PostgreSQL half of the store tests (CI always does)")
+            pytest.fail(
+                "IRTUI_TEST_PG_URL is not set in CI: .ci/run should have started PostgreSQL"
+            )
+        pytest.skip(
+            "NO POSTGRESQL: set IRTUI_TEST_PG_URL=postgresql://... to run the "
+            "PostgreSQL half of the store tests (CI always does)"
+        )
     return url
 
 

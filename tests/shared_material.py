@@ -28,5 +28,7 @@ def shared_path(*parts: str) -> Path:
         if path.exists():
             return path
     tried = ", ".join(str(base.joinpath(*parts)) for base in candidates())
-    pytest.fail(f"shared material {'/'.join(parts)} not found (tried {tried}); "
-                "set IRTUI_SHARED to the folder holding specs/ and corpora/")
+    pytest.fail(
+        f"shared material {'/'.join(parts)} not found (tried {tried}); "
+        "set IRTUI_SHARED to the folder holding specs/ and corpora/"
+    )

@@ -50,8 +50,12 @@ class CliContext:
         if self._store is None:
             from irtui.store.repo import Store
 
-            self._store = Store.open(getattr(self.args, "db", None), policy=self.policy,
-                                     clock=self.clock, author=self.author)
+            self._store = Store.open(
+                getattr(self.args, "db", None),
+                policy=self.policy,
+                clock=self.clock,
+                author=self.author,
+            )
         return self._store
 
     def close(self) -> None:

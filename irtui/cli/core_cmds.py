@@ -13,8 +13,15 @@ from typing import Any
 
 from irtui.cli.context import CliContext, UsageError
 
-ENTRY_KINDS = ("detection", "action", "decision", "communication", "escalation", "resolution",
-               "note")
+ENTRY_KINDS = (
+    "detection",
+    "action",
+    "decision",
+    "communication",
+    "escalation",
+    "resolution",
+    "note",
+)
 AUDIENCES = ("internal", "statuspage", "exec")
 STATUSES = ("investigating", "identified", "mitigating", "monitoring", "resolved", "closed")
 
@@ -47,8 +54,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--impact", default="", metavar="TEXT")
     p.add_argument("--ic", default=None, metavar="NAME", help="incident commander")
     p.add_argument("--drill", action="store_true", help="a drill: never counts in metrics")
-    p.add_argument("--started", default=None, metavar="WHEN",
-                   help="when impact began (-20m, 14:02, ISO-8601); default now")
+    p.add_argument(
+        "--started",
+        default=None,
+        metavar="WHEN",
+        help="when impact began (-20m, 14:02, ISO-8601); default now",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("ack", cmd_ack, "acknowledge an incident")
@@ -66,8 +77,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--at", default=None, metavar="WHEN")
     p.add_argument("--note", default="")
 
-    p = add("role", cmd_role, "assign a role (ic, tech, comms, scribe, deputy, or custom); "
-                              "hands it off if someone holds it")
+    p = add(
+        "role",
+        cmd_role,
+        "assign a role (ic, tech, comms, scribe, deputy, or custom); "
+        "hands it off if someone holds it",
+    )
     p.add_argument("id")
     p.add_argument("role")
     p.add_argument("name")
@@ -113,8 +128,9 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
     p = add("milestone", cmd_milestone, "correct a milestone (started, detected, ...)")
     p.add_argument("id")
-    p.add_argument("name", choices=("started", "detected", "acknowledged", "mitigated",
-                                    "resolved", "closed"))
+    p.add_argument(
+        "name", choices=("started", "detected", "acknowledged", "mitigated", "resolved", "closed")
+    )
     p.add_argument("at", metavar="WHEN")
 
     p = add("list", cmd_list, "list open incidents, soonest deadline first")
@@ -137,10 +153,18 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 # --- writes ------------------------------------------------------------------------------
 
+
 def cmd_declare(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
-    inc = store.declare(args.title, args.sev, services=args.service, impact=args.impact,
-                        commander=args.ic, drill=args.drill, started_at=_when(ctx, args.started))
+    inc = store.declare(
+        args.title,
+        args.sev,
+        services=args.service,
+        impact=args.impact,
+        commander=args.ic,
+        drill=args.drill,
+        started_at=_when(ctx, args.started),
+    )
     if args.json:
         ctx.print_json(_incident_json(ctx, inc, timeline=False))
     else:
@@ -169,8 +193,10 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
         offer = resolve_offer(store, inc.id)
         if offer:
-            ctx.err.write(f"{inc.id} is on the status page; to resolve it there too:\n"
-                          f"  irtui publish {inc.id} \"{offer}\" --status resolved\n")
+            ctx.err.write(
+                f"{inc.id} is on the status page; to resolve it there too:\n"
+                f'  irtui publish {inc.id} "{offer}" --status resolved\n'
+            )
     return 0
 
 
@@ -199,8 +225,9 @@ def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_log(args: argparse.Namespace, ctx: CliContext) -> int:
-    event = ctx.store().log(args.id, args.text, kind=args.kind, at=_when(ctx, args.at),
-                            starred=args.star)
+    event = ctx.store().log(
+        args.id, args.text, kind=args.kind, at=_when(ctx, args.at), starred=args.star
+    )
     if args.json:
         ctx.print_json(event.to_dict())
     else:
@@ -262,6 +289,7 @@ def cmd_milestone(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # --- reads -------------------------------------------------------------------------------
 
+
 def _incident_json(ctx: CliContext, inc: Any, *, timeline: bool) -> dict[str, Any]:
     from irtui.domain.clocks import clocks_dict
     from irtui.domain.metrics import durations
@@ -285,11 +313,13 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json([_incident_json(ctx, i, timeline=False) for i in incidents])
         return 0
     if not incidents:
-        ctx.print("No open incidents. Declare one: irtui declare \"TITLE\" --sev 2")
+        ctx.print('No open incidents. Declare one: irtui declare "TITLE" --sev 2')
         return 0
     now = store.now()
-    ctx.print(f"{'ID':<9}{'SEV':<6}{'STATUS':<15}{'AGE':>8}  {'ACK':<18}{'NEXT UPDATE':<18}"
-              f"{'IC':<14}TITLE")
+    ctx.print(
+        f"{'ID':<9}{'SEV':<6}{'STATUS':<15}{'AGE':>8}  {'ACK':<18}{'NEXT UPDATE':<18}"
+        f"{'IC':<14}TITLE"
+    )
     for inc in incidents:
         drill = " [drill]" if inc.kind == "drill" else ""
         ctx.print(
@@ -323,24 +353,35 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
 
     store = ctx.store()
     now = store.now()
-    lines = [f"{inc.id}  SEV{inc.severity}  {inc.status}  {one_line(inc.title)}"
-             + ("  [drill]" if inc.kind == "drill" else "")]
+    lines = [
+        f"{inc.id}  SEV{inc.severity}  {inc.status}  {one_line(inc.title)}"
+        + ("  [drill]" if inc.kind == "drill" else "")
+    ]
     if inc.services:
         lines.append(f"services: {', '.join(one_line(s) for s in inc.services)}")
     if inc.impact:
         lines.append(f"impact:   {one_line(inc.impact)}")
-    lines.append("milestones: " + "  ".join(
-        f"{m} {fmt_local_utc(inc.milestones[m])}" for m in MILESTONES if inc.milestones[m]))
+    lines.append(
+        "milestones: "
+        + "  ".join(
+            f"{m} {fmt_local_utc(inc.milestones[m])}" for m in MILESTONES if inc.milestones[m]
+        )
+    )
     for clock in all_clocks(inc, now):
         due = fmt_local_utc(clock.due, with_date=True) if clock.due else "—"
         lines.append(f"  {clock.label:<22}{clock.text:<20}due {due}")
     if inc.roles:
         lines.append("roles:")
         for role, holder in inc.roles.items():
-            pending = f" (hand-off to {holder.pending_handoff_to} pending)" \
-                if holder.pending_handoff_to else ""
-            lines.append(f"  {role_label(role):<22}{one_line(holder.name)} since "
-                         f"{fmt_local_utc(holder.since)}{pending}")
+            pending = (
+                f" (hand-off to {holder.pending_handoff_to} pending)"
+                if holder.pending_handoff_to
+                else ""
+            )
+            lines.append(
+                f"  {role_label(role):<22}{one_line(holder.name)} since "
+                f"{fmt_local_utc(holder.since)}{pending}"
+            )
     lines.append("timeline:")
     last_day = None
     for entry in store.timeline(inc.id):
@@ -354,8 +395,10 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
             text = f"[RETRACTED: {one_line(entry.retracted[2])}] {text}"
         elif entry.amendments:
             text += f"  (amended; was: {one_line(entry.original_text)})"
-        lines.append(f" {mark}{fmt_local_utc(entry.at)} #{entry.event_id:<5} "
-                     f"{entry.kind:<13} {one_line(entry.author)}: {text}")
+        lines.append(
+            f" {mark}{fmt_local_utc(entry.at)} #{entry.event_id:<5} "
+            f"{entry.kind:<13} {one_line(entry.author)}: {text}"
+        )
     lines.append(f"age {fmt_duration(now - inc.declared_at)}")
     return "\n".join(lines)
 
@@ -409,8 +452,13 @@ def render_export_md(ctx: CliContext, inc: Any) -> str:
     def cell(text: str) -> str:
         return one_line(text).replace("|", "\\|")
 
-    out = [f"# {inc.id}: {cell(inc.title)}", "",
-           f"- Severity: SEV{inc.severity}", f"- Status: {inc.status}", f"- Kind: {inc.kind}"]
+    out = [
+        f"# {inc.id}: {cell(inc.title)}",
+        "",
+        f"- Severity: SEV{inc.severity}",
+        f"- Status: {inc.status}",
+        f"- Kind: {inc.kind}",
+    ]
     if inc.services:
         out.append(f"- Services: {', '.join(cell(s) for s in inc.services)}")
     if inc.impact:

@@ -27,14 +27,35 @@ COMMAND_MODULES: tuple[str, ...] = (
 """Each module has `register(subparsers, parents)`; handlers are `run(args, ctx) -> int`."""
 
 COMMANDS: dict[str, str] = {
-    **dict.fromkeys(("declare", "ack", "sev", "status", "role", "handoff", "accept", "log",
-                     "amend", "retract", "update", "snooze", "milestone", "list", "show",
-                     "report", "export"), "irtui.cli.core_cmds"),
+    **dict.fromkeys(
+        (
+            "declare",
+            "ack",
+            "sev",
+            "status",
+            "role",
+            "handoff",
+            "accept",
+            "log",
+            "amend",
+            "retract",
+            "update",
+            "snooze",
+            "milestone",
+            "list",
+            "show",
+            "report",
+            "export",
+        ),
+        "irtui.cli.core_cmds",
+    ),
     **dict.fromkeys(("tui", "demo"), "irtui.cli.tui_cmd"),
     "runbooks": "irtui.cli.runbooks_cmd",
     **dict.fromkeys(("publish", "sync"), "irtui.cli.sync_cmd"),
-    **dict.fromkeys(("postmortem", "reviews", "action", "actions", "cause", "tag", "recurring",
-                     "import"), "irtui.cli.review_cmd"),
+    **dict.fromkeys(
+        ("postmortem", "reviews", "action", "actions", "cause", "tag", "recurring", "import"),
+        "irtui.cli.review_cmd",
+    ),
 }
 """Which module registers each sub-command (a test keeps this in step with the modules), so a
 command builds only its own module's parsers: importing and building all of them costs
@@ -51,7 +72,8 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(
-            r"^-\d+$|^-\d*\.\d+$|^-(?:\d+h)?(?:\d+m)?(?:\d+s)?$")
+            r"^-\d+$|^-\d*\.\d+$|^-(?:\d+h)?(?:\d+m)?(?:\d+s)?$"
+        )
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -63,14 +85,26 @@ def global_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
     `irtui log ... --db X`); a sub-command's value wins."""
     parent = argparse.ArgumentParser(add_help=False)
     default = argparse.SUPPRESS if for_subcommand else None
-    parent.add_argument("--db", metavar="PATH|URL", default=default,
-                        help="store: a SQLite file or postgresql+psycopg:// URL "
-                             "(default $IRTUI_DB, else the user data dir)")
-    parent.add_argument("--policy", metavar="FILE", default=default,
-                        help="severity policy YAML (default $IRTUI_POLICY, user config, bundled)")
-    parent.add_argument("--as", dest="as_", metavar="NAME", default=default,
-                        help="who you are: author of what you record (default $IRTUI_USER, "
-                             "else your login name)")
+    parent.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        default=default,
+        help="store: a SQLite file or postgresql+psycopg:// URL "
+        "(default $IRTUI_DB, else the user data dir)",
+    )
+    parent.add_argument(
+        "--policy",
+        metavar="FILE",
+        default=default,
+        help="severity policy YAML (default $IRTUI_POLICY, user config, bundled)",
+    )
+    parent.add_argument(
+        "--as",
+        dest="as_",
+        metavar="NAME",
+        default=default,
+        help="who you are: author of what you record (default $IRTUI_USER, else your login name)",
+    )
     return parent
 
 
@@ -99,8 +133,13 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         parents=[global_options(for_subcommand=False)],
     )
     parser.add_argument("--version", action="version", version=f"irtui {__version__}")
-    parser.add_argument("--runbooks", action="append", metavar="DIR", default=None,
-                        help="runbook folder for the TUI (repeatable)")
+    parser.add_argument(
+        "--runbooks",
+        action="append",
+        metavar="DIR",
+        default=None,
+        help="runbook folder for the TUI (repeatable)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     parents = [global_options(for_subcommand=True)]
     for name in modules:
@@ -159,8 +198,9 @@ def exit_code_for(exc: BaseException) -> int:
     from irtui.domain.policy import PolicyError
     from irtui.store.errors import NewerStoreError, NotAStoreError, NotFound
 
-    if isinstance(exc, UsageError | DomainError | PolicyError | NotFound | NotAStoreError
-                  | NewerStoreError):
+    if isinstance(
+        exc, UsageError | DomainError | PolicyError | NotFound | NotAStoreError | NewerStoreError
+    ):
         return 2
     return 1
 

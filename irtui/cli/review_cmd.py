@@ -19,21 +19,36 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         p.set_defaults(handler=handler)
         return p
 
-    p = add(sub, "postmortem", cmd_postmortem,
-            "the postmortem draft (Markdown); save sections, complete the review")
+    p = add(
+        sub,
+        "postmortem",
+        cmd_postmortem,
+        "the postmortem draft (Markdown); save sections, complete the review",
+    )
     p.add_argument("id")
     p.add_argument("--out", metavar="FILE", help="write the draft to FILE instead of stdout")
-    p.add_argument("--from", dest="from_file", metavar="FILE",
-                   help="save the human sections of an edited draft FILE")
-    p.add_argument("--set", dest="section", metavar="SECTION",
-                   help="save one section (summary, impact, root_cause, contributing_factors, "
-                        "five_whys, went_well, could_improve, lessons, authors)")
+    p.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="FILE",
+        help="save the human sections of an edited draft FILE",
+    )
+    p.add_argument(
+        "--set",
+        dest="section",
+        metavar="SECTION",
+        help="save one section (summary, impact, root_cause, contributing_factors, "
+        "five_whys, went_well, could_improve, lessons, authors)",
+    )
     p.add_argument("--text", default=None, help="text for --set (default: read stdin)")
     p.add_argument("--complete", action="store_true", help="mark the review completed")
     p.add_argument("--force", action="store_true", help="complete even with TODO sections")
     p.add_argument("--reopen", metavar="REASON", help="reopen a completed review")
-    p.add_argument("--check", action="store_true",
-                   help="only the blameless check; exit 1 if anything is flagged")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="only the blameless check; exit 1 if anything is flagged",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add(sub, "actions", cmd_actions, "action items across incidents")
@@ -42,18 +57,24 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--incident", metavar="ID", help="only this incident's items")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("action", parents=parents, help="add or close an action item",
-                       description="add or close an action item")
-    act = p.add_subparsers(dest="action_command", metavar="add|done|wontdo|reopen",
-                           required=True)
+    p = sub.add_parser(
+        "action",
+        parents=parents,
+        help="add or close an action item",
+        description="add or close an action item",
+    )
+    act = p.add_subparsers(dest="action_command", metavar="add|done|wontdo|reopen", required=True)
     a = add(act, "add", cmd_action_add, "add an action item to an incident")
     a.add_argument("id")
     a.add_argument("title")
-    a.add_argument("--type", required=True, choices=("prevent", "detect", "mitigate",
-                                                     "document"))
+    a.add_argument("--type", required=True, choices=("prevent", "detect", "mitigate", "document"))
     a.add_argument("--owner", default=None)
-    a.add_argument("--due", default=None, metavar="DATE",
-                   help="YYYY-MM-DD, +Nd (calendar days) or +Nbd (business days)")
+    a.add_argument(
+        "--due",
+        default=None,
+        metavar="DATE",
+        help="YYYY-MM-DD, +Nd (calendar days) or +Nbd (business days)",
+    )
     a.add_argument("--priority", default="P2", metavar="P1..P3")
     a.add_argument("--json", action="store_true")
     a = add(act, "done", cmd_action_done, "mark an action item done")
@@ -71,9 +92,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
     p = add(sub, "cause", cmd_cause, "add a root-cause category to an incident")
     p.add_argument("id")
-    p.add_argument("category", help="change, config, capacity, dependency, software, "
-                                    "infrastructure, network, data, security, process, "
-                                    "monitoring, unknown (or your own)")
+    p.add_argument(
+        "category",
+        help="change, config, capacity, dependency, software, "
+        "infrastructure, network, data, security, process, "
+        "monitoring, unknown (or your own)",
+    )
     p.add_argument("--text", default="", help="one line on the cause")
     p.add_argument("--remove", action="store_true")
 
@@ -82,18 +106,29 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--pending", action="store_true", help="hide completed reviews")
     p.add_argument("--json", action="store_true")
 
-    p = add(sub, "recurring", cmd_recurring,
-            "services, tags and root causes that recur within a quarter")
+    p = add(
+        sub,
+        "recurring",
+        cmd_recurring,
+        "services, tags and root causes that recur within a quarter",
+    )
     p.add_argument("--since", default=None, metavar="DATE")
     p.add_argument("--until", default=None, metavar="DATE")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("import", parents=parents, help="import incident history (backfilled)",
-                       description="import incident history as backfilled incidents")
-    imp = p.add_subparsers(dest="import_source", metavar="statuspage|github-statuses",
-                           required=True)
-    for name, help_ in (("statuspage", "Statuspage public v2 JSON: a file or a directory"),
-                        ("github-statuses", "the github-statuses incidents.jsonl")):
+    p = sub.add_parser(
+        "import",
+        parents=parents,
+        help="import incident history (backfilled)",
+        description="import incident history as backfilled incidents",
+    )
+    imp = p.add_subparsers(
+        dest="import_source", metavar="statuspage|github-statuses", required=True
+    )
+    for name, help_ in (
+        ("statuspage", "Statuspage public v2 JSON: a file or a directory"),
+        ("github-statuses", "the github-statuses incidents.jsonl"),
+    ):
         a = add(imp, name, cmd_import, help_)
         a.add_argument("path")
         a.add_argument("--dry-run", action="store_true", help="parse and validate only")
@@ -123,6 +158,7 @@ def parse_due(text: str | None, today: date) -> date | None:
 
 
 # --- postmortem --------------------------------------------------------------------------
+
 
 def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
     import sys
@@ -158,32 +194,44 @@ def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.print_json([f.to_dict() for f in draft.findings])
         else:
             for f in draft.findings:
-                ctx.print(f"{one_line(f.section)}:{f.line}: \"{one_line(f.text)}\" "
-                          f"[{f.rule}] {f.suggestion}")
+                ctx.print(
+                    f'{one_line(f.section)}:{f.line}: "{one_line(f.text)}" '
+                    f"[{f.rule}] {f.suggestion}"
+                )
             if not draft.findings:
                 ctx.print("No blaming phrasing found.")
         return 1 if draft.findings else 0
     if args.json:
         from irtui.domain.timeutil import iso
 
-        ctx.print_json({"incident_id": iid, "markdown": draft.markdown, "todo": draft.todo,
-                        "review_due": iso(draft.review_due), "review": draft.review_state,
-                        "findings": [f.to_dict() for f in draft.findings]})
+        ctx.print_json(
+            {
+                "incident_id": iid,
+                "markdown": draft.markdown,
+                "todo": draft.todo,
+                "review_due": iso(draft.review_due),
+                "review": draft.review_state,
+                "findings": [f.to_dict() for f in draft.findings],
+            }
+        )
         return 0
     if args.out:
         try:
             Path(args.out).write_text(draft.markdown + "\n", encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-        ctx.print(f"{iid}: draft written to {args.out} ({len(draft.todo)} section(s) to write, "
-                  f"{len(draft.findings)} blameless finding(s)); save your edits with "
-                  f"irtui postmortem {iid} --from {args.out}")
+        ctx.print(
+            f"{iid}: draft written to {args.out} ({len(draft.todo)} section(s) to write, "
+            f"{len(draft.findings)} blameless finding(s)); save your edits with "
+            f"irtui postmortem {iid} --from {args.out}"
+        )
         return 0
     ctx.out.write(draft.markdown + "\n")
     return 0
 
 
 # --- action items ----------------------------------------------------------------------------
+
 
 def _repo(ctx: CliContext) -> Any:
     from irtui.store.actions_repo import ActionsRepo
@@ -195,23 +243,27 @@ def _print_action(ctx: CliContext, item: Any, now: Any) -> None:
     due = item.due.isoformat() if item.due else "—"
     flag = " OVERDUE" if item.is_overdue(now) else ""
     reason = f" ({one_line(item.reason)})" if item.reason else ""
-    ctx.print(f"#{item.id:<5}{item.incident_id:<9}{item.priority:<4}{item.type:<10}"
-              f"{item.status + reason + flag:<20} due {due:<11} "
-              f"{one_line(item.owner or '—')[:14]:<15}{one_line(item.title)}")
+    ctx.print(
+        f"#{item.id:<5}{item.incident_id:<9}{item.priority:<4}{item.type:<10}"
+        f"{item.status + reason + flag:<20} due {due:<11} "
+        f"{one_line(item.owner or '—')[:14]:<15}{one_line(item.title)}"
+    )
 
 
 def cmd_actions(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     now = store.now()
     iid = store.get(args.incident).id if args.incident else None
-    items = _repo(ctx).list(incident_id=iid, open_only=args.open,
-                            overdue_at=now if args.overdue else None)
+    items = _repo(ctx).list(
+        incident_id=iid, open_only=args.open, overdue_at=now if args.overdue else None
+    )
     if args.json:
         ctx.print_json([i.to_dict(now) for i in items])
         return 0
     if not items:
-        ctx.print("No action items." if not (args.open or args.overdue)
-                  else "No matching action items.")
+        ctx.print(
+            "No action items." if not (args.open or args.overdue) else "No matching action items."
+        )
         return 0
     for item in items:
         _print_action(ctx, item, now)
@@ -222,8 +274,15 @@ def cmd_action_add(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     now = store.now()
     iid = store.get(args.id).id
-    item = _repo(ctx).add(iid, args.title, type=args.type, now=now, owner=args.owner,
-                          due=parse_due(args.due, now.date()), priority=args.priority)
+    item = _repo(ctx).add(
+        iid,
+        args.title,
+        type=args.type,
+        now=now,
+        owner=args.owner,
+        due=parse_due(args.due, now.date()),
+        priority=args.priority,
+    )
     if args.json:
         ctx.print_json(item.to_dict(now))
     else:
@@ -253,6 +312,7 @@ def cmd_action_reopen(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # --- learning log ----------------------------------------------------------------------------
 
+
 def cmd_tag(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.review import workflow
 
@@ -272,8 +332,10 @@ def cmd_cause(args: argparse.Namespace, ctx: CliContext) -> int:
     causes = workflow.set_cause(store, iid, args.category, args.text, remove=args.remove)
     ctx.print(f"{iid} root-cause categories: {', '.join(causes) or '(none)'}")
     if not args.remove and normalise_tag(args.category) not in CAUSE_CATEGORIES:
-        ctx.err.write(f"note: {normalise_tag(args.category)!r} is a custom category "
-                      f"(suggested: {', '.join(CAUSE_CATEGORIES)})\n")
+        ctx.err.write(
+            f"note: {normalise_tag(args.category)!r} is a custom category "
+            f"(suggested: {', '.join(CAUSE_CATEGORIES)})\n"
+        )
     return 0
 
 
@@ -281,8 +343,9 @@ def cmd_reviews(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.review import workflow
 
     store = ctx.store()
-    rows = workflow.reviews(store, store.now(), overdue_only=args.overdue,
-                            include_done=not args.pending)
+    rows = workflow.reviews(
+        store, store.now(), overdue_only=args.overdue, include_done=not args.pending
+    )
     if args.json:
         ctx.print_json([r.to_dict() for r in rows])
         return 0
@@ -290,8 +353,9 @@ def cmd_reviews(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print("No overdue reviews." if args.overdue else "No reviews owed.")
         return 0
     for r in rows:
-        ctx.print(f"{r.incident.id:<9}SEV{r.incident.severity:<3}{r.state}  "
-                  f"{one_line(r.incident.title)}")
+        ctx.print(
+            f"{r.incident.id:<9}SEV{r.incident.severity:<3}{r.state}  {one_line(r.incident.title)}"
+        )
     return 0
 
 
@@ -314,6 +378,7 @@ def cmd_recurring(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # --- import ----------------------------------------------------------------------------------
 
+
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.importers import backfill, github_statuses, statuspage
 
@@ -332,8 +397,10 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         result = backfill.import_incidents(store, incidents)
         if not args.json:
-            ctx.print(f"imported {len(result.imported)}, already present "
-                      f"{len(result.skipped)}, failed {len(result.failed)}")
+            ctx.print(
+                f"imported {len(result.imported)}, already present "
+                f"{len(result.skipped)}, failed {len(result.failed)}"
+            )
     if args.json:
         ctx.print_json(result.to_dict())
     else:

@@ -168,10 +168,7 @@ def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
         library.close()
     if args.json:
         ctx.print_json(
-            [
-                {**_summary_dict(h.summary), "score": h.score, "snippet": h.snippet}
-                for h in hits
-            ]
+            [{**_summary_dict(h.summary), "score": h.score, "snippet": h.snippet} for h in hits]
         )
         return 0
     if not hits:

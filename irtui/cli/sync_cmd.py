@@ -19,38 +19,73 @@ IMPACTS = ("none", "minor", "major", "critical")
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("publish", parents=parents,
-                       help="publish a customer-facing update to the status page (queued: "
-                            "works offline; `irtui sync` delivers)",
-                       description="Record a status-page update and queue it for delivery.")
+    p = sub.add_parser(
+        "publish",
+        parents=parents,
+        help="publish a customer-facing update to the status page (queued: "
+        "works offline; `irtui sync` delivers)",
+        description="Record a status-page update and queue it for delivery.",
+    )
     p.add_argument("id")
     p.add_argument("text")
-    p.add_argument("--status", default=None, metavar="S",
-                   help=f"status-page status ({', '.join(PAGE_STATUSES)}; irtui's own "
-                        "statuses are mapped); default: from the incident")
-    p.add_argument("--no-notify", action="store_true",
-                   help="do not email/SMS subscribers about this update")
-    p.add_argument("--notify", action="store_true", help="notify subscribers (overrides "
-                   "`notify: false` in statuspage.yaml)")
-    p.add_argument("--impact", choices=IMPACTS, default=None,
-                   help="impact shown on the page (default: from severity, statuspage.yaml)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print exactly what customers would see; record nothing")
+    p.add_argument(
+        "--status",
+        default=None,
+        metavar="S",
+        help=f"status-page status ({', '.join(PAGE_STATUSES)}; irtui's own "
+        "statuses are mapped); default: from the incident",
+    )
+    p.add_argument(
+        "--no-notify", action="store_true", help="do not email/SMS subscribers about this update"
+    )
+    p.add_argument(
+        "--notify",
+        action="store_true",
+        help="notify subscribers (overrides `notify: false` in statuspage.yaml)",
+    )
+    p.add_argument(
+        "--impact",
+        choices=IMPACTS,
+        default=None,
+        help="impact shown on the page (default: from severity, statuspage.yaml)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print exactly what customers would see; record nothing",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_publish)
 
-    p = sub.add_parser("sync", parents=parents,
-                       help="deliver queued status-page updates (--once, --status, --retry)",
-                       description="Deliver queued status-page updates until interrupted.")
+    p = sub.add_parser(
+        "sync",
+        parents=parents,
+        help="deliver queued status-page updates (--once, --status, --retry)",
+        description="Deliver queued status-page updates until interrupted.",
+    )
     p.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     p.add_argument("--status", action="store_true", help="show the outbox and exit")
-    p.add_argument("--retry", type=int, metavar="ID", default=None,
-                   help="re-queue a failed message after fixing its cause")
-    p.add_argument("--cancel", type=int, metavar="ID", default=None,
-                   help="drop an unsent message (later ones are no longer held back)")
-    p.add_argument("--unlink", metavar="INC", default=None,
-                   help="forget an incident's status-page incident (it was deleted there); "
-                        "its next message creates a new one")
+    p.add_argument(
+        "--retry",
+        type=int,
+        metavar="ID",
+        default=None,
+        help="re-queue a failed message after fixing its cause",
+    )
+    p.add_argument(
+        "--cancel",
+        type=int,
+        metavar="ID",
+        default=None,
+        help="drop an unsent message (later ones are no longer held back)",
+    )
+    p.add_argument(
+        "--unlink",
+        metavar="INC",
+        default=None,
+        help="forget an incident's status-page incident (it was deleted there); "
+        "its next message creates a new one",
+    )
     p.add_argument("--all", action="store_true", help="with --status: include sent messages")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
@@ -79,26 +114,38 @@ def cmd_publish(args: argparse.Namespace, ctx: CliContext) -> int:
         page_status(args.status, store.get(args.id))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    _, payload, shown = plan(store, args.id, args.text, cfg, status=args.status,
-                             notify=notify, impact=args.impact)
+    _, payload, shown = plan(
+        store, args.id, args.text, cfg, status=args.status, notify=notify, impact=args.impact
+    )
     if args.dry_run:
         if args.json:
             ctx.print_json({"payload": payload, "creates": shown.creates})
         else:
             ctx.print("\n".join(shown.lines()))
         return 0
-    done = publish(store, args.id, args.text, cfg, status=args.status, notify=notify,
-                   impact=args.impact)
+    done = publish(
+        store, args.id, args.text, cfg, status=args.status, notify=notify, impact=args.impact
+    )
     if args.json:
-        ctx.print_json({"message_id": done.message_id, "event_id": done.event.id,
-                        "state": "pending", "payload": done.payload})
+        ctx.print_json(
+            {
+                "message_id": done.message_id,
+                "event_id": done.event.id,
+                "state": "pending",
+                "payload": done.payload,
+            }
+        )
     else:
-        ctx.print(f"queued status-page update #{done.message_id} for {done.event.incident_id} "
-                  f"({done.payload['status']}); `irtui sync` delivers it")
+        ctx.print(
+            f"queued status-page update #{done.message_id} for {done.event.incident_id} "
+            f"({done.payload['status']}); `irtui sync` delivers it"
+        )
         incident = store.get(args.id)
         if done.payload["status"] == "resolved" and incident.is_open:
-            ctx.print(f"note: {incident.id} itself is still {incident.status} in irtui "
-                      f"(`irtui status {incident.id} resolved`)")
+            ctx.print(
+                f"note: {incident.id} itself is still {incident.status} in irtui "
+                f"(`irtui status {incident.id} resolved`)"
+            )
     return 0
 
 
@@ -154,9 +201,16 @@ def _print_reports(ctx: CliContext, reports: list[Any], *, json_out: bool) -> No
 
     for r in reports:
         if json_out:
-            ctx.print_json({"id": r.message_id, "incident_id": r.incident_id, "state": r.state,
-                            "remote_id": r.remote_id, "error": r.error,
-                            "next_attempt_at": iso(r.next_attempt_at)})
+            ctx.print_json(
+                {
+                    "id": r.message_id,
+                    "incident_id": r.incident_id,
+                    "state": r.state,
+                    "remote_id": r.remote_id,
+                    "error": r.error,
+                    "next_attempt_at": iso(r.next_attempt_at),
+                }
+            )
             continue
         line = f"#{r.message_id} {r.incident_id}: {r.state}"
         if r.remote_id:
@@ -188,6 +242,8 @@ def _show_status(args: argparse.Namespace, ctx: CliContext, repo: Any) -> int:
             line += f" — {m.last_error}"
         ctx.print(line)
     if summary["failed"]:
-        ctx.print("failed messages need a human: fix the cause, then `irtui sync --retry ID` "
-                  "(or `--cancel ID`)")
+        ctx.print(
+            "failed messages need a human: fix the cause, then `irtui sync --retry ID` "
+            "(or `--cancel ID`)"
+        )
     return 0

@@ -10,11 +10,13 @@ from typing import Any
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("demo", parents=parents,
-                       help="open the war room on a throwaway store seeded with a believable "
-                            "incident (no network)")
-    p.add_argument("--keep", action="store_true",
-                   help="keep the demo store and print where it is")
+    p = sub.add_parser(
+        "demo",
+        parents=parents,
+        help="open the war room on a throwaway store seeded with a believable "
+        "incident (no network)",
+    )
+    p.add_argument("--keep", action="store_true", help="keep the demo store and print where it is")
     add_runbooks_option(p)
     p.set_defaults(handler=run_demo)
     p = sub.add_parser("tui", parents=parents, help="open the war-room TUI (same as no command)")
@@ -24,10 +26,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def add_runbooks_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runbooks", action="append", metavar="DIR",
-                        default=argparse.SUPPRESS,
-                        help="runbook folder (repeatable; added to $IRTUI_RUNBOOKS, config "
-                             "and the bundled library)")
+    parser.add_argument(
+        "--runbooks",
+        action="append",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="runbook folder (repeatable; added to $IRTUI_RUNBOOKS, config "
+        "and the bundled library)",
+    )
 
 
 def _with_runbooks(app: Any, args: argparse.Namespace) -> Any:
@@ -53,8 +59,9 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     from irtui.tui.app import IrtuiApp
 
     store = ctx.store()
-    app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author,
-                   open_incident=getattr(args, "incident", None))
+    app = IrtuiApp(
+        store, clock=ctx.clock, seat_name=ctx.author, open_incident=getattr(args, "incident", None)
+    )
     _run(_with_runbooks(app, args))
     return 0
 
@@ -69,8 +76,7 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
     from irtui.tui.app import IrtuiApp
 
     folder = Path(tempfile.mkdtemp(prefix="irtui-demo-"))
-    store = Store.open(folder / "demo.db", policy=ctx.policy, clock=ctx.clock,
-                       author=ctx.author)
+    store = Store.open(folder / "demo.db", policy=ctx.policy, clock=ctx.clock, author=ctx.author)
     try:
         seed(store)
         app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)

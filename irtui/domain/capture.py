@@ -22,14 +22,25 @@ from irtui.domain.timeparse import is_time_token, parse_when
 from irtui.domain.timeutil import iso
 
 KIND_PREFIXES: dict[str, EntryKind] = {
-    "d": EntryKind.DECISION, "decision": EntryKind.DECISION, "dec": EntryKind.DECISION,
-    "a": EntryKind.ACTION, "action": EntryKind.ACTION, "act": EntryKind.ACTION,
-    "n": EntryKind.NOTE, "note": EntryKind.NOTE,
-    "c": EntryKind.COMMUNICATION, "comm": EntryKind.COMMUNICATION,
+    "d": EntryKind.DECISION,
+    "decision": EntryKind.DECISION,
+    "dec": EntryKind.DECISION,
+    "a": EntryKind.ACTION,
+    "action": EntryKind.ACTION,
+    "act": EntryKind.ACTION,
+    "n": EntryKind.NOTE,
+    "note": EntryKind.NOTE,
+    "c": EntryKind.COMMUNICATION,
+    "comm": EntryKind.COMMUNICATION,
     "communication": EntryKind.COMMUNICATION,
-    "e": EntryKind.ESCALATION, "esc": EntryKind.ESCALATION, "escalation": EntryKind.ESCALATION,
-    "r": EntryKind.RESOLUTION, "res": EntryKind.RESOLUTION, "resolution": EntryKind.RESOLUTION,
-    "det": EntryKind.DETECTION, "detection": EntryKind.DETECTION,
+    "e": EntryKind.ESCALATION,
+    "esc": EntryKind.ESCALATION,
+    "escalation": EntryKind.ESCALATION,
+    "r": EntryKind.RESOLUTION,
+    "res": EntryKind.RESOLUTION,
+    "resolution": EntryKind.RESOLUTION,
+    "det": EntryKind.DETECTION,
+    "detection": EntryKind.DETECTION,
 }
 _KIND = re.compile(r"^([A-Za-z]+):\s+")
 _TODO = re.compile(r"^TODO:\s*(.+)$", re.IGNORECASE | re.DOTALL)
@@ -75,7 +86,7 @@ def parse_capture(line: str, now: datetime, default_kind: EntryKind = EntryKind.
     match = _KIND.match(rest)
     if match and match.group(1).lower() in KIND_PREFIXES:
         kind = KIND_PREFIXES[match.group(1).lower()]
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     task: dict[str, Any] | None = None
     todo = _TODO.match(rest)
     timer = _OWNER_TIMER.match(rest)

@@ -64,8 +64,9 @@ def ack_clock(incident: Incident, now: datetime) -> ClockView:
     if incident.milestones.get("acknowledged") or not incident.is_open:
         return ClockView("ack", "Ack", incident.ack_due, None, ClockState.DONE)
     remaining = incident.ack_due - now
-    return ClockView("ack", "Ack", incident.ack_due, remaining,
-                     _state(remaining, incident.ack_within_s))
+    return ClockView(
+        "ack", "Ack", incident.ack_due, remaining, _state(remaining, incident.ack_within_s)
+    )
 
 
 def update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
@@ -73,8 +74,15 @@ def update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
     for audience in sorted(incident.update_due):
         due = incident.update_due[audience]
         remaining = due - now
-        views.append(ClockView(f"update:{audience}", f"Update ({audience})", due, remaining,
-                               _state(remaining, incident.cadence_s.get(audience))))
+        views.append(
+            ClockView(
+                f"update:{audience}",
+                f"Update ({audience})",
+                due,
+                remaining,
+                _state(remaining, incident.cadence_s.get(audience)),
+            )
+        )
     return views
 
 
@@ -95,8 +103,11 @@ def is_overdue(incident: Incident, now: datetime) -> bool:
 
 def soonest_due(incident: Incident, now: datetime) -> datetime | None:
     """The earliest pending deadline: the board sorts by it (what is due next comes first)."""
-    dues = [c.due for c in all_clocks(incident, now)
-            if c.due is not None and c.state not in (ClockState.DONE, ClockState.NONE)]
+    dues = [
+        c.due
+        for c in all_clocks(incident, now)
+        if c.due is not None and c.state not in (ClockState.DONE, ClockState.NONE)
+    ]
     return min(dues) if dues else None
 
 

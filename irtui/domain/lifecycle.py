@@ -86,6 +86,7 @@ def _require_open(incident: Incident, action: str) -> None:
 
 # --- commands ---------------------------------------------------------------------------
 
+
 def cmd_declare(
     *,
     incident_id: str,
@@ -127,14 +128,20 @@ def cmd_declare(
     events = [Event(incident_id, EventKind.DECLARED, now, author, payload)]
     if commander and commander.strip():
         events.append(
-            Event(incident_id, EventKind.ROLE_ASSIGNED, now, author,
-                  {"role": "commander", "name": commander.strip()})
+            Event(
+                incident_id,
+                EventKind.ROLE_ASSIGNED,
+                now,
+                author,
+                {"role": "commander", "name": commander.strip()},
+            )
         )
     return events
 
 
-def cmd_ack(incident: Incident, *, now: datetime, author: str,
-            at: datetime | None = None) -> list[Event]:
+def cmd_ack(
+    incident: Incident, *, now: datetime, author: str, at: datetime | None = None
+) -> list[Event]:
     _require_open(incident, "acknowledge")
     if incident.milestones.get("acknowledged"):
         raise DomainError(f"{incident.id} is already acknowledged")
@@ -143,26 +150,41 @@ def cmd_ack(incident: Incident, *, now: datetime, author: str,
     return [Event(incident.id, EventKind.ACKNOWLEDGED, when, author, {})]
 
 
-def cmd_severity(incident: Incident, severity: int, *, policy: Policy, now: datetime,
-                 author: str, reason: str = "") -> list[Event]:
+def cmd_severity(
+    incident: Incident,
+    severity: int,
+    *,
+    policy: Policy,
+    now: datetime,
+    author: str,
+    reason: str = "",
+) -> list[Event]:
     _require_open(incident, "change severity")
     if severity not in policy.levels:
         raise DomainError(f"severity must be one of {sorted(policy.levels)}")
     if severity == incident.severity:
         raise DomainError(f"{incident.id} is already SEV{severity}")
-    payload = {"from": incident.severity, "reason": reason.strip(),
-               **_policy_payload(policy, severity)}
+    payload = {
+        "from": incident.severity,
+        "reason": reason.strip(),
+        **_policy_payload(policy, severity),
+    }
     return [Event(incident.id, EventKind.SEVERITY_CHANGED, now, author, payload)]
 
 
-def cmd_status(incident: Incident, status: Status | str, *, now: datetime, author: str,
-               at: datetime | None = None, note: str = "") -> list[Event]:
+def cmd_status(
+    incident: Incident,
+    status: Status | str,
+    *,
+    now: datetime,
+    author: str,
+    at: datetime | None = None,
+    note: str = "",
+) -> list[Event]:
     try:
         target = Status(status)
     except ValueError:
-        raise DomainError(
-            f"status must be one of {', '.join(s.value for s in Status)}"
-        ) from None
+        raise DomainError(f"status must be one of {', '.join(s.value for s in Status)}") from None
     if target == incident.status:
         raise DomainError(f"{incident.id} is already {target}")
     if incident.status is Status.CLOSED:
@@ -170,15 +192,31 @@ def cmd_status(incident: Incident, status: Status | str, *, now: datetime, autho
     if target is Status.CLOSED and incident.status is not Status.RESOLVED:
         raise DomainError("only a resolved incident can be closed (after its review)")
     when = _check_time(at or now, now, "status change")
-    trial = apply(incident, Event(incident.id, EventKind.STATUS_CHANGED, when, author,
-                                  {"from": str(incident.status), "to": str(target)}))
+    trial = apply(
+        incident,
+        Event(
+            incident.id,
+            EventKind.STATUS_CHANGED,
+            when,
+            author,
+            {"from": str(incident.status), "to": str(target)},
+        ),
+    )
     check_milestones(trial.milestones)
-    return [Event(incident.id, EventKind.STATUS_CHANGED, when, author,
-                  {"from": str(incident.status), "to": str(target), "note": note.strip()})]
+    return [
+        Event(
+            incident.id,
+            EventKind.STATUS_CHANGED,
+            when,
+            author,
+            {"from": str(incident.status), "to": str(target), "note": note.strip()},
+        )
+    ]
 
 
-def cmd_role(incident: Incident, role: str, name: str, *, now: datetime,
-             author: str) -> list[Event]:
+def cmd_role(
+    incident: Incident, role: str, name: str, *, now: datetime, author: str
+) -> list[Event]:
     """Assign a role; if someone already holds it, this is a hand-off to `name`."""
     _require_open(incident, "change roles")
     role = normalise_role(role)
@@ -187,16 +225,25 @@ def cmd_role(incident: Incident, role: str, name: str, *, now: datetime,
         raise DomainError("a role needs a person's name")
     holder = incident.roles.get(role)
     if holder is None:
-        return [Event(incident.id, EventKind.ROLE_ASSIGNED, now, author,
-                      {"role": role, "name": name})]
+        return [
+            Event(incident.id, EventKind.ROLE_ASSIGNED, now, author, {"role": role, "name": name})
+        ]
     if holder.name == name:
         raise DomainError(f"{name} already holds {role}")
-    return [Event(incident.id, EventKind.ROLE_HANDED_OFF, now, author,
-                  {"role": role, "from": holder.name, "to": name})]
+    return [
+        Event(
+            incident.id,
+            EventKind.ROLE_HANDED_OFF,
+            now,
+            author,
+            {"role": role, "from": holder.name, "to": name},
+        )
+    ]
 
 
-def cmd_handoff(incident: Incident, role: str, to: str, *, now: datetime, author: str,
-                brief: str = "") -> list[Event]:
+def cmd_handoff(
+    incident: Incident, role: str, to: str, *, now: datetime, author: str, brief: str = ""
+) -> list[Event]:
     """Offer a hand-off with a brief; it takes effect when the incoming person accepts."""
     _require_open(incident, "hand off")
     role = normalise_role(role)
@@ -208,25 +255,45 @@ def cmd_handoff(incident: Incident, role: str, to: str, *, now: datetime, author
         return cmd_role(incident, role, to, now=now, author=author)
     if holder.name == to:
         raise DomainError(f"{to} already holds {role}")
-    return [Event(incident.id, EventKind.ROLE_HANDED_OFF, now, author,
-                  {"role": role, "from": holder.name, "to": to, "brief": brief,
-                   "pending": True})]
+    return [
+        Event(
+            incident.id,
+            EventKind.ROLE_HANDED_OFF,
+            now,
+            author,
+            {"role": role, "from": holder.name, "to": to, "brief": brief, "pending": True},
+        )
+    ]
 
 
-def cmd_accept_handoff(incident: Incident, role: str, *, now: datetime,
-                       author: str) -> list[Event]:
+def cmd_accept_handoff(incident: Incident, role: str, *, now: datetime, author: str) -> list[Event]:
     role = normalise_role(role)
     holder = incident.roles.get(role)
     if holder is None or not holder.pending_handoff_to:
         raise DomainError(f"no hand-off of {role} is waiting to be accepted")
-    return [Event(incident.id, EventKind.HANDOFF_ACCEPTED, now, author,
-                  {"role": role, "from": holder.name, "to": holder.pending_handoff_to})]
+    return [
+        Event(
+            incident.id,
+            EventKind.HANDOFF_ACCEPTED,
+            now,
+            author,
+            {"role": role, "from": holder.name, "to": holder.pending_handoff_to},
+        )
+    ]
 
 
-def cmd_log(incident: Incident, text: str, *, now: datetime, author: str,
-            kind: EntryKind | str = EntryKind.NOTE, at: datetime | None = None,
-            starred: bool = False, task: dict[str, Any] | None = None,
-            decision: dict[str, str] | None = None) -> list[Event]:
+def cmd_log(
+    incident: Incident,
+    text: str,
+    *,
+    now: datetime,
+    author: str,
+    kind: EntryKind | str = EntryKind.NOTE,
+    at: datetime | None = None,
+    starred: bool = False,
+    task: dict[str, Any] | None = None,
+    decision: dict[str, str] | None = None,
+) -> list[Event]:
     """A timeline entry. `decision` keeps a decision record's parts (proposal, objections,
     the call) beside the sentence people read, so a postmortem can tabulate them."""
     if not text.strip():
@@ -234,9 +301,7 @@ def cmd_log(incident: Incident, text: str, *, now: datetime, author: str,
     try:
         entry_kind = EntryKind(kind)
     except ValueError:
-        raise DomainError(
-            f"kind must be one of {', '.join(k.value for k in EntryKind)}"
-        ) from None
+        raise DomainError(f"kind must be one of {', '.join(k.value for k in EntryKind)}") from None
     when = _check_time(at or now, now, "entry time")
     started = incident.milestones.get("started")
     if started and when < started:
@@ -251,34 +316,53 @@ def cmd_log(incident: Incident, text: str, *, now: datetime, author: str,
     if decision:
         if entry_kind is not EntryKind.DECISION:
             raise DomainError("only a decision entry carries a decision record")
-        payload["decision"] = {k: str(decision.get(k) or "").strip()
-                               for k in ("proposal", "objections", "call")}
+        payload["decision"] = {
+            k: str(decision.get(k) or "").strip() for k in ("proposal", "objections", "call")
+        }
     return [Event(incident.id, EventKind.ENTRY, when, author, payload)]
 
 
-def cmd_amend(incident: Incident, entry: Event, text: str, *, now: datetime,
-              author: str) -> list[Event]:
+def cmd_amend(
+    incident: Incident, entry: Event, text: str, *, now: datetime, author: str
+) -> list[Event]:
     if entry.kind != EventKind.ENTRY:
         raise DomainError("only timeline entries can be amended")
     if not text.strip():
         raise DomainError("an amendment needs text (retract the entry instead)")
-    return [Event(incident.id, EventKind.ENTRY_AMENDED, now, author, {"text": text},
-                  refers_to=entry.id)]
+    return [
+        Event(incident.id, EventKind.ENTRY_AMENDED, now, author, {"text": text}, refers_to=entry.id)
+    ]
 
 
-def cmd_retract(incident: Incident, entry: Event, reason: str, *, now: datetime,
-                author: str) -> list[Event]:
+def cmd_retract(
+    incident: Incident, entry: Event, reason: str, *, now: datetime, author: str
+) -> list[Event]:
     if entry.kind != EventKind.ENTRY:
         raise DomainError("only timeline entries can be retracted")
     if not reason.strip():
         raise DomainError("a retraction needs a reason")
-    return [Event(incident.id, EventKind.ENTRY_RETRACTED, now, author, {"reason": reason},
-                  refers_to=entry.id)]
+    return [
+        Event(
+            incident.id,
+            EventKind.ENTRY_RETRACTED,
+            now,
+            author,
+            {"reason": reason},
+            refers_to=entry.id,
+        )
+    ]
 
 
-def cmd_update(incident: Incident, text: str, *, now: datetime, author: str,
-               audience: Audience | str = Audience.INTERNAL,
-               at: datetime | None = None, publish: bool = False) -> list[Event]:
+def cmd_update(
+    incident: Incident,
+    text: str,
+    *,
+    now: datetime,
+    author: str,
+    audience: Audience | str = Audience.INTERNAL,
+    at: datetime | None = None,
+    publish: bool = False,
+) -> list[Event]:
     try:
         aud = Audience(audience)
     except ValueError:
@@ -288,12 +372,20 @@ def cmd_update(incident: Incident, text: str, *, now: datetime, author: str,
     if not text.strip():
         raise DomainError("an update needs text")
     when = _check_time(at or now, now, "update time")
-    return [Event(incident.id, EventKind.UPDATE_SENT, when, author,
-                  {"audience": str(aud), "text": text, "publish": publish})]
+    return [
+        Event(
+            incident.id,
+            EventKind.UPDATE_SENT,
+            when,
+            author,
+            {"audience": str(aud), "text": text, "publish": publish},
+        )
+    ]
 
 
-def cmd_snooze(incident: Incident, target: str, until: datetime, reason: str, *,
-               now: datetime, author: str) -> list[Event]:
+def cmd_snooze(
+    incident: Incident, target: str, until: datetime, reason: str, *, now: datetime, author: str
+) -> list[Event]:
     """Move a reminder (`ack` or `update:<audience>`) to `until`; needs a reason."""
     _require_open(incident, "snooze")
     if not reason.strip():
@@ -309,23 +401,45 @@ def cmd_snooze(incident: Incident, target: str, until: datetime, reason: str, *,
             raise DomainError(f"there is no {target.split(':', 1)[1]} update clock to snooze")
     else:
         raise DomainError("snooze target must be `ack` or `update:<audience>`")
-    return [Event(incident.id, EventKind.REMINDER_SNOOZED, now, author,
-                  {"target": target, "until": iso(until), "reason": reason.strip()})]
+    return [
+        Event(
+            incident.id,
+            EventKind.REMINDER_SNOOZED,
+            now,
+            author,
+            {"target": target, "until": iso(until), "reason": reason.strip()},
+        )
+    ]
 
 
-def cmd_milestone(incident: Incident, name: str, at: datetime, *, now: datetime,
-                  author: str) -> list[Event]:
+def cmd_milestone(
+    incident: Incident, name: str, at: datetime, *, now: datetime, author: str
+) -> list[Event]:
     """Correct a milestone (e.g. impact really started 20 minutes earlier)."""
     if name not in MILESTONES:
         raise DomainError(f"milestone must be one of {', '.join(MILESTONES)}")
     when = _check_time(at, now, name)
     check_milestones({**incident.milestones, name: when})
-    return [Event(incident.id, EventKind.MILESTONE_SET, now, author,
-                  {"milestone": name, "value": iso(when)})]
+    return [
+        Event(
+            incident.id,
+            EventKind.MILESTONE_SET,
+            now,
+            author,
+            {"milestone": name, "value": iso(when)},
+        )
+    ]
 
 
-def cmd_details(incident: Incident, *, now: datetime, author: str, title: str | None = None,
-                services: list[str] | None = None, impact: str | None = None) -> list[Event]:
+def cmd_details(
+    incident: Incident,
+    *,
+    now: datetime,
+    author: str,
+    title: str | None = None,
+    services: list[str] | None = None,
+    impact: str | None = None,
+) -> list[Event]:
     payload: dict[str, Any] = {}
     if title is not None:
         if not title.strip():
@@ -341,6 +455,7 @@ def cmd_details(incident: Incident, *, now: datetime, author: str, title: str | 
 
 
 # --- reducer ----------------------------------------------------------------------------
+
 
 def _recompute_update_due(inc: Incident) -> None:
     """Next update due per audience = last update (or declaration) + cadence; none once resolved."""

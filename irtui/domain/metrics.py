@@ -66,8 +66,9 @@ def ack_within_deadline(incident: Incident, now: datetime) -> bool | None:
     return None  # still running
 
 
-def update_gaps(incident: Incident, update_times: dict[str, list[datetime]],
-                now: datetime) -> list[tuple[str, float, int]]:
+def update_gaps(
+    incident: Incident, update_times: dict[str, list[datetime]], now: datetime
+) -> list[tuple[str, float, int]]:
     """(audience, gap seconds, cadence seconds) for every interval between declaration,
     updates and the end (resolution, or now while open) for audiences with a cadence."""
     gaps: list[tuple[str, float, int]] = []
@@ -100,8 +101,9 @@ class SeverityStats:
         return self.gaps_in_cadence / self.gaps_total if self.gaps_total else None
 
 
-def aggregate(incidents: Iterable[Incident], update_times: dict[str, dict[str, list[datetime]]],
-              now: datetime) -> tuple[dict[int, SeverityStats], int]:
+def aggregate(
+    incidents: Iterable[Incident], update_times: dict[str, dict[str, list[datetime]]], now: datetime
+) -> tuple[dict[int, SeverityStats], int]:
     """Per-severity stats over real and backfilled incidents; returns (stats, drills skipped)."""
     stats: dict[int, SeverityStats] = {}
     values: dict[int, dict[str, list[float]]] = {}

@@ -93,6 +93,7 @@ def parse_duration(value: Any) -> int | None:
 
 # --- YAML with line numbers -------------------------------------------------------------
 
+
 class _LineDict(dict):
     """A dict that remembers the 1-based line of each key (and of itself)."""
 
@@ -171,7 +172,13 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     levels: dict[int, Level] = {}
     audiences = {a.value for a in Audience}
     level_keys = {
-        "name", "description", "examples", "ack_within", "updates", "required_roles", "backlog",
+        "name",
+        "description",
+        "examples",
+        "ack_within",
+        "updates",
+        "required_roles",
+        "backlog",
     }
     for raw_key, spec in raw_levels.items():
         number = _sev_number(raw_key)
@@ -197,7 +204,8 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         for audience, raw in updates.items():
             if audience not in audiences:
                 raise fail(
-                    updates, audience,
+                    updates,
+                    audience,
                     f"unknown audience {audience!r} (expected {', '.join(sorted(audiences))})",
                 )
             try:

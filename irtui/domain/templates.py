@@ -37,8 +37,9 @@ class UpdateFields:
         return all(v.strip() for v in (self.status, self.impact, self.known, self.doing))
 
 
-def prefill(incident: Incident, audience: Audience | str, now: datetime, *,
-            known: str = "", doing: str = "") -> UpdateFields:
+def prefill(
+    incident: Incident, audience: Audience | str, now: datetime, *, known: str = "", doing: str = ""
+) -> UpdateFields:
     """Fields prefilled from the incident; `next_update` from that audience's cadence.
 
     `known` / `doing` (a digest of the timeline) prefill internal and exec updates only:

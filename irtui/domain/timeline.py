@@ -65,8 +65,10 @@ def describe(event: Event) -> str:
     if k == EventKind.RUNBOOK_STEP:
         state = "done" if p.get("done", p.get("checked", True)) else "un-ticked"
         name = p.get("title") or p.get("runbook")
-        return (f"Runbook {name}: step {p.get('number', p.get('step', '?'))} of "
-                f"{p.get('total', '?')} {state} — {p.get('text', '')}")
+        return (
+            f"Runbook {name}: step {p.get('number', p.get('step', '?'))} of "
+            f"{p.get('total', '?')} {state} — {p.get('text', '')}"
+        )
     return k
 
 
@@ -78,9 +80,15 @@ def build_timeline(events: list[Event], *, include_system: bool = True) -> list[
         if event.kind == EventKind.ENTRY:
             p = event.payload
             entries[event.id] = TimelineEntry(
-                event_id=event.id, incident_id=event.incident_id, at=event.at,
-                recorded_at=event.recorded_at, author=event.author, kind=p["kind"],
-                text=p["text"], starred=p.get("starred", False), task=p.get("task"),
+                event_id=event.id,
+                incident_id=event.incident_id,
+                at=event.at,
+                recorded_at=event.recorded_at,
+                author=event.author,
+                kind=p["kind"],
+                text=p["text"],
+                starred=p.get("starred", False),
+                task=p.get("task"),
                 decision=p.get("decision"),
             )
         elif event.kind == EventKind.ENTRY_AMENDED and event.refers_to in entries:
@@ -88,12 +96,20 @@ def build_timeline(events: list[Event], *, include_system: bool = True) -> list[
             entry.amendments.append((event.at, event.author, entry.text))
             entry.text = event.payload["text"]
         elif event.kind == EventKind.ENTRY_RETRACTED and event.refers_to in entries:
-            entries[event.refers_to].retracted = (event.at, event.author,
-                                                  event.payload.get("reason", ""))
+            entries[event.refers_to].retracted = (
+                event.at,
+                event.author,
+                event.payload.get("reason", ""),
+            )
         elif include_system and event.kind in _SYSTEM_KIND:
             entries[event.id] = TimelineEntry(
-                event_id=event.id, incident_id=event.incident_id, at=event.at,
-                recorded_at=event.recorded_at, author=event.author,
-                kind=_SYSTEM_KIND[event.kind], text=describe(event), source=event.kind,
+                event_id=event.id,
+                incident_id=event.incident_id,
+                at=event.at,
+                recorded_at=event.recorded_at,
+                author=event.author,
+                kind=_SYSTEM_KIND[event.kind],
+                text=describe(event),
+                source=event.kind,
             )
     return sorted(entries.values(), key=lambda e: (e.at, e.event_id))

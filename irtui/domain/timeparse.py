@@ -26,8 +26,9 @@ def parse_when(text: str, now: datetime) -> datetime:
     hhmm = _HHMM.match(raw)
     if hhmm:
         local_now = to_utc(now).astimezone()
-        candidate = local_now.replace(hour=int(hhmm.group(1)), minute=int(hhmm.group(2)),
-                                      second=0, microsecond=0)
+        candidate = local_now.replace(
+            hour=int(hhmm.group(1)), minute=int(hhmm.group(2)), second=0, microsecond=0
+        )
         if candidate > local_now + timedelta(minutes=2):
             candidate -= timedelta(days=1)
         return to_utc(candidate)

@@ -73,8 +73,12 @@ class BackfillIncident:
         detected = max(first, self.started)
         if self.resolved is not None:
             detected = min(detected, self.resolved)
-        return {"started": self.started, "detected": detected, "acknowledged": detected,
-                "resolved": self.resolved}
+        return {
+            "started": self.started,
+            "detected": detected,
+            "acknowledged": detected,
+            "resolved": self.resolved,
+        }
 
 
 @dataclass(slots=True)
@@ -84,9 +88,12 @@ class ImportResult:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source ref, why)
 
     def to_dict(self) -> dict[str, object]:
-        return {"imported": len(self.imported), "skipped": len(self.skipped),
-                "failed": [{"source_ref": r, "error": e} for r, e in self.failed],
-                "incidents": self.imported}
+        return {
+            "imported": len(self.imported),
+            "skipped": len(self.skipped),
+            "failed": [{"source_ref": r, "error": e} for r, e in self.failed],
+            "incidents": self.imported,
+        }
 
 
 def _fold(state: Incident, events: list[Event]) -> Incident:
@@ -95,8 +102,7 @@ def _fold(state: Incident, events: list[Event]) -> Incident:
     return state
 
 
-def plan_rest(bf: BackfillIncident, incident: Incident, now: datetime,
-              author: str) -> list[Event]:
+def plan_rest(bf: BackfillIncident, incident: Incident, now: datetime, author: str) -> list[Event]:
     """Every event after the declaration, in time order, validated against the folded state.
 
     Status changes after the end of impact are dropped (the posts themselves are kept as
@@ -117,16 +123,23 @@ def plan_rest(bf: BackfillIncident, incident: Incident, now: datetime,
     for n, upd in enumerate(bf.updates):
         steps.append((upd.at, 2 * n, "update", upd))
         if upd.status in (Status.IDENTIFIED, Status.MONITORING):
-            steps.append((max(upd.at, m["acknowledged"] or upd.at), 2 * n + 1, "status",
-                          upd.status))
+            steps.append(
+                (max(upd.at, m["acknowledged"] or upd.at), 2 * n + 1, "status", upd.status)
+            )
     if resolved is not None:
         steps.append((resolved, 2 * len(bf.updates) + 1, "status", Status.RESOLVED))
     steps.sort(key=lambda s: (s[0], s[1]))
     for when, _order, what, item in steps:
         if what == "update":
             assert isinstance(item, BackfillUpdate)
-            made = lifecycle.cmd_update(state, item.text or item.source_status, now=now,
-                                        author=author, audience="statuspage", at=item.at)
+            made = lifecycle.cmd_update(
+                state,
+                item.text or item.source_status,
+                now=now,
+                author=author,
+                audience="statuspage",
+                at=item.at,
+            )
             made[0].payload["source_status"] = item.source_status
             add(made)
             continue
@@ -138,8 +151,17 @@ def plan_rest(bf: BackfillIncident, incident: Incident, now: datetime,
         note = "imported: end of impact" if item is Status.RESOLVED else "imported"
         add(lifecycle.cmd_status(state, item, now=now, author=author, at=when, note=note))
     if bf.tags:
-        add([Event(incident.id, str(ReviewEvent.TAGGED), now, author,
-                   {"tags": [normalise_tag(t) for t in bf.tags]})])
+        add(
+            [
+                Event(
+                    incident.id,
+                    str(ReviewEvent.TAGGED),
+                    now,
+                    author,
+                    {"tags": [normalise_tag(t) for t in bf.tags]},
+                )
+            ]
+        )
     return events
 
 
@@ -150,9 +172,14 @@ def _existing_refs(db: Database, refs: Iterable[str]) -> set[str]:
 def _declare_args(bf: BackfillIncident, policy: Policy) -> dict[str, object]:
     m = bf.milestones()
     return {
-        "title": bf.title or bf.source_ref, "severity": severity_for(policy, bf.impact_level),
-        "services": bf.services, "impact": bf.impact_text, "kind": IncidentKind.BACKFILLED,
-        "started_at": m["started"], "detected_at": m["detected"], "source_ref": bf.source_ref,
+        "title": bf.title or bf.source_ref,
+        "severity": severity_for(policy, bf.impact_level),
+        "services": bf.services,
+        "impact": bf.impact_text,
+        "kind": IncidentKind.BACKFILLED,
+        "started_at": m["started"],
+        "detected_at": m["detected"],
+        "source_ref": bf.source_ref,
         "at": m["detected"],
     }
 
@@ -161,14 +188,16 @@ def validate(bf: BackfillIncident, policy: Policy, now: datetime, author: str) -
     """Dry-run the whole plan on an in-memory state; raises DomainError if it cannot import."""
     args = _declare_args(bf, policy)
     at = args.pop("at")
-    declared = lifecycle.cmd_declare(incident_id="INC-0", number=0, policy=policy, now=at,
-                                     author=author, **args)  # type: ignore[arg-type]
+    declared = lifecycle.cmd_declare(
+        incident_id="INC-0", number=0, policy=policy, now=at, author=author, **args
+    )  # type: ignore[arg-type]
     state = _fold(None, declared)  # type: ignore[arg-type]
     plan_rest(bf, state, now, author)
 
 
-def import_incidents(store: Store, incidents: Iterable[BackfillIncident], *,
-                     batch: int = 200) -> ImportResult:
+def import_incidents(
+    store: Store, incidents: Iterable[BackfillIncident], *, batch: int = 200
+) -> ImportResult:
     """Write backfilled incidents; `batch` incidents share one transaction (one fsync)."""
     result = ImportResult()
     items = list(incidents)
@@ -195,12 +224,12 @@ def import_incidents(store: Store, incidents: Iterable[BackfillIncident], *,
             ids = []
             for bf in chunk:
                 inc = store.declare(**_declare_args(bf, policy))  # type: ignore[arg-type]
-                store.transact(inc.id, lambda state, now, bf=bf: plan_rest(
-                    bf, state, now, author))
+                store.transact(inc.id, lambda state, now, bf=bf: plan_rest(bf, state, now, author))
                 ids.append(inc.id)
             return ids
+
         return store.db.write(tx)
 
     for start in range(0, len(todo), batch):
-        result.imported.extend(write_chunk(todo[start:start + batch]))
+        result.imported.extend(write_chunk(todo[start : start + batch]))
     return result

@@ -34,18 +34,29 @@ def parse_line(raw: dict[str, Any]) -> BackfillIncident:
     if start is None:
         raise DomainError(f"incident {ident} has no start time")
     updates = sorted(
-        (BackfillUpdate(at=parse_iso(u["at"]),  # type: ignore[arg-type]
-                        text=str(u.get("message") or "").strip(),
-                        source_status=str(u.get("status") or ""),
-                        status=_STATUS.get(str(u.get("status") or "").lower()))
-         for u in raw.get("updates") or [] if u.get("at")),
-        key=lambda u: u.at)
+        (
+            BackfillUpdate(
+                at=parse_iso(u["at"]),  # type: ignore[arg-type]
+                text=str(u.get("message") or "").strip(),
+                source_status=str(u.get("status") or ""),
+                status=_STATUS.get(str(u.get("status") or "").lower()),
+            )
+            for u in raw.get("updates") or []
+            if u.get("at")
+        ),
+        key=lambda u: u.at,
+    )
     impact = str(raw.get("impact") or "none").lower()
     first_post = parse_iso(raw.get("started_at")) or (updates[0].at if updates else start)
     return BackfillIncident(
-        source_ref=f"{SOURCE}:{ident}", title=str(raw.get("title") or "").strip(),
-        impact_level=impact, started=start, resolved=end, updates=updates,
-        services=[str(c) for c in raw.get("components") or []], first_post=first_post,
+        source_ref=f"{SOURCE}:{ident}",
+        title=str(raw.get("title") or "").strip(),
+        impact_level=impact,
+        started=start,
+        resolved=end,
+        updates=updates,
+        services=[str(c) for c in raw.get("components") or []],
+        first_post=first_post,
         impact_text=f"GitHub status page (impact: {impact}) {raw.get('url') or ''}".strip(),
         tags=["maintenance"] if impact == "maintenance" else [],
     )

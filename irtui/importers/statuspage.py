@@ -53,8 +53,14 @@ def parse_incident(raw: dict[str, Any]) -> BackfillIncident:
         if at is None:
             continue
         status = str(u.get("status") or "").lower()
-        updates.append(BackfillUpdate(at=at, text=str(u.get("body") or "").strip(),
-                                      source_status=status, status=_STATUS.get(status)))
+        updates.append(
+            BackfillUpdate(
+                at=at,
+                text=str(u.get("body") or "").strip(),
+                source_status=status,
+                status=_STATUS.get(status),
+            )
+        )
     updates.sort(key=lambda u: u.at)
     created = _when(raw, "created_at") or (updates[0].at if updates else None)
     if created is None:
@@ -71,8 +77,11 @@ def parse_incident(raw: dict[str, Any]) -> BackfillIncident:
     if monitoring_at and not any(u.status is Status.MONITORING for u in updates):
         updates.append(BackfillUpdate(monitoring_at, "", "monitoring", Status.MONITORING))
         updates.sort(key=lambda u: u.at)
-    services = [str(c.get("name")) for c in raw.get("components") or []
-                if isinstance(c, dict) and c.get("name")]
+    services = [
+        str(c.get("name"))
+        for c in raw.get("components") or []
+        if isinstance(c, dict) and c.get("name")
+    ]
     if not services:
         # affected components are only on the updates in some exports
         for u in raw.get("incident_updates") or []:
@@ -83,9 +92,14 @@ def parse_incident(raw: dict[str, Any]) -> BackfillIncident:
     impact = str(raw.get("impact_override") or raw.get("impact") or "none").lower()
     link = raw.get("shortlink") or ""
     return BackfillIncident(
-        source_ref=f"{SOURCE}:{ident}", title=str(raw.get("name") or "").strip(),
-        impact_level=impact, started=started, resolved=resolved, updates=updates,
-        services=services, first_post=created,
+        source_ref=f"{SOURCE}:{ident}",
+        title=str(raw.get("name") or "").strip(),
+        impact_level=impact,
+        started=started,
+        resolved=resolved,
+        updates=updates,
+        services=services,
+        first_post=created,
         impact_text=f"Imported from Statuspage (impact: {impact}){' ' + link if link else ''}",
         tags=["maintenance"] if raw.get("scheduled_for") or impact == "maintenance" else [],
     )
@@ -118,8 +132,10 @@ def read(path: str | Path) -> list[BackfillIncident]:
         elif isinstance(doc, list):
             raws = doc
         else:
-            raise DomainError(f"{file}: expected {{\"incident\": ...}} or "
-                              "{\"incidents\": [...]} (Statuspage public API v2)")
+            raise DomainError(
+                f'{file}: expected {{"incident": ...}} or '
+                '{"incidents": [...]} (Statuspage public API v2)'
+            )
         for raw in raws:
             if not isinstance(raw, dict):
                 raise DomainError(f"{file}: an incident must be a JSON object")

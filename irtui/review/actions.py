@@ -67,11 +67,18 @@ class ActionItem:
 
     def to_dict(self, now: datetime | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "id": self.id, "incident_id": self.incident_id, "type": self.type,
-            "title": self.title, "owner": self.owner,
-            "due": self.due.isoformat() if self.due else None, "priority": self.priority,
-            "status": self.status, "reason": self.reason, "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at), "closed_at": iso(self.closed_at),
+            "id": self.id,
+            "incident_id": self.incident_id,
+            "type": self.type,
+            "title": self.title,
+            "owner": self.owner,
+            "due": self.due.isoformat() if self.due else None,
+            "priority": self.priority,
+            "status": self.status,
+            "reason": self.reason,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "closed_at": iso(self.closed_at),
         }
         if now is not None:
             data["overdue"] = self.is_overdue(now)
@@ -83,7 +90,8 @@ def check_type(value: str) -> str:
         return str(ActionType(value.strip().lower()))
     except ValueError:
         raise DomainError(
-            f"action type must be one of {', '.join(t.value for t in ActionType)}") from None
+            f"action type must be one of {', '.join(t.value for t in ActionType)}"
+        ) from None
 
 
 def check_priority(value: str) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SYSTEM_HINT = ("describe the conditions instead: what did the system, tooling or process make "
-                "easy, hard or invisible at that moment?")
+_SYSTEM_HINT = (
+    "describe the conditions instead: what did the system, tooling or process make "
+    "easy, hard or invisible at that moment?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,27 +30,56 @@ def _rx(text: str) -> re.Pattern[str]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("should-have", _rx(r"\b[\w.'-]+\s+(?:should|shouldn't|should not|ought to)\s*"
-                            r"(?:'ve|have|n't have)\b"),
-         "hindsight: instead of what someone should have done, write what they knew and saw "
-         "then, and what check or guard-rail was missing"),
-    Rule("fault", _rx(r"\b(?:[\w.-]+'s\s+fault|fault\s+of\s+[\w.-]+|(?:his|her|their|my|"
-                      r"your)\s+fault|at\s+fault)\b"),
-         "fault belongs to no one: " + _SYSTEM_HINT),
-    Rule("blame", _rx(r"\bblam(?:e|ed|es|ing)\b"),
-         "a review looks for causes, not culprits: " + _SYSTEM_HINT),
-    Rule("human-error", _rx(r"\b(?:human|operator|user|engineer)\s+error\b|\bpebkac\b|"
-                            r"\bfat[- ]finger(?:ed|ing)?\b"),
-         "'human error' is where the investigation starts, not a root cause: why was the "
-         "mistake possible, and why did nothing catch it?"),
-    Rule("character", _rx(r"\b(?:careless(?:ly|ness)?|negligen(?:t|ce)|sloppy|lazy|"
-                          r"incompeten(?:t|ce)|reckless(?:ly)?|stupid(?:ity)?|dumb|"
-                          r"irresponsibl[ey]|inattentive)\b"),
-         "judges a person's character; describe the action and its context instead"),
-    Rule("forgot", _rx(r"\b(?:forgot|neglected|failed)\s+to\b|\bdidn't\s+bother\b"),
-         "what reminder, checklist item or automation was missing for this step?"),
-    Rule("just", _rx(r"\bsimply\s+(?:needed|had)\s+to\b|\bobviously\b|\bjust\s+had\s+to\b"),
-         "'obviously' and 'simply' hide why it was not obvious at the time"),
+    Rule(
+        "should-have",
+        _rx(
+            r"\b[\w.'-]+\s+(?:should|shouldn't|should not|ought to)\s*"
+            r"(?:'ve|have|n't have)\b"
+        ),
+        "hindsight: instead of what someone should have done, write what they knew and saw "
+        "then, and what check or guard-rail was missing",
+    ),
+    Rule(
+        "fault",
+        _rx(
+            r"\b(?:[\w.-]+'s\s+fault|fault\s+of\s+[\w.-]+|(?:his|her|their|my|"
+            r"your)\s+fault|at\s+fault)\b"
+        ),
+        "fault belongs to no one: " + _SYSTEM_HINT,
+    ),
+    Rule(
+        "blame",
+        _rx(r"\bblam(?:e|ed|es|ing)\b"),
+        "a review looks for causes, not culprits: " + _SYSTEM_HINT,
+    ),
+    Rule(
+        "human-error",
+        _rx(
+            r"\b(?:human|operator|user|engineer)\s+error\b|\bpebkac\b|"
+            r"\bfat[- ]finger(?:ed|ing)?\b"
+        ),
+        "'human error' is where the investigation starts, not a root cause: why was the "
+        "mistake possible, and why did nothing catch it?",
+    ),
+    Rule(
+        "character",
+        _rx(
+            r"\b(?:careless(?:ly|ness)?|negligen(?:t|ce)|sloppy|lazy|"
+            r"incompeten(?:t|ce)|reckless(?:ly)?|stupid(?:ity)?|dumb|"
+            r"irresponsibl[ey]|inattentive)\b"
+        ),
+        "judges a person's character; describe the action and its context instead",
+    ),
+    Rule(
+        "forgot",
+        _rx(r"\b(?:forgot|neglected|failed)\s+to\b|\bdidn't\s+bother\b"),
+        "what reminder, checklist item or automation was missing for this step?",
+    ),
+    Rule(
+        "just",
+        _rx(r"\bsimply\s+(?:needed|had)\s+to\b|\bobviously\b|\bjust\s+had\s+to\b"),
+        "'obviously' and 'simply' hide why it was not obvious at the time",
+    ),
 )
 
 
@@ -61,8 +92,13 @@ class Finding:
     suggestion: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"section": self.section, "line": self.line, "text": self.text,
-                "rule": self.rule, "suggestion": self.suggestion}
+        return {
+            "section": self.section,
+            "line": self.line,
+            "text": self.text,
+            "rule": self.rule,
+            "suggestion": self.suggestion,
+        }
 
 
 def check(text: str, section: str = "") -> list[Finding]:
@@ -73,8 +109,9 @@ def check(text: str, section: str = "") -> list[Finding]:
             continue  # our own TODO markers
         for rule in RULES:
             for match in rule.pattern.finditer(line):
-                findings.append(Finding(section, number, match.group(0), rule.name,
-                                        rule.suggestion))
+                findings.append(
+                    Finding(section, number, match.group(0), rule.name, rule.suggestion)
+                )
     return findings
 
 

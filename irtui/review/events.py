@@ -59,8 +59,7 @@ class Learning:
     review_completed_by: str | None = None
 
 
-def fold(learning: Learning, kind: str, payload: dict[str, Any], at: datetime,
-         author: str) -> None:
+def fold(learning: Learning, kind: str, payload: dict[str, Any], at: datetime, author: str) -> None:
     """Apply one review event to `learning` (events must come in commit order)."""
     if kind == ReviewEvent.TAGGED:
         for tag in payload.get("tags", []):
@@ -83,16 +82,27 @@ def fold(learning: Learning, kind: str, payload: dict[str, Any], at: datetime,
 
 
 UpdateTimes = dict[str, dict[str, list[datetime]]]
-_REVIEW_KINDS = tuple(str(k) for k in (
-    EventKind.TAGGED, EventKind.UNTAGGED, EventKind.CAUSE_ADDED, EventKind.CAUSE_REMOVED,
-    EventKind.POSTMORTEM_SECTION, EventKind.REVIEW_COMPLETED, EventKind.REVIEW_REOPENED))
+_REVIEW_KINDS = tuple(
+    str(k)
+    for k in (
+        EventKind.TAGGED,
+        EventKind.UNTAGGED,
+        EventKind.CAUSE_ADDED,
+        EventKind.CAUSE_REMOVED,
+        EventKind.POSTMORTEM_SECTION,
+        EventKind.REVIEW_COMPLETED,
+        EventKind.REVIEW_REOPENED,
+    )
+)
 
 
-def _scan(db: Database, kinds: tuple[str, ...], incident_id: str | None = None,
-          ) -> list[tuple[int, str, str, str, str, str]]:
+def _scan(
+    db: Database,
+    kinds: tuple[str, ...],
+    incident_id: str | None = None,
+) -> list[tuple[int, str, str, str, str, str]]:
     """(id, incident_id, kind, at, author, payload) rows of these kinds, in commit order."""
-    rows = events_of_kinds(db, kinds, incident_ids=None if incident_id is None
-                           else [incident_id])
+    rows = events_of_kinds(db, kinds, incident_ids=None if incident_id is None else [incident_id])
     return [r[:6] for r in rows]
 
 
@@ -105,19 +115,19 @@ def learning_and_update_times(db: Database) -> tuple[dict[str, Learning], Update
     for _id, iid, kind, at, author, payload in _scan(db, (*_REVIEW_KINDS, "update_sent")):
         if kind == "update_sent":
             audience = loads(payload).get("audience", "internal")
-            updates.setdefault(iid, {}).setdefault(audience, []).append(
-                parse_iso(at))  # type: ignore[arg-type]
+            updates.setdefault(iid, {}).setdefault(audience, []).append(parse_iso(at))  # type: ignore[arg-type]
         else:
-            fold(learning.setdefault(iid, Learning()), kind, loads(payload),
-                 parse_iso(at), author)  # type: ignore[arg-type]
+            fold(learning.setdefault(iid, Learning()), kind, loads(payload), parse_iso(at), author)  # type: ignore[arg-type]
     for per_audience in updates.values():
         for times in per_audience.values():
             times.sort()
     return learning, updates
 
 
-def learning_facts(db: Database, incident_ids: Iterable[str] | None = None,
-                   ) -> dict[str, Learning]:
+def learning_facts(
+    db: Database,
+    incident_ids: Iterable[str] | None = None,
+) -> dict[str, Learning]:
     """Review facts per incident id (only incidents that have any)."""
     wanted = set(incident_ids) if incident_ids is not None else None
     only = next(iter(wanted)) if wanted is not None and len(wanted) == 1 else None
@@ -125,6 +135,5 @@ def learning_facts(db: Database, incident_ids: Iterable[str] | None = None,
     for _id, iid, kind, at, author, payload in _scan(db, _REVIEW_KINDS, only):
         if wanted is not None and iid not in wanted:
             continue
-        fold(out.setdefault(iid, Learning()), kind, json.loads(payload),
-             parse_iso(at), author)  # type: ignore[arg-type]
+        fold(out.setdefault(iid, Learning()), kind, json.loads(payload), parse_iso(at), author)  # type: ignore[arg-type]
     return out

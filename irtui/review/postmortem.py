@@ -47,24 +47,39 @@ class HumanSection:
 
 
 HUMAN_SECTIONS: tuple[HumanSection, ...] = (
-    HumanSection("authors", "Authors",
-                 "who wrote this review (names), and who reviewed it"),
-    HumanSection("summary", "Summary",
-                 "two or three sentences: what happened, who was affected, how it ended"),
-    HumanSection("impact", "Impact",
-                 "who and what was affected, for how long, how badly — in numbers "
-                 "(requests, customers, orders, money)"),
-    HumanSection("root_cause", "Root cause",
-                 "the conditions in the system that made this possible (not a person); "
-                 "categorise with `irtui cause ID CATEGORY`"),
-    HumanSection("contributing_factors", "Contributing factors",
-                 "what made it worse, slower to detect or harder to fix"),
-    HumanSection("five_whys", "Five whys",
-                 "start from the impact and ask 'why?' five times; each answer is about the "
-                 "system, tooling or process"),
+    HumanSection("authors", "Authors", "who wrote this review (names), and who reviewed it"),
+    HumanSection(
+        "summary",
+        "Summary",
+        "two or three sentences: what happened, who was affected, how it ended",
+    ),
+    HumanSection(
+        "impact",
+        "Impact",
+        "who and what was affected, for how long, how badly — in numbers "
+        "(requests, customers, orders, money)",
+    ),
+    HumanSection(
+        "root_cause",
+        "Root cause",
+        "the conditions in the system that made this possible (not a person); "
+        "categorise with `irtui cause ID CATEGORY`",
+    ),
+    HumanSection(
+        "contributing_factors",
+        "Contributing factors",
+        "what made it worse, slower to detect or harder to fix",
+    ),
+    HumanSection(
+        "five_whys",
+        "Five whys",
+        "start from the impact and ask 'why?' five times; each answer is about the "
+        "system, tooling or process",
+    ),
     HumanSection("went_well", "What went well", "what helped and should be kept"),
-    HumanSection("could_improve", "What could be improved",
-                 "where we were lucky, slow or confused"),
+    HumanSection(
+        "could_improve", "What could be improved", "where we were lucky, slow or confused"
+    ),
     HumanSection("lessons", "Lessons learned", "what the organisation now knows"),
 )
 SECTION_KEYS = {s.key for s in HUMAN_SECTIONS}
@@ -90,8 +105,10 @@ def _entry_text(e: TimelineEntry) -> str:
     text = cell(e.text)
     if e.amendments:
         at, who, _ = e.amendments[-1]
-        text += (f" *(amended {len(e.amendments)}× — last by {cell(who)} at {_t(at)}; "
-                 f"originally: “{cell(e.original_text)}”)*")
+        text += (
+            f" *(amended {len(e.amendments)}× — last by {cell(who)} at {_t(at)}; "
+            f"originally: “{cell(e.original_text)}”)*"
+        )
     if e.retracted:
         at, who, reason = e.retracted
         text = f"~~{text}~~ **retracted** by {cell(who)} at {_t(at)}: {cell(reason)}"
@@ -105,13 +122,13 @@ def _decision_row(e: TimelineEntry) -> str:
     structured = bool(record) and not e.amendments and not e.retracted
     call = cell(record["call"]) if structured else _entry_text(e)
     proposal = cell(record.get("proposal", "")) if record else ""
-    objections = (cell(record.get("objections") or "none raised") if record else "")
-    return (f"| {_t(e.at)} | {call} | {proposal or '—'} | {objections or '—'} | "
-            f"{cell(e.author)} |")
+    objections = cell(record.get("objections") or "none raised") if record else ""
+    return f"| {_t(e.at)} | {call} | {proposal or '—'} | {objections or '—'} | {cell(e.author)} |"
 
 
-def review_state(incident: Incident, learning: Learning | None,
-                 now: datetime) -> tuple[datetime | None, str]:
+def review_state(
+    incident: Incident, learning: Learning | None, now: datetime
+) -> tuple[datetime | None, str]:
     """(due, one-line state) of the incident's review."""
     if incident.kind is not IncidentKind.REAL:
         return None, f"not tracked for {incident.kind} incidents"
@@ -122,11 +139,15 @@ def review_state(incident: Incident, learning: Learning | None,
     done = learning.review_completed_at if learning else None
     if done is not None:
         verdict = "on time" if done <= due else f"late by {fmt_duration(done - due)}"
-        return due, (f"completed {_t(done)} by {learning.review_completed_by} "  # type: ignore[union-attr]
-                     f"({verdict}; was due {_t(due)})")
+        return due, (
+            f"completed {_t(done)} by {learning.review_completed_by} "  # type: ignore[union-attr]
+            f"({verdict}; was due {_t(due)})"
+        )
     if incident.severity > REVIEW_MAX_SEVERITY:
-        return due, (f"optional for SEV{incident.severity} (would be due {_t(due)}; "
-                     f"SEV1–SEV{REVIEW_MAX_SEVERITY} owe one)")
+        return due, (
+            f"optional for SEV{incident.severity} (would be due {_t(due)}; "
+            f"SEV1–SEV{REVIEW_MAX_SEVERITY} owe one)"
+        )
     if now >= due:
         return due, f"OVERDUE by {fmt_duration(now - due)} (was due {_t(due)})"
     return due, f"due {_t(due)} (in {fmt_duration(due - now)})"
@@ -140,7 +161,8 @@ def _roles(incident: Incident, events: list[Event]) -> list[str]:
         if e.kind == EventKind.ROLE_ASSIGNED:
             name = p.get("name")
         elif (e.kind == EventKind.ROLE_HANDED_OFF and not p.get("pending")) or (
-                e.kind == EventKind.HANDOFF_ACCEPTED):
+            e.kind == EventKind.HANDOFF_ACCEPTED
+        ):
             name = p.get("to")
         if name:
             names = held.setdefault(p["role"], [])
@@ -148,8 +170,7 @@ def _roles(incident: Incident, events: list[Event]) -> list[str]:
                 names.append(name)
     for role, holder in incident.roles.items():
         held.setdefault(role, [holder.name])
-    return [f"{role_label(r)}: {' → '.join(cell(n) for n in names)}"
-            for r, names in held.items()]
+    return [f"{role_label(r)}: {' → '.join(cell(n) for n in names)}" for r, names in held.items()]
 
 
 def _severity_history(incident: Incident, events: list[Event]) -> str:
@@ -161,10 +182,17 @@ def _severity_history(incident: Incident, events: list[Event]) -> str:
     return f"SEV{incident.severity} (history: {' → '.join(steps)})"
 
 
-def render_draft(incident: Incident, events: list[Event], learning: Learning | None,
-                 actions: Iterable[ActionItem], now: datetime, *,
-                 recurrence: Iterable[str] = (), timeline_limit: int | None = None,
-                 more_hint: str | None = None) -> Draft:
+def render_draft(
+    incident: Incident,
+    events: list[Event],
+    learning: Learning | None,
+    actions: Iterable[ActionItem],
+    now: datetime,
+    *,
+    recurrence: Iterable[str] = (),
+    timeline_limit: int | None = None,
+    more_hint: str | None = None,
+) -> Draft:
     """The draft as Markdown, plus blameless findings over what people wrote.
 
     `timeline_limit` caps the full-timeline table (the TUI passes one and shows every entry in
@@ -175,10 +203,12 @@ def render_draft(incident: Incident, events: list[Event], learning: Learning | N
     due, state = review_state(incident, learning, now)
     dur = durations(incident)
     out: list[str] = [
-        f"# Postmortem: {incident.id} — {cell(incident.title)}", "",
+        f"# Postmortem: {incident.id} — {cell(incident.title)}",
+        "",
         f"<!-- Draft generated by irtui at {iso(now)}. Facts come from the incident record; "
         "sections marked TODO(human) must be written by people and are never filled in "
-        "automatically. -->", "",
+        "automatically. -->",
+        "",
         f"- **Date:** {started.strftime('%Y-%m-%d') if started else '—'} (UTC)",
         f"- **Duration:** {fmt_duration(dur['ttr']) if dur['ttr'] is not None else 'ongoing'}"
         " (impact start → resolution)",
@@ -223,35 +253,48 @@ def render_draft(incident: Incident, events: list[Event], learning: Learning | N
 
     human("authors")
     human("summary")
-    impact_preface = ([f"> Recorded at declaration: {cell(incident.impact)}"]
-                      if incident.impact else None)
+    impact_preface = (
+        [f"> Recorded at declaration: {cell(incident.impact)}"] if incident.impact else None
+    )
     human("impact", preface=impact_preface)
 
-    out += ["## Key durations", "",
-            "| milestone | at (UTC) |", "|---|---|"]
+    out += ["## Key durations", "", "| milestone | at (UTC) |", "|---|---|"]
     out += [f"| {m} | {_t(incident.milestones.get(m))} |" for m in MILESTONES]
-    out += ["", "| measure | definition | value |", "|---|---|---|",
-            f"| TTD | detected − started | {fmt_duration(dur['ttd'])} |",
-            f"| TTA | acknowledged − detected | {fmt_duration(dur['tta'])} |",
-            f"| TTM | mitigated − started | {fmt_duration(dur['ttm'])} |",
-            f"| TTR | resolved − started | {fmt_duration(dur['ttr'])} |", ""]
+    out += [
+        "",
+        "| measure | definition | value |",
+        "|---|---|---|",
+        f"| TTD | detected − started | {fmt_duration(dur['ttd'])} |",
+        f"| TTA | acknowledged − detected | {fmt_duration(dur['tta'])} |",
+        f"| TTM | mitigated − started | {fmt_duration(dur['ttm'])} |",
+        f"| TTR | resolved − started | {fmt_duration(dur['ttr'])} |",
+        "",
+    ]
 
     entries = [e for e in timeline if e.source == "entry"]
     starred = [e for e in timeline if e.starred]
     out += ["## Timeline", "", "### Key moments (starred)", ""]
     if starred:
-        out += [f"- **{_t(e.at)}** {cell(e.author)} ({e.kind}): {_entry_text(e)}"
-                for e in starred]
+        out += [f"- **{_t(e.at)}** {cell(e.author)} ({e.kind}): {_entry_text(e)}" for e in starred]
     else:
-        out.append("_No entry was starred during the incident; star key moments with `*` in "
-                   "the scribe line or pick them from the full timeline below._")
-    out += ["", f"### Full timeline ({len(timeline)} entries, {len(entries)} written by people; "
-            "amended and retracted entries are shown as such)", ""]
+        out.append(
+            "_No entry was starred during the incident; star key moments with `*` in "
+            "the scribe line or pick them from the full timeline below._"
+        )
+    out += [
+        "",
+        f"### Full timeline ({len(timeline)} entries, {len(entries)} written by people; "
+        "amended and retracted entries are shown as such)",
+        "",
+    ]
     if timeline:
         shown = timeline if timeline_limit is None else timeline[:timeline_limit]
         out += ["| at (UTC) | ★ | kind | author | entry |", "|---|---|---|---|---|"]
-        out += [f"| {_t(e.at)} | {'★' if e.starred else ''} | {e.kind} | {cell(e.author)} | "
-                f"{_entry_text(e)} |" for e in shown]
+        out += [
+            f"| {_t(e.at)} | {'★' if e.starred else ''} | {e.kind} | {cell(e.author)} | "
+            f"{_entry_text(e)} |"
+            for e in shown
+        ]
         if len(shown) < len(timeline):
             out.append("")
             hint = more_hint or f"`irtui postmortem {incident.id} --out FILE` has them all"
@@ -263,17 +306,33 @@ def render_draft(incident: Incident, events: list[Event], learning: Learning | N
     decisions = [e for e in entries if e.kind == EntryKind.DECISION]
     out += ["## Decisions", ""]
     if decisions:
-        out += ["| at (UTC) | the call | proposal | objections raised | recorded by |",
-                "|---|---|---|---|---|"]
+        out += [
+            "| at (UTC) | the call | proposal | objections raised | recorded by |",
+            "|---|---|---|---|---|",
+        ]
         out += [_decision_row(e) for e in decisions]
     else:
         out.append("_No entry was logged as a decision._")
     out.append("")
 
-    cause_lines = ["> Categories: " + ", ".join(
-        f"**{c}**" + (f" — {cell(t)}" if t else f" ({CAUSE_CATEGORIES[c]})"
-                      if c in CAUSE_CATEGORIES else "")
-        for c, t in learning.causes.items())] if learning.causes else None
+    cause_lines = (
+        [
+            "> Categories: "
+            + ", ".join(
+                f"**{c}**"
+                + (
+                    f" — {cell(t)}"
+                    if t
+                    else f" ({CAUSE_CATEGORIES[c]})"
+                    if c in CAUSE_CATEGORIES
+                    else ""
+                )
+                for c, t in learning.causes.items()
+            )
+        ]
+        if learning.causes
+        else None
+    )
     human("root_cause", preface=cause_lines)
     human("contributing_factors")
     human("five_whys")
@@ -283,17 +342,23 @@ def render_draft(incident: Incident, events: list[Event], learning: Learning | N
     out += ["## Action items", ""]
     items = list(actions)
     if items:
-        out += ["| id | type | action | owner | due | priority | status |",
-                "|---:|---|---|---|---|---|---|"]
+        out += [
+            "| id | type | action | owner | due | priority | status |",
+            "|---:|---|---|---|---|---|---|",
+        ]
         for a in items:
             status = a.status + (f" ({cell(a.reason)})" if a.reason else "")
             if a.is_overdue(now):
                 status += " — **overdue**"
-            out.append(f"| {a.id} | {a.type} | {cell(a.title)} | {cell(a.owner or '—')} | "
-                       f"{a.due.isoformat() if a.due else '—'} | {a.priority} | {status} |")
+            out.append(
+                f"| {a.id} | {a.type} | {cell(a.title)} | {cell(a.owner or '—')} | "
+                f"{a.due.isoformat() if a.due else '—'} | {a.priority} | {status} |"
+            )
     else:
-        out.append(f"_No action items yet: `irtui action add {incident.id} \"TITLE\" --type "
-                   "prevent|detect|mitigate|document`._")
+        out.append(
+            f'_No action items yet: `irtui action add {incident.id} "TITLE" --type '
+            "prevent|detect|mitigate|document`._"
+        )
     out.append("")
     human("lessons")
 
@@ -302,8 +367,10 @@ def render_draft(incident: Incident, events: list[Event], learning: Learning | N
             findings.extend(check(e.text, f"timeline {_t(e.at)}"))
     out += ["## Blameless check", ""]
     if findings:
-        out += [f"- {cell(f.section)}, line {f.line}: “{cell(f.text)}” — {f.suggestion}"
-                for f in findings]
+        out += [
+            f"- {cell(f.section)}, line {f.line}: “{cell(f.text)}” — {f.suggestion}"
+            for f in findings
+        ]
     else:
         out.append("No blaming phrasing found.")
     out.append("")
@@ -334,7 +401,10 @@ def parse_sections(markdown: str) -> dict[str, str]:
         text = _COMMENT.sub("", "\n".join(lines))
         text = "\n".join(ln.rstrip() for ln in text.splitlines())
         # Drop the generated preface lines (recorded impact, cause categories).
-        kept = [ln for ln in text.splitlines()
-                if not ln.startswith(("> Recorded at declaration: ", "> Categories: "))]
+        kept = [
+            ln
+            for ln in text.splitlines()
+            if not ln.startswith(("> Recorded at declaration: ", "> Categories: "))
+        ]
         out[key] = "\n".join(kept).strip()
     return out

@@ -24,8 +24,11 @@ def quarter_bounds(when: datetime) -> tuple[datetime, datetime]:
     when = when.astimezone(UTC)
     first_month = 3 * ((when.month - 1) // 3) + 1
     start = datetime(when.year, first_month, 1, tzinfo=UTC)
-    end = (datetime(when.year + 1, 1, 1, tzinfo=UTC) if first_month == 10
-           else datetime(when.year, first_month + 3, 1, tzinfo=UTC))
+    end = (
+        datetime(when.year + 1, 1, 1, tzinfo=UTC)
+        if first_month == 10
+        else datetime(when.year, first_month + 3, 1, tzinfo=UTC)
+    )
     return start, end
 
 
@@ -67,18 +70,26 @@ class Recurrence:
 
     @property
     def message(self) -> str:
-        return (f"{self.count} incidents in {self.quarter} involving "
-                f"{dimension_label(self.dimension)} {self.value} "
-                f"({', '.join(self.incidents)})")
+        return (
+            f"{self.count} incidents in {self.quarter} involving "
+            f"{dimension_label(self.dimension)} {self.value} "
+            f"({', '.join(self.incidents)})"
+        )
 
     def to_dict(self) -> dict[str, object]:
-        return {"dimension": self.dimension, "value": self.value, "quarter": self.quarter,
-                "count": self.count, "incidents": list(self.incidents),
-                "message": self.message}
+        return {
+            "dimension": self.dimension,
+            "value": self.value,
+            "quarter": self.quarter,
+            "count": self.count,
+            "incidents": list(self.incidents),
+            "message": self.message,
+        }
 
 
-def recurrences(incidents: Iterable[Incident], learning: dict[str, Learning], *,
-                minimum: int = 2) -> list[Recurrence]:
+def recurrences(
+    incidents: Iterable[Incident], learning: dict[str, Learning], *, minimum: int = 2
+) -> list[Recurrence]:
     """Every (quarter, dimension, value) shared by at least `minimum` non-drill incidents,
     most frequent first."""
     groups: dict[tuple[str, str, str], list[str]] = {}
@@ -88,15 +99,19 @@ def recurrences(incidents: Iterable[Incident], learning: dict[str, Learning], *,
         quarter = quarter_of(inc.milestones.get("started") or inc.declared_at)
         for dim, value in dimensions(inc, learning.get(inc.id)):
             groups.setdefault((quarter, dim, value), []).append(inc.id)
-    out = [Recurrence(dim, value, quarter, tuple(ids))
-           for (quarter, dim, value), ids in groups.items() if len(ids) >= minimum]
+    out = [
+        Recurrence(dim, value, quarter, tuple(ids))
+        for (quarter, dim, value), ids in groups.items()
+        if len(ids) >= minimum
+    ]
     out.sort(key=lambda r: (-r.count, r.quarter, r.dimension, r.value))
     return out
 
 
-def notes_for(incident: Incident, quarter_incidents: Iterable[Incident],
-              learning: dict[str, Learning]) -> list[str]:
-    """"3rd incident this quarter involving service payments-db" lines for one incident,
+def notes_for(
+    incident: Incident, quarter_incidents: Iterable[Incident], learning: dict[str, Learning]
+) -> list[str]:
+    """ "3rd incident this quarter involving service payments-db" lines for one incident,
     counting incidents of its quarter that started no later than it did."""
     mine = dimensions(incident, learning.get(incident.id))
     if not mine:
@@ -119,6 +134,8 @@ def notes_for(incident: Incident, quarter_incidents: Iterable[Incident],
     for (dim, value), ids in counts.items():
         if len(ids) >= 2:
             earlier = [i for i in ids if i != incident.id]
-            lines.append(f"{ordinal(len(ids))} incident this quarter ({quarter}) involving "
-                         f"{dimension_label(dim)} {value} (earlier: {', '.join(earlier)})")
+            lines.append(
+                f"{ordinal(len(ids))} incident this quarter ({quarter}) involving "
+                f"{dimension_label(dim)} {value} (earlier: {', '.join(earlier)})"
+            )
     return lines

@@ -58,8 +58,14 @@ class Quartiles:
 INDUSTRY: tuple[Quartiles, ...] = (
     Quartiles("mtta", "MTTA (mean time to acknowledge)", 180, 600),
     Quartiles("mttr", "MTTR (mean time to resolve)", 1800, 14400),
-    Quartiles("postmortem_completion", "Postmortem completion", 1.0, 0.6,
-              higher_is_better=True, unit="ratio"),
+    Quartiles(
+        "postmortem_completion",
+        "Postmortem completion",
+        1.0,
+        0.6,
+        higher_is_better=True,
+        unit="ratio",
+    ),
 )
 
 
@@ -86,8 +92,13 @@ class Compliance:
             self.missed += 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {"met": self.met, "missed": self.missed, "pending": self.pending,
-                "decided": self.decided, "rate": self.rate}
+        return {
+            "met": self.met,
+            "missed": self.missed,
+            "pending": self.pending,
+            "decided": self.decided,
+            "rate": self.rate,
+        }
 
 
 @dataclass(slots=True)
@@ -110,9 +121,15 @@ class Benchmark:
 
     def to_dict(self) -> dict[str, Any]:
         q = self.quartiles
-        return {"metric": q.metric, "label": q.label, "ours": self.ours, "unit": q.unit,
-                "industry_top_quartile": q.top_quartile, "industry_median": q.median,
-                "verdict": self.verdict}
+        return {
+            "metric": q.metric,
+            "label": q.label,
+            "ours": self.ours,
+            "unit": q.unit,
+            "industry_top_quartile": q.top_quartile,
+            "industry_median": q.median,
+            "verdict": self.verdict,
+        }
 
 
 @dataclass(slots=True)
@@ -146,23 +163,36 @@ class Report:
         return {
             "period": {"since": iso(self.since), "until": iso(self.until)},
             "generated_at": iso(self.generated_at),
-            "incidents": {"total": self.total, "real": self.real,
-                          "backfilled": self.backfilled, "drills_excluded": self.drills},
+            "incidents": {
+                "total": self.total,
+                "real": self.real,
+                "backfilled": self.backfilled,
+                "drills_excluded": self.drills,
+            },
             "by_severity": {f"SEV{k}": v for k, v in self.by_severity.items()},
             "by_service": dict(self.by_service),
             "metrics_seconds": {
-                group: {name: {"count": s.count, "median": s.median, "p90": s.p90,
-                               "mean": s.mean} for name, s in metrics.items()}
-                for group, metrics in self.metrics.items()},
-            "sla": {"ack_within_deadline": self.ack.to_dict(),
-                    "update_gaps_within_cadence": self.updates.to_dict(),
-                    "postmortem_within_window": {
-                        **self.postmortem.to_dict(), "completed": self.postmortem_completed,
-                        "owed": self.postmortem_owed,
-                        "completion_rate": self.postmortem_completion},
-                    "action_items_by_due_date": {
-                        **self.actions.to_dict(), "open": self.actions_open,
-                        "overdue": self.actions_overdue}},
+                group: {
+                    name: {"count": s.count, "median": s.median, "p90": s.p90, "mean": s.mean}
+                    for name, s in metrics.items()
+                }
+                for group, metrics in self.metrics.items()
+            },
+            "sla": {
+                "ack_within_deadline": self.ack.to_dict(),
+                "update_gaps_within_cadence": self.updates.to_dict(),
+                "postmortem_within_window": {
+                    **self.postmortem.to_dict(),
+                    "completed": self.postmortem_completed,
+                    "owed": self.postmortem_owed,
+                    "completion_rate": self.postmortem_completion,
+                },
+                "action_items_by_due_date": {
+                    **self.actions.to_dict(),
+                    "open": self.actions_open,
+                    "overdue": self.actions_overdue,
+                },
+            },
             "industry": [b.to_dict() for b in self.benchmarks],
             "recurring": [r.to_dict() for r in self.recurring],
         }
@@ -184,8 +214,9 @@ def _incidents(db: Any, since: datetime | None, until: datetime | None) -> list[
     return out
 
 
-def build_report(store: Any, since: datetime | None, until: datetime | None,
-                 now: datetime) -> Report:
+def build_report(
+    store: Any, since: datetime | None, until: datetime | None, now: datetime
+) -> Report:
     """Everything `irtui report` shows, computed from the store in three full reads.
 
     The cyclic garbage collector is paused meanwhile: the report allocates ~10^6 short-lived,
@@ -197,17 +228,24 @@ def build_report(store: Any, since: datetime | None, until: datetime | None,
         incidents = _incidents(store.db, since, until)
         learning, update_times = learning_and_update_times(store.db)
         items = _action_items(store)
-        return compute_report(incidents, learning, update_times, items, since=since,
-                              until=until, now=now)
+        return compute_report(
+            incidents, learning, update_times, items, since=since, until=until, now=now
+        )
     finally:
         if was_enabled:
             gc.enable()
 
 
-def compute_report(incidents: list[Incident], learning: dict[str, Learning],
-                   update_times: dict[str, dict[str, list[datetime]]],
-                   items: list[ActionItem], *, since: datetime | None,
-                   until: datetime | None, now: datetime) -> Report:
+def compute_report(
+    incidents: list[Incident],
+    learning: dict[str, Learning],
+    update_times: dict[str, dict[str, list[datetime]]],
+    items: list[ActionItem],
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    now: datetime,
+) -> Report:
     """The pure half of `build_report` (hand-computed fixtures test this directly)."""
     report = Report(since=since, until=until, generated_at=now)
     values: dict[str, dict[str, list[float]]] = {}
@@ -235,15 +273,18 @@ def compute_report(incidents: list[Incident], learning: dict[str, Learning],
                 report.ack.add(ack_within_deadline(inc, now))
             gap_source = inc
         else:
-            gap_source = replace(inc, cadence_s={a: c for a, c in inc.cadence_s.items()
-                                                 if a == "statuspage"})
+            gap_source = replace(
+                inc, cadence_s={a: c for a, c in inc.cadence_s.items() if a == "statuspage"}
+            )
         _update_gaps(report, gap_source, update_times.get(inc.id, {}), now)
         _postmortem(report, inc, learning.get(inc.id), now)
     report.by_severity = dict(sorted(report.by_severity.items()))
     report.by_service = dict(sorted(report.by_service.items(), key=lambda kv: (-kv[1], kv[0])))
     order = sorted((g for g in values if g != "all"), key=lambda g: int(g[3:]))
-    report.metrics = {g: {m: summarise(values[g][m]) for m in METRICS}
-                      for g in [*order, *(["all"] if "all" in values else [])]}
+    report.metrics = {
+        g: {m: summarise(values[g][m]) for m in METRICS}
+        for g in [*order, *(["all"] if "all" in values else [])]
+    }
     ids = {inc.id for inc in counted}
     for item in items:
         if item.incident_id not in ids or item.status == ActionStatus.WONTDO:
@@ -267,8 +308,9 @@ def compute_report(incidents: list[Incident], learning: dict[str, Learning],
     return report
 
 
-def _update_gaps(report: Report, inc: Incident, times: dict[str, list[datetime]],
-                 now: datetime) -> None:
+def _update_gaps(
+    report: Report, inc: Incident, times: dict[str, list[datetime]], now: datetime
+) -> None:
     """Every gap between updates against its cadence. While the incident is open, the gap
     running up to `now` is *pending* unless it has already overrun."""
     gaps = update_gaps(inc, times, now)
@@ -282,11 +324,9 @@ def _update_gaps(report: Report, inc: Incident, times: dict[str, list[datetime]]
             report.updates.add(True)
 
 
-def _postmortem(report: Report, inc: Incident, learning: Learning | None,
-                now: datetime) -> None:
+def _postmortem(report: Report, inc: Incident, learning: Learning | None, now: datetime) -> None:
     resolved = inc.milestones.get("resolved")
-    if (inc.kind is not IncidentKind.REAL or inc.severity > REVIEW_MAX_SEVERITY
-            or resolved is None):
+    if inc.kind is not IncidentKind.REAL or inc.severity > REVIEW_MAX_SEVERITY or resolved is None:
         return
     due = review_due(resolved)
     done_at = learning.review_completed_at if learning else None
@@ -303,13 +343,13 @@ def _postmortem(report: Report, inc: Incident, learning: Learning | None,
 
 # --- rendering ---------------------------------------------------------------------------
 
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def _compliance_line(name: str, c: Compliance, extra: str = "") -> str:
-    return (f"| {name} | {_pct(c.rate)} | {c.met} | {c.missed} | {c.pending} |"
-            f" {extra} |")
+    return f"| {name} | {_pct(c.rate)} | {c.met} | {c.missed} | {c.pending} | {extra} |"
 
 
 def _ours(b: Benchmark) -> str:
@@ -324,58 +364,95 @@ def _ref(b: Benchmark, value: float) -> str:
 
 def render_markdown(report: Report) -> str:
     period = f"{iso(report.since) or 'the beginning'} to {iso(report.until) or 'now'}"
-    out = ["# Incident report", "",
-           f"Period: {period} (declared in this window). Generated {iso(report.generated_at)}.",
-           "",
-           f"- Incidents: **{report.total}** ({report.real} real, {report.backfilled} "
-           f"backfilled)",
-           f"- Drills (excluded from every figure): {report.drills}", "",
-           "## Incidents by severity", "", "| severity | incidents |", "|---|---:|"]
+    out = [
+        "# Incident report",
+        "",
+        f"Period: {period} (declared in this window). Generated {iso(report.generated_at)}.",
+        "",
+        f"- Incidents: **{report.total}** ({report.real} real, {report.backfilled} backfilled)",
+        f"- Drills (excluded from every figure): {report.drills}",
+        "",
+        "## Incidents by severity",
+        "",
+        "| severity | incidents |",
+        "|---|---:|",
+    ]
     out += [f"| SEV{sev} | {n} |" for sev, n in report.by_severity.items()] or ["| — | 0 |"]
     out += ["", "## Incidents by service", "", "| service | incidents |", "|---|---:|"]
     out += [f"| {cell(s)} | {n} |" for s, n in report.by_service.items()] or ["| — | 0 |"]
-    out += ["", "## Response times", "",
-            "TTA = acknowledged − detected; TTM = mitigated − started; TTR = resolved − "
-            "started. Backfilled incidents have no TTA.", "",
-            "| severity | metric | n | median | p90 | mean |", "|---|---|---:|---:|---:|---:|"]
+    out += [
+        "",
+        "## Response times",
+        "",
+        "TTA = acknowledged − detected; TTM = mitigated − started; TTR = resolved − "
+        "started. Backfilled incidents have no TTA.",
+        "",
+        "| severity | metric | n | median | p90 | mean |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for group, metrics in report.metrics.items():
         for name in ("tta", "ttm", "ttr"):
             s = metrics[name]
-            out.append(f"| {group} | {name.upper()} | {s.count} | {fmt_duration(s.median)} | "
-                       f"{fmt_duration(s.p90)} | {fmt_duration(s.mean)} |")
+            out.append(
+                f"| {group} | {name.upper()} | {s.count} | {fmt_duration(s.median)} | "
+                f"{fmt_duration(s.p90)} | {fmt_duration(s.mean)} |"
+            )
     if not report.metrics:
         out.append("| — | — | 0 | — | — | — |")
-    out += ["", "## SLA compliance", "",
-            "| promise | rate | met | missed | pending | note |", "|---|---:|---:|---:|---:|---|",
-            _compliance_line("Acknowledged within deadline", report.ack, "real incidents"),
-            _compliance_line("Update gaps within cadence", report.updates,
-                             "every gap between updates, per audience"),
-            _compliance_line("Postmortem within 5 business days", report.postmortem,
-                             f"completed {report.postmortem_completed} of "
-                             f"{report.postmortem_owed} owed (real SEV1–"
-                             f"SEV{REVIEW_MAX_SEVERITY})"),
-            _compliance_line("Action items done by due date", report.actions,
-                             f"{report.actions_open} open, {report.actions_overdue} overdue"),
-            "", "## Compared with industry quartiles", "",
-            "| metric | ours | top quartile | median | where we are |", "|---|---:|---:|---:|---|"]
+    out += [
+        "",
+        "## SLA compliance",
+        "",
+        "| promise | rate | met | missed | pending | note |",
+        "|---|---:|---:|---:|---:|---|",
+        _compliance_line("Acknowledged within deadline", report.ack, "real incidents"),
+        _compliance_line(
+            "Update gaps within cadence", report.updates, "every gap between updates, per audience"
+        ),
+        _compliance_line(
+            "Postmortem within 5 business days",
+            report.postmortem,
+            f"completed {report.postmortem_completed} of "
+            f"{report.postmortem_owed} owed (real SEV1–"
+            f"SEV{REVIEW_MAX_SEVERITY})",
+        ),
+        _compliance_line(
+            "Action items done by due date",
+            report.actions,
+            f"{report.actions_open} open, {report.actions_overdue} overdue",
+        ),
+        "",
+        "## Compared with industry quartiles",
+        "",
+        "| metric | ours | top quartile | median | where we are |",
+        "|---|---:|---:|---:|---|",
+    ]
     for b in report.benchmarks:
-        out.append(f"| {b.quartiles.label} | {_ours(b)} | {_ref(b, b.quartiles.top_quartile)} "
-                   f"| {_ref(b, b.quartiles.median)} | {b.verdict} |")
+        out.append(
+            f"| {b.quartiles.label} | {_ours(b)} | {_ref(b, b.quartiles.top_quartile)} "
+            f"| {_ref(b, b.quartiles.median)} | {b.verdict} |"
+        )
     out += ["", "## Recurring", ""]
     if report.recurring:
         for r in report.recurring[:RECURRING_SHOWN]:
             ids = ", ".join(r.incidents[:IDS_SHOWN])
             if r.count > IDS_SHOWN:
                 ids += f", … {r.count - IDS_SHOWN} more"
-            out.append(f"- {r.count} incidents in {r.quarter} involving "
-                       f"{dimension_label(r.dimension)} "
-                       f"{cell(r.value)} ({ids})")
+            out.append(
+                f"- {r.count} incidents in {r.quarter} involving "
+                f"{dimension_label(r.dimension)} "
+                f"{cell(r.value)} ({ids})"
+            )
         if len(report.recurring) > RECURRING_SHOWN:
-            out.append(f"- … and {len(report.recurring) - RECURRING_SHOWN} more "
-                       "(`--format json` or `irtui recurring` lists them all)")
+            out.append(
+                f"- … and {len(report.recurring) - RECURRING_SHOWN} more "
+                "(`--format json` or `irtui recurring` lists them all)"
+            )
     else:
-        out.append("- Nothing recurred (no service, tag or root cause shared by two "
-                   "incidents in a quarter).")
+        out.append(
+            "- Nothing recurred (no service, tag or root cause shared by two "
+            "incidents in a quarter)."
+        )
     return "\n".join(out) + "\n"
 
 
@@ -406,21 +483,23 @@ def render_csv(report: Report) -> str:
             for stat in ("count", "median", "p90", "mean"):
                 value = getattr(s, stat)
                 w.writerow(["metrics_seconds", group, f"{name}_{stat}", _num(value)])
-    for name, c in (("ack_within_deadline", report.ack),
-                    ("update_gaps_within_cadence", report.updates),
-                    ("postmortem_within_window", report.postmortem),
-                    ("action_items_by_due_date", report.actions)):
+    for name, c in (
+        ("ack_within_deadline", report.ack),
+        ("update_gaps_within_cadence", report.updates),
+        ("postmortem_within_window", report.postmortem),
+        ("action_items_by_due_date", report.actions),
+    ):
         for key, value in c.to_dict().items():
             w.writerow(["sla", name, key, _num(value)])
-    w.writerow(["sla", "postmortem_within_window", "completion_rate",
-                _num(report.postmortem_completion)])
+    w.writerow(
+        ["sla", "postmortem_within_window", "completion_rate", _num(report.postmortem_completion)]
+    )
     for b in report.benchmarks:
         for key, value in b.to_dict().items():
             if key not in ("metric", "label"):
                 w.writerow(["industry", b.quartiles.metric, key, _num(value)])
     for r in report.recurring:
-        w.writerow(["recurring", f"{r.quarter}:{r.dimension}", r.value,
-                    " ".join(r.incidents)])
+        w.writerow(["recurring", f"{r.quarter}:{r.dimension}", r.value, " ".join(r.incidents)])
     return buf.getvalue()
 
 

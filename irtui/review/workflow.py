@@ -33,20 +33,30 @@ def recurrence_notes(store: Any, incident: Incident) -> list[str]:
     # Declaration never precedes the start of impact (by more than the clock-skew slack), so
     # every incident that started this quarter was declared after `start - 1 day`.
     peers = store.incidents_between(start - timedelta(days=1), None)
-    peers = [p for p in peers
-             if start <= (p.milestones.get("started") or p.declared_at) < end]
+    peers = [p for p in peers if start <= (p.milestones.get("started") or p.declared_at) < end]
     facts = learning_facts(store.db, [p.id for p in peers])
     return notes_for(incident, peers, facts)
 
 
-def build_draft(store: Any, ref: str | int, *, now: datetime | None = None,
-                timeline_limit: int | None = None, more_hint: str | None = None) -> Draft:
+def build_draft(
+    store: Any,
+    ref: str | int,
+    *,
+    now: datetime | None = None,
+    timeline_limit: int | None = None,
+    more_hint: str | None = None,
+) -> Draft:
     incident = store.get(ref)
     return render_draft(
-        incident, store.events(incident.id), learning_of(store, incident.id),
-        ActionsRepo(store.db).list(incident_id=incident.id), now or store.now(),
-        recurrence=recurrence_notes(store, incident), timeline_limit=timeline_limit,
-        more_hint=more_hint)
+        incident,
+        store.events(incident.id),
+        learning_of(store, incident.id),
+        ActionsRepo(store.db).list(incident_id=incident.id),
+        now or store.now(),
+        recurrence=recurrence_notes(store, incident),
+        timeline_limit=timeline_limit,
+        more_hint=more_hint,
+    )
 
 
 def save_section(store: Any, ref: str | int, key: str, text: str) -> None:
@@ -80,10 +90,14 @@ def complete_review(store: Any, ref: str | int, *, force: bool = False) -> Draft
     if learning.review_completed_at is not None:
         raise DomainError(f"the review of {incident.id} is already completed")
     if draft.todo and not force:
-        raise DomainError(f"sections still to write: {', '.join(draft.todo)} "
-                          "(or complete anyway with --force)")
-    store.append(incident.id, str(ReviewEvent.REVIEW_COMPLETED),
-                 {"todo": draft.todo, "findings": len(draft.findings)})
+        raise DomainError(
+            f"sections still to write: {', '.join(draft.todo)} (or complete anyway with --force)"
+        )
+    store.append(
+        incident.id,
+        str(ReviewEvent.REVIEW_COMPLETED),
+        {"todo": draft.todo, "findings": len(draft.findings)},
+    )
     return build_draft(store, incident.id)
 
 
@@ -102,8 +116,9 @@ def tag(store: Any, ref: str | int, tags: list[str], *, remove: bool = False) ->
     return learning_of(store, store.get(ref).id).tags
 
 
-def set_cause(store: Any, ref: str | int, category: str, text: str = "", *,
-              remove: bool = False) -> dict[str, str]:
+def set_cause(
+    store: Any, ref: str | int, category: str, text: str = "", *, remove: bool = False
+) -> dict[str, str]:
     cat = normalise_tag(category)
     if not cat:
         raise DomainError("a root-cause category is needed, e.g. " + ", ".join(CAUSE_CATEGORIES))
@@ -125,13 +140,20 @@ class ReviewRow:
     def to_dict(self) -> dict[str, Any]:
         from irtui.domain.timeutil import iso
 
-        return {"incident_id": self.incident.id, "title": self.incident.title,
-                "severity": self.incident.severity, "due": iso(self.due),
-                "completed": self.completed, "overdue": self.overdue, "state": self.state}
+        return {
+            "incident_id": self.incident.id,
+            "title": self.incident.title,
+            "severity": self.incident.severity,
+            "due": iso(self.due),
+            "completed": self.completed,
+            "overdue": self.overdue,
+            "state": self.state,
+        }
 
 
-def reviews(store: Any, now: datetime, *, overdue_only: bool = False,
-            include_done: bool = True) -> list[ReviewRow]:
+def reviews(
+    store: Any, now: datetime, *, overdue_only: bool = False, include_done: bool = True
+) -> list[ReviewRow]:
     """Reviews owed: resolved real incidents of SEV1..SEV2 (and any with a review started)."""
     facts = learning_facts(store.db)
     rows = []
@@ -143,8 +165,9 @@ def reviews(store: Any, now: datetime, *, overdue_only: bool = False,
             continue
         due, state = review_state(inc, learning, now)
         done = bool(learning and learning.review_completed_at)
-        overdue = (not done and due is not None and now >= due
-                   and inc.severity <= REVIEW_MAX_SEVERITY)
+        overdue = (
+            not done and due is not None and now >= due and inc.severity <= REVIEW_MAX_SEVERITY
+        )
         if (overdue_only and not overdue) or (done and not include_done):
             continue
         rows.append(ReviewRow(inc, due, state, done, overdue))

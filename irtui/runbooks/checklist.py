@@ -19,9 +19,7 @@ _ANY_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 MAX_STEP_TEXT = 300
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_CODE = re.compile(r"(`+)(.+?)\1")
-_MD_EMPHASIS = re.compile(
-    r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)"
-)
+_MD_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
 
 
 def _unemphasise(text: str) -> str:

@@ -216,9 +216,7 @@ def _table_text(rows: list[list[str]]) -> str:
     if not rows:
         return ""
     columns = max(len(r) for r in rows)
-    widths = [
-        min(40, max((len(r[c]) if c < len(r) else 0) for r in rows)) for c in range(columns)
-    ]
+    widths = [min(40, max((len(r[c]) if c < len(r) else 0) for r in rows)) for c in range(columns)]
     lines = []
     for number, cells in enumerate(rows):
         padded = [(cells[c] if c < len(cells) else "").ljust(widths[c]) for c in range(columns)]

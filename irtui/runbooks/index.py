@@ -228,9 +228,7 @@ class RunbookIndex:
     @staticmethod
     def _open_checked(target: str) -> sqlite3.Connection:
         # Autocommit mode: `refresh` opens its own BEGIN IMMEDIATE transaction.
-        conn = sqlite3.connect(
-            target, timeout=10, check_same_thread=False, isolation_level=None
-        )
+        conn = sqlite3.connect(target, timeout=10, check_same_thread=False, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
             if target != ":memory:":
@@ -314,9 +312,7 @@ class RunbookIndex:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        return RefreshStats(
-            added, updated, len(gone), unchanged, time.perf_counter() - started
-        )
+        return RefreshStats(added, updated, len(gone), unchanged, time.perf_counter() - started)
 
     @staticmethod
     def _insert(
@@ -365,9 +361,7 @@ class RunbookIndex:
     def summaries(self) -> list[RunbookSummary]:
         """Every indexed runbook, by title (case-insensitive) then id."""
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT * FROM files ORDER BY lower(title), id"
-            ).fetchall()
+            rows = self._conn.execute("SELECT * FROM files ORDER BY lower(title), id").fetchall()
         return [self._summary(row) for row in rows]
 
     def summary(self, rid: str) -> RunbookSummary | None:
@@ -378,17 +372,13 @@ class RunbookIndex:
     def location(self, rid: str) -> tuple[Path, Path] | None:
         """`(file, root folder)` of an indexed runbook."""
         with self._lock:
-            row = self._conn.execute(
-                "SELECT path, root FROM files WHERE id = ?", (rid,)
-            ).fetchone()
+            row = self._conn.execute("SELECT path, root FROM files WHERE id = ?", (rid,)).fetchone()
         return (Path(row[0]), Path(row[1])) if row else None
 
     def problems(self, rid: str) -> list[str]:
         """The `line: message` problems recorded when the file was indexed."""
         with self._lock:
-            row = self._conn.execute(
-                "SELECT problems FROM files WHERE id = ?", (rid,)
-            ).fetchone()
+            row = self._conn.execute("SELECT problems FROM files WHERE id = ?", (rid,)).fetchone()
         return list(json.loads(row[0])) if row else []
 
     def count(self) -> int:
@@ -421,9 +411,7 @@ class RunbookIndex:
         weights = ", ".join(str(w) for w in _WEIGHTS)
         if long_terms:
             score = f"bm25(runbooks_fts, {weights})"
-            snippet = (
-                f"snippet(runbooks_fts, 6, char(2), char(3), '…', {_SNIPPET_TOKENS})"
-            )
+            snippet = f"snippet(runbooks_fts, 6, char(2), char(3), '…', {_SNIPPET_TOKENS})"
         else:
             # No FTS term means no bm25: a title hit first, then shorter documents.
             title_terms = " + ".join("(runbooks_fts.title LIKE ? ESCAPE '\\')" for _ in terms)

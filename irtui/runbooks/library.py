@@ -163,9 +163,7 @@ class RunbookLibrary:
                 result.append((item, age))
         return sorted(result, key=lambda pair: (-pair[1], pair[0].id))
 
-    def suggest(
-        self, title: str, services: Iterable[str] = (), limit: int = 5
-    ) -> list[Suggestion]:
+    def suggest(self, title: str, services: Iterable[str] = (), limit: int = 5) -> list[Suggestion]:
         return suggest(title, list(services), self.summaries(), limit=limit)
 
 

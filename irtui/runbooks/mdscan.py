@@ -108,9 +108,7 @@ def extract_links(body: str, first_line: int = 1) -> list[Link]:
         for match in _INLINE_LINK.finditer(line):
             if match.group(1):  # images are not navigation
                 continue
-            links.append(
-                Link(text=match.group(2), href=match.group(3), line=first_line + index)
-            )
+            links.append(Link(text=match.group(2), href=match.group(3), line=first_line + index))
     return links
 
 

@@ -72,7 +72,10 @@ def fold_progress(events: Iterable[Event]) -> dict[str, RunbookProgress]:
             if rid not in result:
                 earlier = unpinned.pop(rid, None)
                 result[rid] = RunbookProgress(
-                    rid, str(payload.get("title") or rid), event.author, event.at,
+                    rid,
+                    str(payload.get("title") or rid),
+                    event.author,
+                    event.at,
                     earlier.steps if earlier else {},
                 )
         elif event.kind == EventKind.RUNBOOK_UNPINNED:
@@ -81,7 +84,8 @@ def fold_progress(events: Iterable[Event]) -> dict[str, RunbookProgress]:
         elif event.kind == EventKind.RUNBOOK_STEP:
             if rid not in result:  # a tick re-pins, with whatever was ticked before
                 result[rid] = unpinned.pop(rid, None) or RunbookProgress(
-                    rid, str(payload.get("title") or rid), event.author, event.at)
+                    rid, str(payload.get("title") or rid), event.author, event.at
+                )
             progress = result[rid]
             number = payload.get("step", payload.get("number"))
             if not isinstance(number, int):
@@ -115,8 +119,9 @@ def unpin_runbook(store: _EventStore, ref: str | int, runbook_id: str) -> Event 
     progress = fold_progress(store.events(ref)).get(runbook_id)
     if progress is None:
         return None
-    return store.append(ref, EventKind.RUNBOOK_UNPINNED,
-                        {"runbook": runbook_id, "title": progress.title})
+    return store.append(
+        ref, EventKind.RUNBOOK_UNPINNED, {"runbook": runbook_id, "title": progress.title}
+    )
 
 
 def step_payload(runbook: Runbook, step: Step, done: bool) -> dict[str, Any]:

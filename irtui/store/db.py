@@ -67,10 +67,12 @@ def parse_target(value: str | os.PathLike[str]) -> Target:
     if re.match(r"^postgres(?:ql)?(\+\w+)?://", text):
         return Target("postgresql", url=text)
     if text.startswith("sqlite:///"):
-        return Target("sqlite", path=Path(text[len("sqlite:///"):]).expanduser())
+        return Target("sqlite", path=Path(text[len("sqlite:///") :]).expanduser())
     if "://" in text:
-        raise StoreError(f"unsupported store URL {text!r} (use a file path, sqlite:///PATH or "
-                         "postgresql+psycopg://USER@HOST/DB)")
+        raise StoreError(
+            f"unsupported store URL {text!r} (use a file path, sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST/DB)"
+        )
     return Target("sqlite", path=Path(text).expanduser())
 
 
@@ -126,8 +128,12 @@ class Database:
                 pass  # another seat created it a moment ago
         old_umask = os.umask(0o077)  # -wal and -shm files are private too
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                str(path),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             db = cls(target, conn)
             try:
                 db._pragma_setup()
@@ -145,8 +151,10 @@ class Database:
         cur = self._conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Look before touching: switching to WAL rewrites the header of someone else's file.
-        tables = {r[0] for r in cur.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+        tables = {
+            r[0]
+            for r in cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        }
         if tables and "irtui_meta" not in tables:
             shown = ", ".join(sorted(tables)[:5])
             raise NotAStoreError(
@@ -182,8 +190,9 @@ class Database:
         try:
             import psycopg
         except ImportError:
-            raise StoreError("PostgreSQL support needs psycopg: pip install 'irtui[postgres]'")\
-                from None
+            raise StoreError(
+                "PostgreSQL support needs psycopg: pip install 'irtui[postgres]'"
+            ) from None
         try:
             conn = _pg_connect(target)
         except psycopg.Error as exc:
@@ -196,16 +205,16 @@ class Database:
         with "the connection is closed" forever. Never inside a transaction: the statement that
         met the broken connection fails once and is reported (a lost COMMIT may or may not have
         landed, so it is not silently redone); the seat's next read or write reconnects."""
-        if self.dialect != "postgresql" or self._in_tx or self._closed \
-                or not self._conn.closed:
+        if self.dialect != "postgresql" or self._in_tx or self._closed or not self._conn.closed:
             return
         import psycopg
 
         try:
             self._conn = _pg_connect(self.target)
         except psycopg.Error as exc:
-            raise StoreError(f"lost the connection to {self.target.display} and cannot "
-                             f"reconnect: {exc}".strip()) from None
+            raise StoreError(
+                f"lost the connection to {self.target.display} and cannot reconnect: {exc}".strip()
+            ) from None
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):  # closing is best effort
@@ -316,8 +325,10 @@ class Database:
         if self.dialect == "sqlite":
             sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
         else:
-            sql = ("SELECT table_name FROM information_schema.tables "
-                   "WHERE table_schema = current_schema()")
+            sql = (
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
         return {row[0] for row in self.query(sql)}
 
     def integrity_check(self) -> str:

@@ -33,8 +33,10 @@ UNSENT = ("pending", "sending", "retrying", "failed")
 DEFAULT_LEASE_S = 120
 """A claimed message whose worker vanished (killed, laptop shut) is claimable again after this."""
 
-_COLUMNS = ("id, incident_id, event_id, provider, op, payload, state, attempts, "
-            "next_attempt_at, last_error, remote_id, created_at, updated_at")
+_COLUMNS = (
+    "id, incident_id, event_id, provider, op, payload, state, attempts, "
+    "next_attempt_at, last_error, remote_id, created_at, updated_at"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +57,38 @@ class OutboxMessage:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "incident_id": self.incident_id, "event_id": self.event_id,
-            "provider": self.provider, "op": self.op, "state": self.state,
-            "attempts": self.attempts, "next_attempt_at": iso(self.next_attempt_at),
-            "last_error": self.last_error, "remote_id": self.remote_id,
-            "created_at": iso(self.created_at), "updated_at": iso(self.updated_at),
-            "status": self.payload.get("status"), "body": self.payload.get("body"),
+            "id": self.id,
+            "incident_id": self.incident_id,
+            "event_id": self.event_id,
+            "provider": self.provider,
+            "op": self.op,
+            "state": self.state,
+            "attempts": self.attempts,
+            "next_attempt_at": iso(self.next_attempt_at),
+            "last_error": self.last_error,
+            "remote_id": self.remote_id,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "status": self.payload.get("status"),
+            "body": self.payload.get("body"),
         }
 
 
 def _row(r: Sequence[Any]) -> OutboxMessage:
     return OutboxMessage(
-        id=int(r[0]), incident_id=r[1], event_id=r[2], provider=r[3], op=r[4],
-        payload=json.loads(r[5]), state=r[6], attempts=int(r[7]),
-        next_attempt_at=parse_iso(r[8]), last_error=r[9], remote_id=r[10],
-        created_at=parse_iso(r[11]), updated_at=parse_iso(r[12]),  # type: ignore[arg-type]
+        id=int(r[0]),
+        incident_id=r[1],
+        event_id=r[2],
+        provider=r[3],
+        op=r[4],
+        payload=json.loads(r[5]),
+        state=r[6],
+        attempts=int(r[7]),
+        next_attempt_at=parse_iso(r[8]),
+        last_error=r[9],
+        remote_id=r[10],
+        created_at=parse_iso(r[11]),
+        updated_at=parse_iso(r[12]),  # type: ignore[arg-type]
     )
 
 
@@ -78,27 +97,47 @@ class OutboxRepo:
         self.db = db
 
     # --- writing messages ------------------------------------------------------------
-    def enqueue(self, incident_id: str, payload: dict[str, Any], *, now: datetime,
-                event_id: int | None = None, provider: str = "statuspage") -> int:
+    def enqueue(
+        self,
+        incident_id: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        event_id: int | None = None,
+        provider: str = "statuspage",
+    ) -> int:
         """Add a pending message. Call it from `Store.record_update(extra=...)` so it commits
         with the update event; on its own it is its own transaction. `op` records whether
         the message will create the remote incident (the first one does) or update it."""
+
         def tx(db: Database) -> int:
             creates = self.link(incident_id, provider, db=db) is None and not db.scalar(
                 "SELECT COUNT(*) FROM outbox WHERE incident_id = :iid AND provider = :p "
-                "AND state <> 'cancelled'", {"iid": incident_id, "p": provider})
-            return int(db.scalar(
-                "INSERT INTO outbox (incident_id, event_id, provider, op, payload, state, "
-                "attempts, next_attempt_at, last_error, remote_id, created_at, updated_at) "
-                "VALUES (:iid, :eid, :p, :op, :payload, 'pending', 0, NULL, NULL, NULL, "
-                ":now, :now) RETURNING id",
-                {"iid": incident_id, "eid": event_id, "p": provider,
-                 "op": "create" if creates else "update",
-                 "payload": json.dumps(payload, ensure_ascii=False), "now": iso(now)}))
+                "AND state <> 'cancelled'",
+                {"iid": incident_id, "p": provider},
+            )
+            return int(
+                db.scalar(
+                    "INSERT INTO outbox (incident_id, event_id, provider, op, payload, state, "
+                    "attempts, next_attempt_at, last_error, remote_id, created_at, updated_at) "
+                    "VALUES (:iid, :eid, :p, :op, :payload, 'pending', 0, NULL, NULL, NULL, "
+                    ":now, :now) RETURNING id",
+                    {
+                        "iid": incident_id,
+                        "eid": event_id,
+                        "p": provider,
+                        "op": "create" if creates else "update",
+                        "payload": json.dumps(payload, ensure_ascii=False),
+                        "now": iso(now),
+                    },
+                )
+            )
+
         return self.db.write(tx)
 
-    def claim_next(self, now: datetime, *, provider: str = "statuspage",
-                   lease_s: float = DEFAULT_LEASE_S) -> OutboxMessage | None:
+    def claim_next(
+        self, now: datetime, *, provider: str = "statuspage", lease_s: float = DEFAULT_LEASE_S
+    ) -> OutboxMessage | None:
         """Take the oldest deliverable message (due, and first unsent of its incident) and
         mark it `sending` until `now + lease_s`. None when nothing is due."""
         stamp = iso(now)
@@ -112,7 +151,9 @@ class OutboxRepo:
                 "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.incident_id = o.incident_id "
                 "  AND e.provider = o.provider AND e.id < o.id "
                 "  AND e.state IN ('pending', 'sending', 'retrying', 'failed')) "
-                "ORDER BY o.id LIMIT 1", {"p": provider, "now": stamp})
+                "ORDER BY o.id LIMIT 1",
+                {"p": provider, "now": stamp},
+            )
             if not rows:
                 return None
             msg = _row(rows[0])
@@ -120,62 +161,85 @@ class OutboxRepo:
             db.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
                 "next_attempt_at = :lease, updated_at = :now WHERE id = :id",
-                {"lease": lease, "now": stamp, "id": msg.id})
-            return replace(msg, state="sending", attempts=msg.attempts + 1,
-                           next_attempt_at=parse_iso(lease))
+                {"lease": lease, "now": stamp, "id": msg.id},
+            )
+            return replace(
+                msg, state="sending", attempts=msg.attempts + 1, next_attempt_at=parse_iso(lease)
+            )
+
         return self.db.write(tx)
 
     def _finish(self, msg: OutboxMessage, sql_set: str, params: dict[str, Any]) -> bool:
         """Apply a result only if this claim still owns the row (fenced by attempt number)."""
+
         def tx(db: Database) -> bool:
             cur = db.execute(
                 f"UPDATE outbox SET {sql_set} WHERE id = :id AND state = 'sending' "
                 "AND attempts = :attempts",
-                {**params, "id": msg.id, "attempts": msg.attempts})
+                {**params, "id": msg.id, "attempts": msg.attempts},
+            )
             return bool(cur.rowcount)
+
         return self.db.write(tx)
 
     def mark_sent(self, msg: OutboxMessage, remote_id: str, now: datetime) -> bool:
         """Sent: remember the remote id and, for the incident, the link used by later
         updates — in one transaction, so a crash cannot leave a sent create without a link."""
+
         def tx(db: Database) -> bool:
-            ok = self._finish(msg, "state = 'sent', remote_id = :rid, next_attempt_at = NULL, "
-                                   "last_error = NULL, updated_at = :now",
-                              {"rid": remote_id, "now": iso(now)})
+            ok = self._finish(
+                msg,
+                "state = 'sent', remote_id = :rid, next_attempt_at = NULL, "
+                "last_error = NULL, updated_at = :now",
+                {"rid": remote_id, "now": iso(now)},
+            )
             if ok:
                 self.set_link(msg.incident_id, msg.provider, remote_id, now, db=db)
             return ok
+
         return self.db.write(tx)
 
-    def mark_retrying(self, msg: OutboxMessage, error: str, next_at: datetime,
-                      now: datetime) -> bool:
-        return self._finish(msg, "state = 'retrying', last_error = :err, "
-                                 "next_attempt_at = :next, updated_at = :now",
-                            {"err": error[:500], "next": iso(next_at), "now": iso(now)})
+    def mark_retrying(
+        self, msg: OutboxMessage, error: str, next_at: datetime, now: datetime
+    ) -> bool:
+        return self._finish(
+            msg,
+            "state = 'retrying', last_error = :err, next_attempt_at = :next, updated_at = :now",
+            {"err": error[:500], "next": iso(next_at), "now": iso(now)},
+        )
 
     def mark_failed(self, msg: OutboxMessage, error: str, now: datetime) -> bool:
-        return self._finish(msg, "state = 'failed', last_error = :err, "
-                                 "next_attempt_at = NULL, updated_at = :now",
-                            {"err": error[:500], "now": iso(now)})
+        return self._finish(
+            msg,
+            "state = 'failed', last_error = :err, next_attempt_at = NULL, updated_at = :now",
+            {"err": error[:500], "now": iso(now)},
+        )
 
     def retry(self, message_id: int, now: datetime) -> OutboxMessage:
         """A human fixed the cause (token, component id): queue a failed/retrying one again."""
+
         def tx(db: Database) -> int:
             return db.execute(
                 "UPDATE outbox SET state = 'pending', next_attempt_at = NULL, "
                 "updated_at = :now WHERE id = :id AND state IN ('failed', 'retrying')",
-                {"id": int(message_id), "now": iso(now)}).rowcount
+                {"id": int(message_id), "now": iso(now)},
+            ).rowcount
+
         if not self.db.write(tx):
             raise LookupError(self._why_not(message_id, "re-queue", "failed or retrying"))
         return self.get(message_id)
 
     def cancel(self, message_id: int, now: datetime) -> OutboxMessage:
         """Drop an unsent message (it then no longer holds back later ones)."""
+
         def tx(db: Database) -> int:
             return db.execute(
                 "UPDATE outbox SET state = 'cancelled', next_attempt_at = NULL, "
                 "updated_at = :now WHERE id = :id AND state IN ('pending', 'retrying', "
-                "'failed')", {"id": int(message_id), "now": iso(now)}).rowcount
+                "'failed')",
+                {"id": int(message_id), "now": iso(now)},
+            ).rowcount
+
         if not self.db.write(tx):
             raise LookupError(self._why_not(message_id, "cancel", "pending, retrying or failed"))
         return self.get(message_id)
@@ -189,43 +253,71 @@ class OutboxRepo:
     def wake(self, now: datetime, *, provider: str = "statuspage") -> int:
         """Make every `retrying` message due now (someone asked to sync: the network may be
         back). Claimed (`sending`) messages keep their lease."""
-        return self.db.write(lambda db: db.execute(
-            "UPDATE outbox SET next_attempt_at = :now WHERE state = 'retrying' "
-            "AND provider = :p AND next_attempt_at > :now",
-            {"now": iso(now), "p": provider}).rowcount)
+        return self.db.write(
+            lambda db: (
+                db.execute(
+                    "UPDATE outbox SET next_attempt_at = :now WHERE state = 'retrying' "
+                    "AND provider = :p AND next_attempt_at > :now",
+                    {"now": iso(now), "p": provider},
+                ).rowcount
+            )
+        )
 
     # --- links ---------------------------------------------------------------------------
-    def link(self, incident_id: str, provider: str = "statuspage", *,
-             db: Database | None = None) -> str | None:
+    def link(
+        self, incident_id: str, provider: str = "statuspage", *, db: Database | None = None
+    ) -> str | None:
         return (db or self.db).scalar(
             "SELECT remote_id FROM remote_links WHERE incident_id = :iid AND provider = :p",
-            {"iid": incident_id, "p": provider})
+            {"iid": incident_id, "p": provider},
+        )
 
-    def set_link(self, incident_id: str, provider: str, remote_id: str, now: datetime, *,
-                 db: Database | None = None) -> None:
+    def set_link(
+        self,
+        incident_id: str,
+        provider: str,
+        remote_id: str,
+        now: datetime,
+        *,
+        db: Database | None = None,
+    ) -> None:
         (db or self.db).execute(
             "INSERT INTO remote_links (incident_id, provider, remote_id, created_at) "
             "VALUES (:iid, :p, :rid, :now) ON CONFLICT (incident_id, provider) DO UPDATE SET "
             "remote_id = excluded.remote_id",
-            {"iid": incident_id, "p": provider, "rid": remote_id, "now": iso(now)})
+            {"iid": incident_id, "p": provider, "rid": remote_id, "now": iso(now)},
+        )
 
     def unlink(self, incident_id: str, provider: str = "statuspage") -> bool:
         """Forget the remote incident (deleted by hand on the status page): the next message
         creates a new one — after the usual reconcile, so a live one is still adopted."""
-        return bool(self.db.write(lambda db: db.execute(
-            "DELETE FROM remote_links WHERE incident_id = :iid AND provider = :p",
-            {"iid": incident_id, "p": provider}).rowcount))
+        return bool(
+            self.db.write(
+                lambda db: (
+                    db.execute(
+                        "DELETE FROM remote_links WHERE incident_id = :iid AND provider = :p",
+                        {"iid": incident_id, "p": provider},
+                    ).rowcount
+                )
+            )
+        )
 
     # --- reads ---------------------------------------------------------------------------
     def get(self, message_id: int) -> OutboxMessage:
-        rows = self.db.query(f"SELECT {_COLUMNS} FROM outbox WHERE id = :id",
-                             {"id": int(message_id)})
+        rows = self.db.query(
+            f"SELECT {_COLUMNS} FROM outbox WHERE id = :id", {"id": int(message_id)}
+        )
         if not rows:
             raise LookupError(f"no outbox message {message_id}")
         return _row(rows[0])
 
-    def messages(self, *, states: Sequence[str] | None = None, incident_id: str | None = None,
-                 limit: int | None = None) -> list[OutboxMessage]:
+    def messages(
+        self,
+        *,
+        states: Sequence[str] | None = None,
+        incident_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[OutboxMessage]:
         sql = f"SELECT {_COLUMNS} FROM outbox WHERE 1 = 1"
         params: dict[str, Any] = {}
         if states:
@@ -249,6 +341,10 @@ class OutboxRepo:
 
     def next_due(self, *, provider: str = "statuspage") -> datetime | None:
         """When the earliest waiting message becomes due (None: nothing waits)."""
-        return parse_iso(self.db.scalar(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE provider = :p "
-            "AND state IN ('retrying', 'sending')", {"p": provider}))
+        return parse_iso(
+            self.db.scalar(
+                "SELECT MIN(next_attempt_at) FROM outbox WHERE provider = :p "
+                "AND state IN ('retrying', 'sending')",
+                {"p": provider},
+            )
+        )

@@ -32,19 +32,22 @@ class PresenceRepo:
         self.db = db
 
     def heartbeat(self, seat: str, name: str, incident_id: str | None, now: datetime) -> None:
-        self.db.write(lambda db: db.execute(
-            "INSERT INTO presence (seat, name, incident_id, seen_at) "
-            "VALUES (:seat, :name, :iid, :now) ON CONFLICT (seat) DO UPDATE SET "
-            "name = excluded.name, incident_id = excluded.incident_id, "
-            "seen_at = excluded.seen_at",
-            {"seat": seat, "name": name, "iid": incident_id, "now": iso(now)},
-        ))
+        self.db.write(
+            lambda db: db.execute(
+                "INSERT INTO presence (seat, name, incident_id, seen_at) "
+                "VALUES (:seat, :name, :iid, :now) ON CONFLICT (seat) DO UPDATE SET "
+                "name = excluded.name, incident_id = excluded.incident_id, "
+                "seen_at = excluded.seen_at",
+                {"seat": seat, "name": name, "iid": incident_id, "now": iso(now)},
+            )
+        )
 
     def leave(self, seat: str) -> None:
         self.db.write(lambda db: db.execute("DELETE FROM presence WHERE seat = :s", {"s": seat}))
 
-    def who(self, now: datetime, incident_id: str | None = None, *,
-            ttl_s: int = TTL_S) -> list[Seat]:
+    def who(
+        self, now: datetime, incident_id: str | None = None, *, ttl_s: int = TTL_S
+    ) -> list[Seat]:
         """Seats seen within `ttl_s`, optionally only those on one incident."""
         sql = "SELECT seat, name, incident_id, seen_at FROM presence WHERE seen_at >= :since"
         params: dict[str, object] = {"since": iso(now - timedelta(seconds=ttl_s))}
@@ -57,5 +60,6 @@ class PresenceRepo:
     def prune(self, now: datetime, *, older_than_s: int = 3600) -> int:
         """Delete rows of seats gone for an hour (keeps the table tiny)."""
         cutoff = iso(now - timedelta(seconds=older_than_s))
-        return self.db.write(lambda db: db.execute(
-            "DELETE FROM presence WHERE seen_at < :c", {"c": cutoff}).rowcount)
+        return self.db.write(
+            lambda db: db.execute("DELETE FROM presence WHERE seen_at < :c", {"c": cutoff}).rowcount
+        )

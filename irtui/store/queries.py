@@ -28,16 +28,19 @@ def _in(prefix: str, values: Iterable[str], params: dict[str, Any]) -> str:
     return ", ".join(names)
 
 
-def events_of_kinds(db: Database, kinds: Iterable[str], *,
-                    incident_ids: Iterable[str] | None = None) -> list[EventRow]:
+def events_of_kinds(
+    db: Database, kinds: Iterable[str], *, incident_ids: Iterable[str] | None = None
+) -> list[EventRow]:
     """Events of these kinds (optionally of these incidents), in commit order.
 
     No ORDER BY: `events.id` is not SQLite's rowid, so ordering by it walks the primary-key
     index row by row (half the cost of the scan behind `irtui report`); sorting the matches
     here is cheap. The `ix_events_kind` index serves the kind filter."""
     params: dict[str, Any] = {}
-    sql = ("SELECT id, incident_id, kind, at, author, payload, refers_to FROM events "
-           f"WHERE kind IN ({_in('k', kinds, params)})")
+    sql = (
+        "SELECT id, incident_id, kind, at, author, payload, refers_to FROM events "
+        f"WHERE kind IN ({_in('k', kinds, params)})"
+    )
     if incident_ids is not None:
         ids = list(incident_ids)
         if not ids:
@@ -48,8 +51,9 @@ def events_of_kinds(db: Database, kinds: Iterable[str], *,
     return rows
 
 
-def incident_states_between(db: Database, since: datetime | None,
-                            until: datetime | None) -> list[dict[str, Any]]:
+def incident_states_between(
+    db: Database, since: datetime | None, until: datetime | None
+) -> list[dict[str, Any]]:
     """The stored projections of incidents declared in [since, until), oldest first, as
     dicts (reports decode only the fields they read: a third of the cost at 10,000)."""
     sql = "SELECT state FROM incidents WHERE 1 = 1"
@@ -65,5 +69,4 @@ def incident_states_between(db: Database, since: datetime | None,
 
 def source_refs(db: Database) -> set[str]:
     """Every imported incident's source reference (re-imports skip these)."""
-    return {r[0] for r in db.query(
-        "SELECT source_ref FROM incidents WHERE source_ref IS NOT NULL")}
+    return {r[0] for r in db.query("SELECT source_ref FROM incidents WHERE source_ref IS NOT NULL")}

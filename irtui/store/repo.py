@@ -43,9 +43,22 @@ Build = Callable[[Incident, datetime], list[Event]]
 Extra = Callable[[Database, Incident, list[Event]], None]
 _REF = re.compile(r"^\s*(?:inc-?)?(\d+)\s*$", re.IGNORECASE)
 
-_INCIDENT_COLUMNS = ("id", "number", "title", "severity", "status", "kind", "is_open",
-                     "declared_at", "resolved_at", "ack_due", "next_due", "source_ref",
-                     "last_event_id", "state")
+_INCIDENT_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "severity",
+    "status",
+    "kind",
+    "is_open",
+    "declared_at",
+    "resolved_at",
+    "ack_due",
+    "next_due",
+    "source_ref",
+    "last_event_id",
+    "state",
+)
 _UPSERT = (
     f"INSERT INTO incidents ({', '.join(_INCIDENT_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in _INCIDENT_COLUMNS)}) "
@@ -112,15 +125,22 @@ def _event_from_row(row: Sequence[Any]) -> Event:
     )
 
 
-_EVENT_SELECT = ("SELECT id, incident_id, at, recorded_at, author, kind, payload, refers_to "
-                 "FROM events")
+_EVENT_SELECT = (
+    "SELECT id, incident_id, at, recorded_at, author, kind, payload, refers_to FROM events"
+)
 
 
 class Store:
     """One open store. Thread-safe (one connection under a lock); cheap to keep open."""
 
-    def __init__(self, db: Database, *, policy: Policy | Callable[[], Policy] | None = None,
-                 clock: Clock = system_clock, author: str | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        policy: Policy | Callable[[], Policy] | None = None,
+        clock: Clock = system_clock,
+        author: str | None = None,
+    ) -> None:
         self.db = db
         self._policy = policy
         self.clock = clock
@@ -128,10 +148,15 @@ class Store:
 
     # --- lifecycle of the store object ----------------------------------------------
     @classmethod
-    def open(cls, target: str | os.PathLike[str] | None = None, *,
-             policy: Policy | Callable[[], Policy] | None = None,
-             clock: Clock = system_clock, author: str | None = None,
-             create: bool = True) -> Store:
+    def open(
+        cls,
+        target: str | os.PathLike[str] | None = None,
+        *,
+        policy: Policy | Callable[[], Policy] | None = None,
+        clock: Clock = system_clock,
+        author: str | None = None,
+        create: bool = True,
+    ) -> Store:
         from irtui.store.schema import ensure_schema
 
         db = Database.open(parse_target(resolve_target(target)), create=create)
@@ -185,8 +210,9 @@ class Store:
             raise NotFound(f"no incident {iid} in {self.location}")
         return Incident.from_dict(json.loads(state))
 
-    def _persist(self, db: Database, incident: Incident | None, events: list[Event],
-                 now: datetime) -> tuple[Incident, list[Event]]:
+    def _persist(
+        self, db: Database, incident: Incident | None, events: list[Event], now: datetime
+    ) -> tuple[Incident, list[Event]]:
         ids = self._take_ids(db, "change", len(events))
         stored = []
         state = incident
@@ -194,12 +220,19 @@ class Store:
             event = replace(event, id=eid, recorded_at=now)
             state = lifecycle.apply(state, event)
             stored.append(event)
-            db.execute(_INSERT_EVENT, {
-                "id": eid, "incident_id": event.incident_id, "at": iso(event.at),
-                "recorded_at": iso(now), "author": event.author, "kind": str(event.kind),
-                "payload": json.dumps(event.payload, ensure_ascii=False),
-                "refers_to": event.refers_to,
-            })
+            db.execute(
+                _INSERT_EVENT,
+                {
+                    "id": eid,
+                    "incident_id": event.incident_id,
+                    "at": iso(event.at),
+                    "recorded_at": iso(now),
+                    "author": event.author,
+                    "kind": str(event.kind),
+                    "payload": json.dumps(event.payload, ensure_ascii=False),
+                    "refers_to": event.refers_to,
+                },
+            )
         assert state is not None
         db.execute(_UPSERT, self._row(state))
         return state, stored
@@ -207,16 +240,28 @@ class Store:
     @staticmethod
     def _row(inc: Incident) -> dict[str, Any]:
         return {
-            "id": inc.id, "number": inc.number, "title": inc.title, "severity": inc.severity,
-            "status": str(inc.status), "kind": str(inc.kind), "is_open": int(inc.is_open),
-            "declared_at": iso(inc.declared_at), "resolved_at": iso(inc.milestones["resolved"]),
-            "ack_due": iso(inc.ack_due), "next_due": iso(next_due(inc)),
-            "source_ref": inc.source_ref, "last_event_id": inc.last_event_id,
+            "id": inc.id,
+            "number": inc.number,
+            "title": inc.title,
+            "severity": inc.severity,
+            "status": str(inc.status),
+            "kind": str(inc.kind),
+            "is_open": int(inc.is_open),
+            "declared_at": iso(inc.declared_at),
+            "resolved_at": iso(inc.milestones["resolved"]),
+            "ack_due": iso(inc.ack_due),
+            "next_due": iso(next_due(inc)),
+            "source_ref": inc.source_ref,
+            "last_event_id": inc.last_event_id,
             "state": json.dumps(inc.to_dict(), ensure_ascii=False),
         }
 
-    def transact(self, ref: str | int, build: Build, extra: Extra | None = None,
-                 ) -> tuple[Incident, list[Event]]:
+    def transact(
+        self,
+        ref: str | int,
+        build: Build,
+        extra: Extra | None = None,
+    ) -> tuple[Incident, list[Event]]:
         """The one write path for an existing incident: `build(incident, now)` returns the
         events to append (validated by the domain against the fresh state inside the
         transaction); `extra(db, incident, events)` may write more rows in the same
@@ -238,17 +283,29 @@ class Store:
         return self.db.write(tx)
 
     # --- commands ----------------------------------------------------------------------
-    def declare(self, title: str, severity: int, *, services: Iterable[str] | None = None,
-                impact: str = "", commander: str | None = None, drill: bool = False,
-                kind: IncidentKind | str | None = None, started_at: datetime | None = None,
-                detected_at: datetime | None = None, source_ref: str | None = None,
-                at: datetime | None = None, author: str | None = None) -> Incident:
+    def declare(
+        self,
+        title: str,
+        severity: int,
+        *,
+        services: Iterable[str] | None = None,
+        impact: str = "",
+        commander: str | None = None,
+        drill: bool = False,
+        kind: IncidentKind | str | None = None,
+        started_at: datetime | None = None,
+        detected_at: datetime | None = None,
+        source_ref: str | None = None,
+        at: datetime | None = None,
+        author: str | None = None,
+    ) -> Incident:
         """Declare an incident: `INC-n` is taken from a counter in the same transaction, so
         two seats declaring at once get distinct ids. `at` (default now) is for backfills."""
         policy = self.policy
         who = author or self.author
-        inc_kind = IncidentKind(kind) if kind else (
-            IncidentKind.DRILL if drill else IncidentKind.REAL)
+        inc_kind = (
+            IncidentKind(kind) if kind else (IncidentKind.DRILL if drill else IncidentKind.REAL)
+        )
 
         def tx(db: Database) -> Incident:
             db.serialize_writers()
@@ -260,10 +317,20 @@ class Store:
                 raise DomainError(f"an incident from {source_ref} already exists")
             number = self._take_ids(db, "incident", 1)[0]
             events = lifecycle.cmd_declare(
-                incident_id=f"INC-{number}", number=number, title=title, severity=severity,
-                policy=policy, now=when, author=who, services=list(services or []),
-                impact=impact, commander=commander, kind=inc_kind, started_at=started_at,
-                detected_at=detected_at, source_ref=source_ref,
+                incident_id=f"INC-{number}",
+                number=number,
+                title=title,
+                severity=severity,
+                policy=policy,
+                now=when,
+                author=who,
+                services=list(services or []),
+                impact=impact,
+                commander=commander,
+                kind=inc_kind,
+                started_at=started_at,
+                detected_at=detected_at,
+                source_ref=source_ref,
             )
             state, _ = self._persist(db, None, events, now)
             return state
@@ -271,90 +338,173 @@ class Store:
         return self.db.write(tx)
 
     def ack(self, ref: str | int, *, at: datetime | None = None) -> Incident:
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_ack(
-            inc, now=now, author=self.author, at=at))[0]
+        return self.transact(
+            ref, lambda inc, now: lifecycle.cmd_ack(inc, now=now, author=self.author, at=at)
+        )[0]
 
     def set_severity(self, ref: str | int, severity: int, *, reason: str = "") -> Incident:
         policy = self.policy
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_severity(
-            inc, severity, policy=policy, now=now, author=self.author, reason=reason))[0]
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_severity(
+                inc, severity, policy=policy, now=now, author=self.author, reason=reason
+            ),
+        )[0]
 
-    def set_status(self, ref: str | int, status: Status | str, *, at: datetime | None = None,
-                   note: str = "") -> Incident:
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_status(
-            inc, status, now=now, author=self.author, at=at, note=note))[0]
+    def set_status(
+        self, ref: str | int, status: Status | str, *, at: datetime | None = None, note: str = ""
+    ) -> Incident:
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_status(
+                inc, status, now=now, author=self.author, at=at, note=note
+            ),
+        )[0]
 
     def assign_role(self, ref: str | int, role: str, name: str) -> Incident:
         """Assign a role, or hand it off if someone holds it (the CLI's `role`)."""
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_role(
-            inc, role, name, now=now, author=self.author))[0]
+        return self.transact(
+            ref, lambda inc, now: lifecycle.cmd_role(inc, role, name, now=now, author=self.author)
+        )[0]
 
     def handoff(self, ref: str | int, role: str, to: str, *, brief: str = "") -> Incident:
         """Offer a hand-off with a brief; it takes effect when `to` accepts."""
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_handoff(
-            inc, role, to, now=now, author=self.author, brief=brief))[0]
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_handoff(
+                inc, role, to, now=now, author=self.author, brief=brief
+            ),
+        )[0]
 
     def accept_handoff(self, ref: str | int, role: str) -> Incident:
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_accept_handoff(
-            inc, role, now=now, author=self.author))[0]
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_accept_handoff(inc, role, now=now, author=self.author),
+        )[0]
 
-    def log(self, ref: str | int, text: str, *, kind: str = "note",
-            at: datetime | None = None, starred: bool = False,
-            task: dict[str, Any] | None = None,
-            decision: dict[str, str] | None = None) -> Event:
+    def log(
+        self,
+        ref: str | int,
+        text: str,
+        *,
+        kind: str = "note",
+        at: datetime | None = None,
+        starred: bool = False,
+        task: dict[str, Any] | None = None,
+        decision: dict[str, str] | None = None,
+    ) -> Event:
         """Append a timeline entry; returns only once it is committed to disk."""
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_log(
-            inc, text, now=now, author=self.author, kind=kind, at=at, starred=starred,
-            task=task, decision=decision))[1][0]
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_log(
+                inc,
+                text,
+                now=now,
+                author=self.author,
+                kind=kind,
+                at=at,
+                starred=starred,
+                task=task,
+                decision=decision,
+            ),
+        )[1][0]
 
     def amend(self, ref: str | int, event_id: int, text: str) -> Event:
         def build(inc: Incident, now: datetime) -> list[Event]:
-            return lifecycle.cmd_amend(inc, self._event_of(inc.id, event_id), text, now=now,
-                                       author=self.author)
+            return lifecycle.cmd_amend(
+                inc, self._event_of(inc.id, event_id), text, now=now, author=self.author
+            )
+
         return self.transact(ref, build)[1][0]
 
     def retract(self, ref: str | int, event_id: int, reason: str) -> Event:
         def build(inc: Incident, now: datetime) -> list[Event]:
-            return lifecycle.cmd_retract(inc, self._event_of(inc.id, event_id), reason,
-                                         now=now, author=self.author)
+            return lifecycle.cmd_retract(
+                inc, self._event_of(inc.id, event_id), reason, now=now, author=self.author
+            )
+
         return self.transact(ref, build)[1][0]
 
-    def record_update(self, ref: str | int, text: str, *, audience: str = "internal",
-                      at: datetime | None = None, publish: bool = False,
-                      extra: Extra | None = None) -> Event:
+    def record_update(
+        self,
+        ref: str | int,
+        text: str,
+        *,
+        audience: str = "internal",
+        at: datetime | None = None,
+        publish: bool = False,
+        extra: Extra | None = None,
+    ) -> Event:
         """Record a stakeholder update (resets that audience's clock). `extra` runs in the
         same transaction — the status-page outbox hooks in here."""
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_update(
-            inc, text, now=now, author=self.author, audience=audience, at=at,
-            publish=publish), extra)[1][0]
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_update(
+                inc, text, now=now, author=self.author, audience=audience, at=at, publish=publish
+            ),
+            extra,
+        )[1][0]
 
     def snooze(self, ref: str | int, target: str, until: datetime, reason: str) -> Incident:
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_snooze(
-            inc, target, until, reason, now=now, author=self.author))[0]
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_snooze(
+                inc, target, until, reason, now=now, author=self.author
+            ),
+        )[0]
 
     def set_milestone(self, ref: str | int, name: str, at: datetime) -> Incident:
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_milestone(
-            inc, name, at, now=now, author=self.author))[0]
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_milestone(inc, name, at, now=now, author=self.author),
+        )[0]
 
-    def change_details(self, ref: str | int, *, title: str | None = None,
-                       services: list[str] | None = None,
-                       impact: str | None = None) -> Incident:
-        return self.transact(ref, lambda inc, now: lifecycle.cmd_details(
-            inc, now=now, author=self.author, title=title, services=services,
-            impact=impact))[0]
+    def change_details(
+        self,
+        ref: str | int,
+        *,
+        title: str | None = None,
+        services: list[str] | None = None,
+        impact: str | None = None,
+    ) -> Incident:
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_details(
+                inc, now=now, author=self.author, title=title, services=services, impact=impact
+            ),
+        )[0]
 
-    def append(self, ref: str | int, kind: str, payload: dict[str, Any], *,
-               at: datetime | None = None, refers_to: int | None = None) -> Event:
+    def append(
+        self,
+        ref: str | int,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        at: datetime | None = None,
+        refers_to: int | None = None,
+    ) -> Event:
         """Append a plain event (task done, runbook step ticked, ...) with no domain rule."""
+
         def build(inc: Incident, now: datetime) -> list[Event]:
-            return [Event(inc.id, kind, to_utc(at) if at else now, self.author, payload,
-                          refers_to=refers_to)]
+            return [
+                Event(
+                    inc.id,
+                    kind,
+                    to_utc(at) if at else now,
+                    self.author,
+                    payload,
+                    refers_to=refers_to,
+                )
+            ]
+
         return self.transact(ref, build)[1][0]
 
     # --- reads --------------------------------------------------------------------------
     def _event_of(self, iid: str, event_id: int) -> Event:
-        rows = self.db.query(f"{_EVENT_SELECT} WHERE id = :id AND incident_id = :iid",
-                             {"id": int(event_id), "iid": iid})
+        rows = self.db.query(
+            f"{_EVENT_SELECT} WHERE id = :id AND incident_id = :iid",
+            {"id": int(event_id), "iid": iid},
+        )
         if not rows:
             raise NotFound(f"no event {event_id} in {iid}")
         return _event_from_row(rows[0])
@@ -368,20 +518,27 @@ class Store:
     def get(self, ref: str | int) -> Incident:
         return self._load(self.db, incident_id(ref))
 
-    def list_incidents(self, *, include_closed: bool = False, limit: int | None = None,
-                       ) -> list[Incident]:
+    def list_incidents(
+        self,
+        *,
+        include_closed: bool = False,
+        limit: int | None = None,
+    ) -> list[Incident]:
         """Open incidents, soonest deadline first; or every incident, newest first."""
         if include_closed:
             sql = "SELECT state FROM incidents ORDER BY number DESC"
         else:
-            sql = ("SELECT state FROM incidents WHERE is_open = 1 "
-                   "ORDER BY CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, number")
+            sql = (
+                "SELECT state FROM incidents WHERE is_open = 1 "
+                "ORDER BY CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, number"
+            )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [Incident.from_dict(json.loads(r[0])) for r in self.db.query(sql)]
 
-    def incidents_between(self, since: datetime | None = None,
-                          until: datetime | None = None) -> list[Incident]:
+    def incidents_between(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Incident]:
         """Incidents declared in [since, until), oldest first (reports)."""
         from irtui.store.queries import incident_states_between
 
@@ -415,8 +572,10 @@ class Store:
             params["u"] = upto
         return sorted({r[0] for r in self.db.query(sql, params)})
 
-    def update_times(self, incident_ids: Iterable[str] | None = None,
-                     ) -> dict[str, dict[str, list[datetime]]]:
+    def update_times(
+        self,
+        incident_ids: Iterable[str] | None = None,
+    ) -> dict[str, dict[str, list[datetime]]]:
         """When each audience was updated, per incident (for update-gap compliance)."""
         rows = self.db.query(
             "SELECT incident_id, at, payload FROM events WHERE kind = :k ORDER BY at",

@@ -26,10 +26,17 @@ class OutboxWorker:
     """One delivery loop over one store. `enabled` is False when the status page is not
     configured or no token is available: then nothing is sent and messages just wait."""
 
-    def __init__(self, store: Any, *, config: SyncConfig | None = None,
-                 token: str | None = None, provider: Provider | None = None,
-                 poll_s: float | None = None, lease_s: float = DEFAULT_LEASE_S,
-                 backoff: Callable[[int, float | None], float] = default_backoff) -> None:
+    def __init__(
+        self,
+        store: Any,
+        *,
+        config: SyncConfig | None = None,
+        token: str | None = None,
+        provider: Provider | None = None,
+        poll_s: float | None = None,
+        lease_s: float = DEFAULT_LEASE_S,
+        backoff: Callable[[int, float | None], float] = default_backoff,
+    ) -> None:
         self.store = store
         self.problem: str | None = None
         """Why the worker is disabled (shown in the status bar), or None."""
@@ -40,8 +47,11 @@ class OutboxWorker:
                 self.problem = str(exc)
                 config = SyncConfig()
         self.config = config or SyncConfig()
-        self._token = token if token is not None else (
-            None if provider else load_token(page_id=self.config.page_id))
+        self._token = (
+            token
+            if token is not None
+            else (None if provider else load_token(page_id=self.config.page_id))
+        )
         self._provider = provider
         self.poll_s = POLL_S if poll_s is None else poll_s
         self.lease_s = lease_s
@@ -80,8 +90,13 @@ class OutboxWorker:
         if not self.enabled:
             return []
         if self._deliverer is None:  # kept across rounds: it remembers a rate-limit pause
-            self._deliverer = Deliverer(self.repo, self.provider(), self.store.now,
-                                        lease_s=self.lease_s, backoff=self.backoff)
+            self._deliverer = Deliverer(
+                self.repo,
+                self.provider(),
+                self.store.now,
+                lease_s=self.lease_s,
+                backoff=self.backoff,
+            )
         return self._deliverer.deliver_due(limit=limit, should_stop=self._stop.is_set)
 
     def stop(self) -> None:

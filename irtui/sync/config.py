@@ -15,11 +15,20 @@ from typing import Any
 DEFAULT_BASE_URL = "https://api.statuspage.io/v1"
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 IMPACTS = ("none", "minor", "major", "critical")
-COMPONENT_STATUSES = ("operational", "degraded_performance", "partial_outage", "major_outage",
-                      "under_maintenance")
+COMPONENT_STATUSES = (
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+)
 DEFAULT_IMPACT = {1: "critical", 2: "major", 3: "minor", 4: "none"}
-DEFAULT_COMPONENT_STATUS = {1: "major_outage", 2: "partial_outage", 3: "degraded_performance",
-                            4: "degraded_performance"}
+DEFAULT_COMPONENT_STATUS = {
+    1: "major_outage",
+    2: "partial_outage",
+    3: "degraded_performance",
+    4: "degraded_performance",
+}
 KEYRING_SERVICE = "irtui-statuspage"
 
 
@@ -35,8 +44,7 @@ class SyncConfig:
     base_url: str = DEFAULT_BASE_URL
     components: dict[str, str] = field(default_factory=dict)
     impact: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_IMPACT))
-    component_status: dict[int, str] = field(
-        default_factory=lambda: dict(DEFAULT_COMPONENT_STATUS))
+    component_status: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_COMPONENT_STATUS))
     notify: bool = True
     timeout_s: float = 10.0
     min_interval_s: float = 1.0
@@ -70,7 +78,8 @@ def _severity_map(raw: Any, allowed: tuple[str, ...], key: str, source: str) -> 
             raise SyncConfigError(f"{source}: `{key}` key {k!r} is not a severity (SEV1..)")
         if str(v) not in allowed:
             raise SyncConfigError(
-                f"{source}: `{key}.{k}` is {v!r}; use one of {', '.join(allowed)}")
+                f"{source}: `{key}.{k}` is {v!r}; use one of {', '.join(allowed)}"
+            )
         out[int(text)] = str(v)
     return out
 
@@ -81,15 +90,26 @@ def parse_config(data: Any, source: str = "<config>") -> SyncConfig:
         data = {}
     if not isinstance(data, Mapping):
         raise SyncConfigError(f"{source}: expected a mapping at the top level")
-    known = {"page_id", "base_url", "components", "impact", "component_status", "notify",
-             "timeout", "min_interval"}
+    known = {
+        "page_id",
+        "base_url",
+        "components",
+        "impact",
+        "component_status",
+        "notify",
+        "timeout",
+        "min_interval",
+    }
     unknown = sorted(set(map(str, data)) - known)
     if "token" in unknown or "api_key" in unknown:
-        raise SyncConfigError(f"{source}: do not put the API token in a file; set "
-                              "IRTUI_STATUSPAGE_TOKEN or store it in the OS keyring")
+        raise SyncConfigError(
+            f"{source}: do not put the API token in a file; set "
+            "IRTUI_STATUSPAGE_TOKEN or store it in the OS keyring"
+        )
     if unknown:
-        raise SyncConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; "
-                              f"known: {', '.join(sorted(known))}")
+        raise SyncConfigError(
+            f"{source}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     components = data.get("components") or {}
     if not isinstance(components, Mapping):
         raise SyncConfigError(f"{source}: `components` must map service -> component id")
@@ -98,8 +118,9 @@ def parse_config(data: Any, source: str = "<config>") -> SyncConfig:
         impact.update(_severity_map(data["impact"], IMPACTS, "impact", source))
     comp_status = dict(DEFAULT_COMPONENT_STATUS)
     if "component_status" in data:
-        comp_status.update(_severity_map(data["component_status"], COMPONENT_STATUSES,
-                                         "component_status", source))
+        comp_status.update(
+            _severity_map(data["component_status"], COMPONENT_STATUSES, "component_status", source)
+        )
     notify = data.get("notify", True)
     if not isinstance(notify, bool):
         raise SyncConfigError(f"{source}: `notify` must be true or false")
@@ -112,13 +133,16 @@ def parse_config(data: Any, source: str = "<config>") -> SyncConfig:
         page_id=str(data.get("page_id") or ""),
         base_url=str(data.get("base_url") or DEFAULT_BASE_URL).rstrip("/"),
         components={str(k): str(v) for k, v in components.items()},
-        impact=impact, component_status=comp_status, notify=notify,
-        timeout_s=timeout, min_interval_s=interval, source=source,
+        impact=impact,
+        component_status=comp_status,
+        notify=notify,
+        timeout_s=timeout,
+        min_interval_s=interval,
+        source=source,
     )
 
 
-def load_config(path: Path | None = None,
-                env: Mapping[str, str] | None = None) -> SyncConfig:
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> SyncConfig:
     """statuspage.yaml (if present), then `$IRTUI_STATUSPAGE_URL` / `_PAGE_ID` on top."""
     import yaml
 

@@ -54,8 +54,15 @@ def component_changes(incident: Incident, status: str, cfg: SyncConfig) -> dict[
     return out
 
 
-def build_message(incident: Incident, body: str, cfg: SyncConfig, *, status: str | None = None,
-                  notify: bool | None = None, impact: str | None = None) -> dict[str, Any]:
+def build_message(
+    incident: Incident,
+    body: str,
+    cfg: SyncConfig,
+    *,
+    status: str | None = None,
+    notify: bool | None = None,
+    impact: str | None = None,
+) -> dict[str, Any]:
     """The stored outbox payload. Raises ValueError for anything the API would reject."""
     text = body.strip()
     if not text:
@@ -94,10 +101,17 @@ class Preview:
     creates: bool
 
     def lines(self) -> list[str]:
-        action = "creates a NEW status-page incident" if self.creates else \
-            "adds an update to the status-page incident"
-        out = [f"This {action}.", f"Title:   {self.title}", f"Status:  {self.status}",
-               f"Impact:  {self.impact}"]
+        action = (
+            "creates a NEW status-page incident"
+            if self.creates
+            else "adds an update to the status-page incident"
+        )
+        out = [
+            f"This {action}.",
+            f"Title:   {self.title}",
+            f"Status:  {self.status}",
+            f"Impact:  {self.impact}",
+        ]
         if self.components:
             out.append("Components:")
             out += [f"  {svc} ({cid}) -> {st}" for svc, cid, st in self.components]
@@ -111,10 +125,19 @@ class Preview:
         return out
 
 
-def preview(incident: Incident, payload: dict[str, Any], cfg: SyncConfig, *,
-            creates: bool) -> Preview:
+def preview(
+    incident: Incident, payload: dict[str, Any], cfg: SyncConfig, *, creates: bool
+) -> Preview:
     by_id = {cid: svc for svc, cid in cfg.components.items()}
     comps = [(by_id.get(cid, cid), cid, st) for cid, st in payload["components"].items()]
     unmapped = [s for s in incident.services if s not in cfg.components]
-    return Preview(payload["name"], payload["status"], payload["impact"], comps, unmapped,
-                   payload["body"], bool(payload["notify"]), creates)
+    return Preview(
+        payload["name"],
+        payload["status"],
+        payload["impact"],
+        comps,
+        unmapped,
+        payload["body"],
+        bool(payload["notify"]),
+        creates,
+    )

@@ -39,9 +39,15 @@ class DeliveryReport:
 class Deliverer:
     """Drains due messages for one provider. Safe to run in several processes at once."""
 
-    def __init__(self, repo: OutboxRepo, provider: Provider, now: Callable[[], datetime], *,
-                 lease_s: float = DEFAULT_LEASE_S,
-                 backoff: Callable[[int, float | None], float] = default_backoff) -> None:
+    def __init__(
+        self,
+        repo: OutboxRepo,
+        provider: Provider,
+        now: Callable[[], datetime],
+        *,
+        lease_s: float = DEFAULT_LEASE_S,
+        backoff: Callable[[int, float | None], float] = default_backoff,
+    ) -> None:
         self.repo = repo
         self.provider = provider
         self.now = now
@@ -55,14 +61,14 @@ class Deliverer:
         """Claim and deliver the next due message; None when nothing is due (or paused)."""
         if self.paused_until is not None and self.now() < self.paused_until:
             return None
-        msg = self.repo.claim_next(self.now(), provider=self.provider.name,
-                                   lease_s=self.lease_s)
+        msg = self.repo.claim_next(self.now(), provider=self.provider.name, lease_s=self.lease_s)
         if msg is None:
             return None
         return self._deliver(msg)
 
-    def deliver_due(self, *, limit: int | None = None,
-                    should_stop: Callable[[], bool] = lambda: False) -> list[DeliveryReport]:
+    def deliver_due(
+        self, *, limit: int | None = None, should_stop: Callable[[], bool] = lambda: False
+    ) -> list[DeliveryReport]:
         reports: list[DeliveryReport] = []
         while (limit is None or len(reports) < limit) and not should_stop():
             report = self.deliver_one()
@@ -83,8 +89,9 @@ class Deliverer:
             return DeliveryReport(msg.id, msg.incident_id, "interrupted", next_attempt_at=now)
         except PermanentError as exc:
             ok = self.repo.mark_failed(msg, str(exc), self.now())
-            return DeliveryReport(msg.id, msg.incident_id, "failed" if ok else "lost",
-                                  error=str(exc))
+            return DeliveryReport(
+                msg.id, msg.incident_id, "failed" if ok else "lost", error=str(exc)
+            )
         except TransientError as exc:
             report = self._retry_later(msg, str(exc), exc.retry_after)
             if exc.rate_limited:
@@ -93,13 +100,20 @@ class Deliverer:
         except Exception as exc:  # a bug must not lose an update: keep it, say why
             return self._retry_later(msg, f"unexpected {type(exc).__name__}: {exc}", None)
         ok = self.repo.mark_sent(msg, remote_id, self.now())
-        return DeliveryReport(msg.id, msg.incident_id, "sent" if ok else "lost",
-                              remote_id=remote_id)
+        return DeliveryReport(
+            msg.id, msg.incident_id, "sent" if ok else "lost", remote_id=remote_id
+        )
 
-    def _retry_later(self, msg: OutboxMessage, error: str,
-                     retry_after: float | None) -> DeliveryReport:
+    def _retry_later(
+        self, msg: OutboxMessage, error: str, retry_after: float | None
+    ) -> DeliveryReport:
         now = self.now()
         next_at = now + timedelta(seconds=self.backoff(msg.attempts, retry_after))
         ok = self.repo.mark_retrying(msg, error, next_at, now)
-        return DeliveryReport(msg.id, msg.incident_id, "retrying" if ok else "lost",
-                              error=error, next_attempt_at=next_at)
+        return DeliveryReport(
+            msg.id,
+            msg.incident_id,
+            "retrying" if ok else "lost",
+            error=error,
+            next_attempt_at=next_at,
+        )

@@ -25,8 +25,14 @@ class DeliveryError(Exception):
 class TransientError(DeliveryError):
     """Worth retrying. `retry_after` (seconds) is the server's own hint, when it gave one."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None,
-                 ambiguous: bool = False, rate_limited: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        ambiguous: bool = False,
+        rate_limited: bool = False,
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.rate_limited = rate_limited
@@ -54,5 +60,4 @@ class Provider(Protocol):
         incident (None: not yet, so create it). Returns the remote incident id."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...

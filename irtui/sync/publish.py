@@ -24,9 +24,16 @@ class Published:
     payload: dict[str, Any]
 
 
-def plan(store: Any, ref: str | int, text: str, cfg: SyncConfig, *, status: str | None = None,
-         notify: bool | None = None, impact: str | None = None,
-         ) -> tuple[Incident, dict[str, Any], Preview]:
+def plan(
+    store: Any,
+    ref: str | int,
+    text: str,
+    cfg: SyncConfig,
+    *,
+    status: str | None = None,
+    notify: bool | None = None,
+    impact: str | None = None,
+) -> tuple[Incident, dict[str, Any], Preview]:
     """What publishing would send, without writing anything (for the confirm step)."""
     incident = store.get(ref)
     try:
@@ -35,34 +42,47 @@ def plan(store: Any, ref: str | int, text: str, cfg: SyncConfig, *, status: str 
         raise DomainError(str(exc)) from None
     repo = OutboxRepo(store.db)
     creates = repo.link(incident.id, STATUSPAGE) is None and not repo.messages(
-        incident_id=incident.id, states=("pending", "sending", "retrying", "failed", "sent"))
+        incident_id=incident.id, states=("pending", "sending", "retrying", "failed", "sent")
+    )
     return incident, payload, preview(incident, payload, cfg, creates=creates)
 
 
-def publish(store: Any, ref: str | int, text: str, cfg: SyncConfig, *,
-            status: str | None = None, notify: bool | None = None,
-            impact: str | None = None) -> Published:
+def publish(
+    store: Any,
+    ref: str | int,
+    text: str,
+    cfg: SyncConfig,
+    *,
+    status: str | None = None,
+    notify: bool | None = None,
+    impact: str | None = None,
+) -> Published:
     """Record a status-page update and queue it for delivery, atomically."""
     if not cfg.configured:
-        raise DomainError("the status page is not configured: set page_id in "
-                          f"{cfg.source if cfg.source != '<defaults>' else 'statuspage.yaml'} "
-                          "or IRTUI_STATUSPAGE_PAGE_ID")
+        raise DomainError(
+            "the status page is not configured: set page_id in "
+            f"{cfg.source if cfg.source != '<defaults>' else 'statuspage.yaml'} "
+            "or IRTUI_STATUSPAGE_PAGE_ID"
+        )
     box: dict[str, Any] = {}
 
     def extra(db: Database, incident: Incident, events: list[Event]) -> None:
         try:
-            payload = build_message(incident, text, cfg, status=status, notify=notify,
-                                    impact=impact)
+            payload = build_message(
+                incident, text, cfg, status=status, notify=notify, impact=impact
+            )
         except ValueError as exc:
             raise DomainError(str(exc)) from None
         event = events[0]
         assert event.recorded_at is not None
         box["payload"] = payload
-        box["id"] = OutboxRepo(db).enqueue(incident.id, payload, now=event.recorded_at,
-                                           event_id=event.id, provider=STATUSPAGE)
+        box["id"] = OutboxRepo(db).enqueue(
+            incident.id, payload, now=event.recorded_at, event_id=event.id, provider=STATUSPAGE
+        )
 
-    event = store.record_update(ref, text, audience=str(Audience.STATUSPAGE), publish=True,
-                                extra=extra)
+    event = store.record_update(
+        ref, text, audience=str(Audience.STATUSPAGE), publish=True, extra=extra
+    )
     return Published(event, int(box["id"]), box["payload"])
 
 
@@ -72,13 +92,16 @@ def on_status_page(store: Any, ref: str | int) -> bool:
     `irtui publish ID TEXT --status resolved`)."""
     incident = store.get(ref)
     repo = OutboxRepo(store.db)
-    return repo.link(incident.id, STATUSPAGE) is not None or bool(repo.messages(
-        incident_id=incident.id, states=("pending", "sending", "retrying", "failed")))
+    return repo.link(incident.id, STATUSPAGE) is not None or bool(
+        repo.messages(incident_id=incident.id, states=("pending", "sending", "retrying", "failed"))
+    )
 
 
 def resolve_offer(store: Any, ref: str | int) -> str | None:
     """The text to propose when resolving an incident that is on the status page, or None."""
     if not on_status_page(store, ref):
         return None
-    return ("This incident has been resolved and all services are operating normally. "
-            "We will publish a post-incident review.")
+    return (
+        "This incident has been resolved and all services are operating normally. "
+        "We will publish a post-incident review."
+    )

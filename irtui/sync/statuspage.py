@@ -56,23 +56,33 @@ class StatuspageV1:
 
     name = NAME
 
-    def __init__(self, cfg: SyncConfig, token: str, *, client: httpx.Client | None = None,
-                 transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], Any] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 attempts: int = 3, backoff_s: float = 1.0, max_inline_wait_s: float = 10.0,
-                 ) -> None:
+    def __init__(
+        self,
+        cfg: SyncConfig,
+        token: str,
+        *,
+        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], Any] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+        attempts: int = 3,
+        backoff_s: float = 1.0,
+        max_inline_wait_s: float = 10.0,
+    ) -> None:
         if not cfg.page_id:
-            raise PermanentError("no Statuspage page_id configured (statuspage.yaml or "
-                                 "IRTUI_STATUSPAGE_PAGE_ID)")
+            raise PermanentError(
+                "no Statuspage page_id configured (statuspage.yaml or IRTUI_STATUSPAGE_PAGE_ID)"
+            )
         if not token:
             raise PermanentError("no Statuspage API token (set IRTUI_STATUSPAGE_TOKEN)")
         self.cfg = cfg
         self._token = token
         self._client = client or httpx.Client(
-            base_url=cfg.base_url, transport=transport,
+            base_url=cfg.base_url,
+            transport=transport,
             timeout=httpx.Timeout(cfg.timeout_s, connect=min(cfg.timeout_s, 5.0)),
-            headers={"Accept": "application/json", "User-Agent": "irtui-statuspage/1"})
+            headers={"Accept": "application/json", "User-Agent": "irtui-statuspage/1"},
+        )
         self._owns_client = client is None
         self._sleep = sleep
         self._monotonic = monotonic
@@ -113,10 +123,14 @@ class StatuspageV1:
         updates = data.get("incident_updates") if isinstance(data, dict) else None
         if not isinstance(updates, list) or not updates:
             return False
-        latest = max((u for u in updates if isinstance(u, dict)),
-                     key=lambda u: str(u.get("created_at") or ""), default=None)
-        return bool(latest) and latest.get("body") == p["body"] \
-            and latest.get("status") == p["status"]
+        latest = max(
+            (u for u in updates if isinstance(u, dict)),
+            key=lambda u: str(u.get("created_at") or ""),
+            default=None,
+        )
+        return (
+            bool(latest) and latest.get("body") == p["body"] and latest.get("status") == p["status"]
+        )
 
     def _create_once(self, message: OutboxMessage) -> str:
         found = self.find_remote(message)
@@ -135,11 +149,14 @@ class StatuspageV1:
     def _post(self, message: OutboxMessage) -> str:
         p = message.payload
         incident: dict[str, Any] = {
-            "name": p["name"], "status": p["status"], "body": p["body"],
+            "name": p["name"],
+            "status": p["status"],
+            "body": p["body"],
             "impact_override": p["impact"],
             "deliver_notifications": bool(p["notify"]),
-            "metadata": {"irtui": {"incident_id": message.incident_id,
-                                   "outbox_id": str(message.id)}},
+            "metadata": {
+                "irtui": {"incident_id": message.incident_id, "outbox_id": str(message.id)}
+            },
         }
         if p["components"]:
             incident["component_ids"] = list(p["components"])
@@ -148,34 +165,46 @@ class StatuspageV1:
         remote_id = data.get("id") if isinstance(data, dict) else None
         if not isinstance(remote_id, str) or not remote_id:
             # Created (2xx) but we cannot tell which incident: reconcile on the next try.
-            raise TransientError("POST incidents: 2xx answer without an incident id",
-                                 ambiguous=True)
+            raise TransientError(
+                "POST incidents: 2xx answer without an incident id", ambiguous=True
+            )
         return remote_id
 
     def _patch(self, remote_id: str, p: dict[str, Any]) -> None:
-        incident: dict[str, Any] = {"status": p["status"], "body": p["body"],
-                                    "impact_override": p["impact"],
-                                    "deliver_notifications": bool(p["notify"])}
+        incident: dict[str, Any] = {
+            "status": p["status"],
+            "body": p["body"],
+            "impact_override": p["impact"],
+            "deliver_notifications": bool(p["notify"]),
+        }
         if p["components"]:
             incident["component_ids"] = list(p["components"])
             incident["components"] = dict(p["components"])
-        self._request("PATCH", self._path(f"/{remote_id}"), {"incident": incident},
-                      tolerate_bad_json=True, mutates=True)
+        self._request(
+            "PATCH",
+            self._path(f"/{remote_id}"),
+            {"incident": incident},
+            tolerate_bad_json=True,
+            mutates=True,
+        )
 
     def find_remote(self, message: OutboxMessage) -> tuple[str, bool] | None:
         """The remote incident already published for `message.incident_id`, if any:
         (remote id, whether this very message created it). Matches `metadata.irtui` first,
         then — for incidents created by hand or by a client that dropped metadata — a unique
         unresolved incident with exactly the same name and no irtui tag of another incident."""
-        unresolved = _as_list(self._request("GET", self._path("/unresolved"), None,
-                                            params={"per_page": 100}))
+        unresolved = _as_list(
+            self._request("GET", self._path("/unresolved"), None, params={"per_page": 100})
+        )
         tagged_only: list[dict[str, Any]] = []
         if message.payload.get("status") == "resolved":  # a resolved create is not unresolved
-            tagged_only = _as_list(self._request(
-                "GET", self._path(), None, params={"q": message.payload["name"], "limit": 100}))
+            tagged_only = _as_list(
+                self._request(
+                    "GET", self._path(), None, params={"q": message.payload["name"], "limit": 100}
+                )
+            )
         by_name: list[str] = []
-        for inc, name_ok in [*((i, True) for i in unresolved),
-                             *((i, False) for i in tagged_only)]:
+        for inc, name_ok in [*((i, True) for i in unresolved), *((i, False) for i in tagged_only)]:
             tag = _irtui_tag(inc)
             rid = inc.get("id")
             if not isinstance(rid, str):
@@ -198,32 +227,45 @@ class StatuspageV1:
             self._sleep(wait)
         self._last_request = self._monotonic()
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None, *,
-                 params: dict[str, Any] | None = None, mutates: bool = False,
-                 # `mutates`: the request changes remote state, so a lost answer is ambiguous
-                 tolerate_bad_json: bool = False) -> Any:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        *,
+        params: dict[str, Any] | None = None,
+        mutates: bool = False,
+        # `mutates`: the request changes remote state, so a lost answer is ambiguous
+        tolerate_bad_json: bool = False,
+    ) -> Any:
         self._pace()
         self.requests += 1
         what = f"{method} {path}"
         try:
             resp = self._client.request(
-                method, path, json=body, params=params,
-                headers={"Authorization": f"OAuth {self._token}"})
+                method,
+                path,
+                json=body,
+                params=params,
+                headers={"Authorization": f"OAuth {self._token}"},
+            )
         except _NOT_SENT as exc:
-            raise TransientError(self._redact(f"{what}: cannot connect "
-                                              f"({type(exc).__name__})")) from None
+            raise TransientError(
+                self._redact(f"{what}: cannot connect ({type(exc).__name__})")
+            ) from None
         except httpx.TimeoutException as exc:
-            raise TransientError(self._redact(f"{what}: no answer in time "
-                                              f"({type(exc).__name__})"),
-                                 ambiguous=mutates) from None
+            raise TransientError(
+                self._redact(f"{what}: no answer in time ({type(exc).__name__})"), ambiguous=mutates
+            ) from None
         except httpx.HTTPError as exc:
-            raise TransientError(self._redact(f"{what}: connection broke "
-                                              f"({type(exc).__name__})"),
-                                 ambiguous=mutates) from None
+            raise TransientError(
+                self._redact(f"{what}: connection broke ({type(exc).__name__})"), ambiguous=mutates
+            ) from None
         return self._interpret(what, resp, mutates=mutates, tolerate_bad_json=tolerate_bad_json)
 
-    def _interpret(self, what: str, resp: httpx.Response, *, mutates: bool,
-                   tolerate_bad_json: bool) -> Any:
+    def _interpret(
+        self, what: str, resp: httpx.Response, *, mutates: bool, tolerate_bad_json: bool
+    ) -> Any:
         code = resp.status_code
         if 200 <= code < 300:
             try:
@@ -231,26 +273,37 @@ class StatuspageV1:
             except ValueError:
                 if tolerate_bad_json:
                     return None
-                raise TransientError(f"{what}: {code} with a body that is not JSON",
-                                     ambiguous=mutates) from None
+                raise TransientError(
+                    f"{what}: {code} with a body that is not JSON", ambiguous=mutates
+                ) from None
         detail = self._redact(_error_text(resp))
         if code in (420, 429):
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-            raise TransientError(f"{what}: rate limited ({code})", retry_after=retry_after,
-                                 rate_limited=True)
+            raise TransientError(
+                f"{what}: rate limited ({code})", retry_after=retry_after, rate_limited=True
+            )
         if code in (401, 403):
-            raise PermanentError(f"{what}: Statuspage refused the API token ({code}{detail}); "
-                                 "check IRTUI_STATUSPAGE_TOKEN, then `irtui sync --retry ID`")
+            raise PermanentError(
+                f"{what}: Statuspage refused the API token ({code}{detail}); "
+                "check IRTUI_STATUSPAGE_TOKEN, then `irtui sync --retry ID`"
+            )
         if code == 404:
-            raise PermanentError(f"{what}: not found (404{detail}); check page_id, or whether "
-                                 "the status-page incident was deleted")
+            raise PermanentError(
+                f"{what}: not found (404{detail}); check page_id, or whether "
+                "the status-page incident was deleted"
+            )
         if code in (400, 422):
-            raise PermanentError(f"{what}: rejected ({code}{detail}); fix statuspage.yaml or "
-                                 "the text, then `irtui sync --retry ID`")
+            raise PermanentError(
+                f"{what}: rejected ({code}{detail}); fix statuspage.yaml or "
+                "the text, then `irtui sync --retry ID`"
+            )
         if code == 408 or code >= 500:
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-            raise TransientError(f"{what}: server error ({code}{detail})",
-                                 retry_after=retry_after, ambiguous=mutates and code != 408)
+            raise TransientError(
+                f"{what}: server error ({code}{detail})",
+                retry_after=retry_after,
+                ambiguous=mutates and code != 408,
+            )
         raise PermanentError(f"{what}: unexpected answer ({code}{detail})")
 
     def _redact(self, text: str) -> str:
@@ -264,11 +317,17 @@ class StatuspageV1:
         def stop(state: RetryCallState) -> bool:
             if state.attempt_number >= self.attempts:
                 return True
-            return self.backoff_for(state.attempt_number, _retry_after(state)) \
-                > self.max_inline_wait_s
+            return (
+                self.backoff_for(state.attempt_number, _retry_after(state)) > self.max_inline_wait_s
+            )
 
-        retrying = Retrying(retry=retry_if_exception_type(TransientError), wait=wait,
-                            stop=stop, sleep=self._sleep, reraise=True)
+        retrying = Retrying(
+            retry=retry_if_exception_type(TransientError),
+            wait=wait,
+            stop=stop,
+            sleep=self._sleep,
+            reraise=True,
+        )
         return retrying(fn)
 
     def backoff_for(self, attempt: int, retry_after: float | None) -> float:

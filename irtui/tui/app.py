@@ -44,10 +44,19 @@ class IrtuiApp(App[None]):
     CSS_PATH = [str(styles_dir() / "app.tcss")]
     BINDINGS = bindings("app")
 
-    def __init__(self, store: Any, *, clock: Clock | None = None, seat_name: str | None = None,
-                 poll_s: float = 0.5, tick_s: float = 1.0, heartbeat: bool = True,
-                 background_sync: bool = True, bell: bool = True,
-                 open_incident: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        *,
+        clock: Clock | None = None,
+        seat_name: str | None = None,
+        poll_s: float = 0.5,
+        tick_s: float = 1.0,
+        heartbeat: bool = True,
+        background_sync: bool = True,
+        bell: bool = True,
+        open_incident: str | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.clock: Clock = clock or store.clock
@@ -105,8 +114,13 @@ class IrtuiApp(App[None]):
 
     # --- shared timers ------------------------------------------------------------------
     def _overdue_keys(self, now: datetime) -> set[tuple[str, str]]:
-        return {(i.id, c.name) for i in self.incidents.values() if i.is_open
-                for c in all_clocks(i, now) if c.state is ClockState.OVERDUE}
+        return {
+            (i.id, c.name)
+            for i in self.incidents.values()
+            if i.is_open
+            for c in all_clocks(i, now)
+            if c.state is ClockState.OVERDUE
+        }
 
     def tick(self) -> None:
         """Once a second: countdowns on every visible screen, and the bell on a new overdue."""
@@ -123,10 +137,14 @@ class IrtuiApp(App[None]):
             self.ring()
             for task in expired:
                 owner = f"{task.owner}: " if task.owner else ""
-                self.notify(f"{task.incident_id} · {owner}{clean(task.text, limit=120)} — "
-                            "time is up, check in (k on the incident marks it done)",
-                            title="Task timer expired", severity="warning", markup=False,
-                            timeout=15)
+                self.notify(
+                    f"{task.incident_id} · {owner}{clean(task.text, limit=120)} — "
+                    "time is up, check in (k on the incident marks it done)",
+                    title="Task timer expired",
+                    severity="warning",
+                    markup=False,
+                    timeout=15,
+                )
         for screen in self.visible_screens():
             tick = getattr(screen, "tick", None)
             if tick is not None:
@@ -193,8 +211,9 @@ class IrtuiApp(App[None]):
             return
         incident_id = self.current_incident_id()
         try:
-            PresenceRepo(self.store.db).heartbeat(self.seat_id, self.seat_name, incident_id,
-                                                  self.now())
+            PresenceRepo(self.store.db).heartbeat(
+                self.seat_id, self.seat_name, incident_id, self.now()
+            )
         except Exception:
             return
         for screen in self.screen_stack:
@@ -232,8 +251,12 @@ class IrtuiApp(App[None]):
             return
         self.update_outbox_summary()
         if getattr(worker, "enabled", False):
-            self.run_worker(worker.run_forever(self.update_outbox_summary), name="outbox",
-                            group="outbox", exclusive=True)
+            self.run_worker(
+                worker.run_forever(self.update_outbox_summary),
+                name="outbox",
+                group="outbox",
+                exclusive=True,
+            )
 
     def update_outbox_summary(self, *_: Any) -> None:
         try:
@@ -242,12 +265,14 @@ class IrtuiApp(App[None]):
             summary = OutboxRepo(self.store.db).summary()
         except Exception:
             return
-        get: Callable[[str], Any] = (summary.get if isinstance(summary, dict)
-                                     else lambda k: getattr(summary, k, 0))
+        get: Callable[[str], Any] = (
+            summary.get if isinstance(summary, dict) else lambda k: getattr(summary, k, 0)
+        )
         pending = sum(int(get(k) or 0) for k in ("pending", "sending", "retrying"))
         failed = int(get("failed") or 0)
-        self.outbox_summary = (f"outbox: {pending} pending, {failed} failed"
-                               if pending or failed else "")
+        self.outbox_summary = (
+            f"outbox: {pending} pending, {failed} failed" if pending or failed else ""
+        )
 
     # --- navigation and app-wide actions ----------------------------------------------
     def open(self, incident_id: str) -> None:
@@ -302,10 +327,15 @@ class IrtuiApp(App[None]):
             if value:
                 self.open(value.strip())
 
-        self.push_screen(PromptDialog(
-            "Go to incident", "Any incident by id (INC-7, inc-7 or 7), resolved and closed "
-            "ones too: their timeline, postmortem (m) and clocks as recorded.",
-            placeholder="INC-7"), done)
+        self.push_screen(
+            PromptDialog(
+                "Go to incident",
+                "Any incident by id (INC-7, inc-7 or 7), resolved and closed "
+                "ones too: their timeline, postmortem (m) and clocks as recorded.",
+                placeholder="INC-7",
+            ),
+            done,
+        )
 
     def action_declare(self) -> None:
         from irtui.tui.screens.dialogs import DeclareDialog
@@ -326,9 +356,11 @@ class IrtuiApp(App[None]):
         except ImportError:
             self.notify("Runbooks are not installed in this build.", severity="warning")
             return
-        self.push_screen(RunbookBrowserScreen(store=self.store,
-                                              incident_id=getattr(self.screen, "incident_id",
-                                                                  None)))
+        self.push_screen(
+            RunbookBrowserScreen(
+                store=self.store, incident_id=getattr(self.screen, "incident_id", None)
+            )
+        )
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
@@ -340,5 +372,8 @@ class IrtuiApp(App[None]):
         for action in for_scope("app") + (for_scope(scope) if scope else []):
             target = self if action.scope == "app" else screen
             key = action.key_display or action.key
-            yield SystemCommand(action.title, f"{action.help}  (key: {key})",
-                                partial(target.run_action, action.action))
+            yield SystemCommand(
+                action.title,
+                f"{action.help}  (key: {key})",
+                partial(target.run_action, action.action),
+            )

@@ -15,8 +15,11 @@ from irtui.domain.clocks import ack_clock, update_clocks
 from irtui.domain.model import Event, EventKind, Incident, TimelineEntry, role_label
 from irtui.domain.timeutil import fmt_duration, fmt_local_utc, parse_iso
 
-_RULED_OUT = re.compile(r"ruled out|rule out|not the cause|isn't the|is not the|not related|"
-                        r"no change|didn't help|did not help|red herring", re.IGNORECASE)
+_RULED_OUT = re.compile(
+    r"ruled out|rule out|not the cause|isn't the|is not the|not related|"
+    r"no change|didn't help|did not help|red herring",
+    re.IGNORECASE,
+)
 _KNOWN_KINDS = {"detection", "decision", "action", "escalation", "resolution"}
 
 
@@ -33,8 +36,9 @@ class OpenTask:
 
 
 def done_task_ids(events: list[Event]) -> set[int]:
-    return {e.refers_to for e in events
-            if e.kind == EventKind.TASK_DONE and e.refers_to is not None}
+    return {
+        e.refers_to for e in events if e.kind == EventKind.TASK_DONE and e.refers_to is not None
+    }
 
 
 def open_tasks(entries: list[TimelineEntry], events: list[Event]) -> list[OpenTask]:
@@ -43,16 +47,22 @@ def open_tasks(entries: list[TimelineEntry], events: list[Event]) -> list[OpenTa
     tasks = []
     for entry in entries:
         if entry.task and entry.retracted is None and entry.event_id not in done:
-            tasks.append(OpenTask(entry.event_id, str(entry.task.get("text") or entry.text),
-                                  entry.task.get("owner"), parse_iso(entry.task.get("due")),
-                                  entry.at))
+            tasks.append(
+                OpenTask(
+                    entry.event_id,
+                    str(entry.task.get("text") or entry.text),
+                    entry.task.get("owner"),
+                    parse_iso(entry.task.get("due")),
+                    entry.at,
+                )
+            )
     far = datetime.max.replace(tzinfo=None)
-    return sorted(tasks, key=lambda t: (t.due.replace(tzinfo=None) if t.due else far,
-                                        t.entry_id))
+    return sorted(tasks, key=lambda t: (t.due.replace(tzinfo=None) if t.due else far, t.entry_id))
 
 
-def known_and_ruled_out(entries: list[TimelineEntry],
-                        ) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
+def known_and_ruled_out(
+    entries: list[TimelineEntry],
+) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
     """What the room knows (starred or factual entries) and what it has ruled out, from
     people's entries that still stand."""
     human = [e for e in entries if e.source == "entry" and e.retracted is None]
@@ -62,12 +72,16 @@ def known_and_ruled_out(entries: list[TimelineEntry],
 
 
 def update_digest(entries: list[TimelineEntry], events: list[Event]) -> tuple[str, str]:
-    """"What we know" and "what we're doing" for a stakeholder update: the latest starred
+    """ "What we know" and "what we're doing" for a stakeholder update: the latest starred
     facts (else the latest facts), and the open tasks (else the latest action)."""
     known, _ = known_and_ruled_out(entries)
     starred = [e for e in known if e.starred]
-    facts = [f"decided: {e.decision['call']}" if e.decision and e.decision.get("call")
-             and not e.amendments else e.text for e in (starred or known)[-3:]]
+    facts = [
+        f"decided: {e.decision['call']}"
+        if e.decision and e.decision.get("call") and not e.amendments
+        else e.text
+        for e in (starred or known)[-3:]
+    ]
     tasks = open_tasks(entries, events)[:3]
     doing = [f"{t.owner}: {t.text}" if t.owner else t.text for t in tasks]
     if not doing:
@@ -76,8 +90,15 @@ def update_digest(entries: list[TimelineEntry], events: list[Event]) -> tuple[st
     return "; ".join(facts), "; ".join(doing)
 
 
-def build_brief(incident: Incident, entries: list[TimelineEntry], events: list[Event],
-                now: datetime, *, role: str = "commander", to: str = "") -> str:
+def build_brief(
+    incident: Incident,
+    entries: list[TimelineEntry],
+    events: list[Event],
+    now: datetime,
+    *,
+    role: str = "commander",
+    to: str = "",
+) -> str:
     """Plain-text hand-off brief (user text embedded verbatim; rendered literally)."""
     known, ruled_out = known_and_ruled_out(entries)
     known = known[-6:]
@@ -98,9 +119,15 @@ def build_brief(incident: Incident, entries: list[TimelineEntry], events: list[E
     for task in tasks:
         owner = f"{task.owner}: " if task.owner else ""
         left = task.remaining_s(now)
-        timer = "" if left is None else (
-            f" (due in {fmt_duration(left)})" if left > 0 else
-            f" (OVERDUE by {fmt_duration(-left)})")
+        timer = (
+            ""
+            if left is None
+            else (
+                f" (due in {fmt_duration(left)})"
+                if left > 0
+                else f" (OVERDUE by {fmt_duration(-left)})"
+            )
+        )
         lines.append(f"  - {owner}{task.text}{timer}")
     if not tasks:
         lines.append("  - (none)")

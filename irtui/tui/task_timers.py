@@ -43,8 +43,9 @@ def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
         task = json.loads(payload).get("task") or {}
         due = parse_iso(task.get("due"))
         if due is not None:
-            timers[int(event_id)] = TaskTimer(int(event_id), incident_id, task.get("owner"),
-                                              str(task.get("text") or ""), due)
+            timers[int(event_id)] = TaskTimer(
+                int(event_id), incident_id, task.get("owner"), str(task.get("text") or ""), due
+            )
     return {k: v for k, v in timers.items() if k not in closed}
 
 
@@ -55,8 +56,9 @@ class TaskWatch:
         self.timers: dict[int, TaskTimer] = {}
         self.nagged: set[int] = set()
 
-    def reload(self, db: Any, incident_ids: list[str], now: datetime, *,
-               initial: bool = False) -> None:
+    def reload(
+        self, db: Any, incident_ids: list[str], now: datetime, *, initial: bool = False
+    ) -> None:
         fresh = load_timers(db, incident_ids)
         wanted = set(incident_ids)
         self.timers = {k: v for k, v in self.timers.items() if v.incident_id not in wanted}
@@ -65,7 +67,6 @@ class TaskWatch:
             self.nagged |= {k for k, t in fresh.items() if t.due <= now}
 
     def expired(self, now: datetime) -> list[TaskTimer]:
-        out = [t for k, t in sorted(self.timers.items())
-               if t.due <= now and k not in self.nagged]
+        out = [t for k, t in sorted(self.timers.items()) if t.due <= now and k not in self.nagged]
         self.nagged.update(t.entry_id for t in out)
         return out

@@ -30,11 +30,16 @@ def clean(value: object, *, single_line: bool = True, limit: int | None = None) 
     return text
 
 
-def literal(value: object, style: str = "", *, single_line: bool = True,
-            limit: int | None = None) -> Text:
+def literal(
+    value: object, style: str = "", *, single_line: bool = True, limit: int | None = None
+) -> Text:
     """A `Text` that shows exactly what the user typed (never markup)."""
-    return Text(clean(value, single_line=single_line, limit=limit), style=style,
-                no_wrap=single_line, overflow="ellipsis" if single_line else "fold")
+    return Text(
+        clean(value, single_line=single_line, limit=limit),
+        style=style,
+        no_wrap=single_line,
+        overflow="ellipsis" if single_line else "fold",
+    )
 
 
 SEV_STYLES: dict[int, str] = {
@@ -67,23 +72,28 @@ not redraw a dozen rows every second for clocks that are half an hour away."""
 
 def clock_text(view: ClockView, *, compact: bool = False) -> str:
     text = view.text
-    if (compact and view.state in (ClockState.OK, ClockState.WARNING)
-            and view.remaining is not None
-            and SECONDS_WITHIN <= view.remaining < timedelta(hours=1)):
+    if (
+        compact
+        and view.state in (ClockState.OK, ClockState.WARNING)
+        and view.remaining is not None
+        and SECONDS_WITHIN <= view.remaining < timedelta(hours=1)
+    ):
         return f"{int(view.remaining.total_seconds()) // 60}m"
     if compact and view.state is ClockState.OVERDUE and view.remaining is not None:
         late = -view.remaining
         # Past five minutes late the red cell says enough: minutes, so a board full of
         # overdue clocks does not redraw every second.
-        text = (f"-{int(late.total_seconds()) // 60}m!" if timedelta(minutes=5) < late
-                < timedelta(hours=1) else text.replace(" OVERDUE", "!"))
+        text = (
+            f"-{int(late.total_seconds()) // 60}m!"
+            if timedelta(minutes=5) < late < timedelta(hours=1)
+            else text.replace(" OVERDUE", "!")
+        )
     return text
 
 
 def clock(view: ClockView, *, compact: bool = False) -> Text:
     """The countdown cell: amber when close, red when overdue (compact: `-3m05s!`)."""
-    return Text(clock_text(view, compact=compact), style=CLOCK_STYLES[view.state],
-                no_wrap=True)
+    return Text(clock_text(view, compact=compact), style=CLOCK_STYLES[view.state], no_wrap=True)
 
 
 STATUS_STYLES: dict[str, str] = {

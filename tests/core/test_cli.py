@@ -21,9 +21,23 @@ def cli(db_path: Path, clock) -> Cli:
 
 
 def test_full_incident_through_the_cli(cli: Cli, clock) -> None:
-    assert cli.ok("declare", "Checkout 500s", "--sev", "1", "--service", "checkout",
-                  "--service", "payments", "--impact", "EU customers", "--ic", "alice"
-                  ).strip() == "INC-1"
+    assert (
+        cli.ok(
+            "declare",
+            "Checkout 500s",
+            "--sev",
+            "1",
+            "--service",
+            "checkout",
+            "--service",
+            "payments",
+            "--impact",
+            "EU customers",
+            "--ic",
+            "alice",
+        ).strip()
+        == "INC-1"
+    )
     clock.advance(minutes=2)
     cli.ok("ack", "INC-1")
     cli.ok("role", "1", "tech", "bob")
@@ -41,8 +55,14 @@ def test_full_incident_through_the_cli(cli: Cli, clock) -> None:
     assert data["kind"] == "real" and data["services"] == ["checkout", "payments"]
     assert data["roles"]["commander"]["name"] == "carol"
     assert data["roles"]["tech_lead"]["name"] == "bob"
-    assert set(data["milestones"]) == {"started", "detected", "acknowledged", "mitigated",
-                                       "resolved", "closed"}
+    assert set(data["milestones"]) == {
+        "started",
+        "detected",
+        "acknowledged",
+        "mitigated",
+        "resolved",
+        "closed",
+    }
     assert data["milestones"]["resolved"] is not None
     assert set(data["clocks"]) == {"ack", "updates", "overdue"}
     entries = {e["id"]: e for e in data["timeline"]}
@@ -50,8 +70,17 @@ def test_full_incident_through_the_cli(cli: Cli, clock) -> None:
     assert entries[entry]["amended"] and entries[entry]["starred"]
     assert entries[entry]["author"] == "scribe"
     for e in data["timeline"]:
-        assert {"id", "at", "recorded_at", "kind", "author", "text", "starred", "amended",
-                "retracted"} <= set(e)
+        assert {
+            "id",
+            "at",
+            "recorded_at",
+            "kind",
+            "author",
+            "text",
+            "starred",
+            "amended",
+            "retracted",
+        } <= set(e)
     detection = next(e for e in data["timeline"] if e["text"] == "alert fired")
     assert detection["at"] < detection["recorded_at"]
 
@@ -117,8 +146,13 @@ def test_author_defaults_to_env_then_as(cli: Cli, db_path: Path, clock, monkeypa
     cli.ok("declare", "x", "--sev", "2")
     monkeypatch.setenv("IRTUI_USER", "dana")
     out, err = io.StringIO(), io.StringIO()
-    assert main(["--db", str(db_path), "log", "1", "from env"],
-                ctx=CliContext(None, clock=clock, out=out, err=err)) == 0  # type: ignore[arg-type]
+    assert (
+        main(
+            ["--db", str(db_path), "log", "1", "from env"],
+            ctx=CliContext(None, clock=clock, out=out, err=err),
+        )
+        == 0
+    )  # type: ignore[arg-type]
     cli.ok("log", "1", "explicit", as_="erin")
     timeline = json.loads(cli.ok("show", "1", "--json"))["timeline"]
     authors = {e["text"]: e["author"] for e in timeline}
@@ -148,7 +182,8 @@ def test_version_and_subprocess_exit_codes(db_path: Path) -> None:
     exe = [sys.executable, "-m", "irtui.cli.main"]
     version = subprocess.run([*exe, "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and version.stdout.startswith("irtui ")
-    bad = subprocess.run([*exe, "--db", str(db_path), "ack", "INC-7"], capture_output=True,
-                         text=True)
+    bad = subprocess.run(
+        [*exe, "--db", str(db_path), "ack", "INC-7"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "no incident INC-7" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -30,19 +30,22 @@ def test_the_routing_table_matches_what_each_module_registers() -> None:
         assert _registered(module) == {c for c, m in COMMANDS.items() if m == module}, module
 
 
-@pytest.mark.parametrize(("argv", "expected"), [
-    ([], ()),
-    (["--db", "x.db", "--as", "bob"], ()),
-    (["log", "INC-1", "text"], ("irtui.cli.core_cmds",)),
-    (["--db", "x.db", "log", "1", "t"], ("irtui.cli.core_cmds",)),
-    (["--db=x.db", "--as", "log", "publish", "1", "t"], ("irtui.cli.sync_cmd",)),  # a value
-    (["--policy", "p.yaml", "runbooks", "search", "x"], ("irtui.cli.runbooks_cmd",)),
-    (["demo"], ("irtui.cli.tui_cmd",)),
-    (["--help"], COMMAND_MODULES),
-    (["--version"], COMMAND_MODULES),
-    (["lgo", "1"], COMMAND_MODULES),          # unknown: the error lists every command
-    (["--bogus", "log"], COMMAND_MODULES),
-])
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], ()),
+        (["--db", "x.db", "--as", "bob"], ()),
+        (["log", "INC-1", "text"], ("irtui.cli.core_cmds",)),
+        (["--db", "x.db", "log", "1", "t"], ("irtui.cli.core_cmds",)),
+        (["--db=x.db", "--as", "log", "publish", "1", "t"], ("irtui.cli.sync_cmd",)),  # a value
+        (["--policy", "p.yaml", "runbooks", "search", "x"], ("irtui.cli.runbooks_cmd",)),
+        (["demo"], ("irtui.cli.tui_cmd",)),
+        (["--help"], COMMAND_MODULES),
+        (["--version"], COMMAND_MODULES),
+        (["lgo", "1"], COMMAND_MODULES),  # unknown: the error lists every command
+        (["--bogus", "log"], COMMAND_MODULES),
+    ],
+)
 def test_command_modules(argv: list[str], expected: tuple[str, ...]) -> None:
     assert command_modules(argv) == expected
 
@@ -55,7 +58,8 @@ def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_an_unknown_command_is_a_usage_error_naming_the_choices(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["lgo", "INC-1"]) == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'lgo'" in err and "'log'" in err

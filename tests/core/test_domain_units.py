@@ -22,12 +22,9 @@ NOW = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
     [
         ("restarted the pod", EntryKind.NOTE, None, False, "restarted the pod"),
         ("d: roll back v42", EntryKind.DECISION, None, False, "roll back v42"),
-        ("-5m * a: failed over to replica", EntryKind.ACTION, 5, True,
-         "failed over to replica"),
-        ("*det: alert PagerDuty #123", EntryKind.DETECTION, None, True,
-         "alert PagerDuty #123"),
-        ("c: posted to #incidents", EntryKind.COMMUNICATION, None, False,
-         "posted to #incidents"),
+        ("-5m * a: failed over to replica", EntryKind.ACTION, 5, True, "failed over to replica"),
+        ("*det: alert PagerDuty #123", EntryKind.DETECTION, None, True, "alert PagerDuty #123"),
+        ("c: posted to #incidents", EntryKind.COMMUNICATION, None, False, "posted to #incidents"),
         ("http://x: not a kind", EntryKind.NOTE, None, False, "http://x: not a kind"),
     ],
 )
@@ -46,8 +43,12 @@ def test_capture_task_with_timer_and_todo() -> None:
     assert got.task["text"] == "check replica lag"
     assert parse_iso(got.task["due"]) == NOW + timedelta(minutes=3)
     todo = parse_capture("TODO: rotate the leaked key", NOW)
-    assert todo.task == {"text": "rotate the leaked key", "owner": None, "due": None,
-                         "timer_s": None}
+    assert todo.task == {
+        "text": "rotate the leaked key",
+        "owner": None,
+        "due": None,
+        "timer_s": None,
+    }
 
 
 @time_machine.travel(NOW, tick=False)
@@ -81,10 +82,10 @@ def test_summarise_by_hand() -> None:
 def test_aggregate_excludes_drills_and_checks_ack_sla(store, clock) -> None:
     a = store.declare("a", 1)
     clock.advance(minutes=10)
-    store.ack(a.id)                       # TTA 10 min, within 15
+    store.ack(a.id)  # TTA 10 min, within 15
     b = store.declare("b", 1)
     clock.advance(minutes=20)
-    store.ack(b.id)                       # TTA 20 min, late
+    store.ack(b.id)  # TTA 20 min, late
     store.declare("drill", 1, drill=True)
     incidents = store.list_incidents(include_closed=True)
     stats, drills = aggregate(incidents, store.update_times(), clock())
@@ -107,8 +108,7 @@ def test_templates_render_user_text_verbatim(store, clock) -> None:
     assert "SEV1" in render(inc, "exec", fields)
 
 
-def test_timeline_digest_prefills_internal_and_exec_updates_but_not_customers(
-        store, clock) -> None:
+def test_timeline_digest_prefills_internal_and_exec_updates_but_not_customers(store, clock) -> None:
     inc = store.declare("Checkout 502s", 1)
     for audience in ("internal", "exec"):
         fields = prefill(inc, audience, clock(), known="pool saturated", doing="bob: failover")
@@ -118,7 +118,8 @@ def test_timeline_digest_prefills_internal_and_exec_updates_but_not_customers(
 
 
 def test_next_update_time_is_said_once_on_a_utc_machine_and_twice_elsewhere(
-        store, clock, monkeypatch) -> None:
+    store, clock, monkeypatch
+) -> None:
     import time
 
     inc = store.declare("x", 1)

@@ -29,16 +29,16 @@ def test_sigkilled_irtui_log_loses_no_acknowledged_entry(db_path: Path) -> None:
     # How long one `irtui log` takes on this machine right now: kill moments are drawn from
     # [0, 1.5 x that], so roughly half the writers die mid-flight whatever the load.
     start = time.perf_counter()
-    subprocess.run([*IRTUI, "log", "INC-1", "warm-up"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run([*IRTUI, "log", "INC-1", "warm-up"], env=env, check=True, capture_output=True)
     full = time.perf_counter() - start
     n = 0
     while n < 40 or killed < 5 or len(acknowledged) < 5:
         assert n < 300, (killed, len(acknowledged))
         text = f"entry-{n}"
         n += 1
-        proc = subprocess.Popen([*IRTUI, "log", "INC-1", text], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [*IRTUI, "log", "INC-1", text], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         time.sleep(rng.uniform(0.0, 1.5 * full))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -69,7 +69,8 @@ WRITER = textwrap.dedent("""
 
 @pytest.mark.slow
 def test_sigkilled_long_running_writer_keeps_every_acknowledged_entry(
-        db_path: Path, tmp_path: Path) -> None:
+    db_path: Path, tmp_path: Path
+) -> None:
     with Store.open(db_path, author="setup") as s:
         s.declare("durability", 1)
     script = tmp_path / "writer.py"
@@ -78,8 +79,12 @@ def test_sigkilled_long_running_writer_keeps_every_acknowledged_entry(
     acknowledged: list[str] = []
     start = 0
     for _round in range(6):
-        proc = subprocess.Popen([sys.executable, str(script), str(db_path), str(start)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(db_path), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(rng.uniform(0.3, 0.8))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()

@@ -28,8 +28,9 @@ command = st.one_of(
     st.tuples(st.just("status"), st.sampled_from(STATUSES), st.integers(0, 7200)),
     st.tuples(st.just("sev"), st.integers(1, 4)),
     st.tuples(st.just("log"), st.integers(-7200, 0)),
-    st.tuples(st.just("update"), st.sampled_from(["internal", "statuspage", "exec"]),
-              st.integers(0, 3600)),
+    st.tuples(
+        st.just("update"), st.sampled_from(["internal", "statuspage", "exec"]), st.integers(0, 3600)
+    ),
     st.tuples(st.just("milestone"), st.sampled_from(MILESTONES), st.integers(-7200, 0)),
     st.tuples(st.just("snooze"), st.integers(60, 3600)),
 )
@@ -40,22 +41,25 @@ def _run(cmd: tuple, inc, now: datetime) -> list[Event]:
     if name == "ack":
         return lifecycle.cmd_ack(inc, now=now, author="a", at=now - timedelta(seconds=cmd[1]))
     if name == "status":
-        return lifecycle.cmd_status(inc, cmd[1], now=now, author="a",
-                                    at=now - timedelta(seconds=cmd[2]))
+        return lifecycle.cmd_status(
+            inc, cmd[1], now=now, author="a", at=now - timedelta(seconds=cmd[2])
+        )
     if name == "sev":
         return lifecycle.cmd_severity(inc, cmd[1], policy=POLICY, now=now, author="a")
     if name == "log":
-        return lifecycle.cmd_log(inc, "x", now=now, author="a",
-                                 at=now + timedelta(seconds=cmd[1]))
+        return lifecycle.cmd_log(inc, "x", now=now, author="a", at=now + timedelta(seconds=cmd[1]))
     if name == "update":
-        return lifecycle.cmd_update(inc, "u", now=now, author="a", audience=cmd[1],
-                                    at=now - timedelta(seconds=cmd[2]))
+        return lifecycle.cmd_update(
+            inc, "u", now=now, author="a", audience=cmd[1], at=now - timedelta(seconds=cmd[2])
+        )
     if name == "milestone":
-        return lifecycle.cmd_milestone(inc, cmd[1], now + timedelta(seconds=cmd[2]), now=now,
-                                       author="a")
+        return lifecycle.cmd_milestone(
+            inc, cmd[1], now + timedelta(seconds=cmd[2]), now=now, author="a"
+        )
     if name == "snooze":
-        return lifecycle.cmd_snooze(inc, "ack", now + timedelta(seconds=cmd[1]), "busy",
-                                    now=now, author="a")
+        return lifecycle.cmd_snooze(
+            inc, "ack", now + timedelta(seconds=cmd[1]), "busy", now=now, author="a"
+        )
     raise AssertionError(name)
 
 
@@ -73,8 +77,9 @@ def _check_invariants(inc) -> None:
 @given(sev=st.integers(1, 4), commands=st.lists(command, max_size=25))
 def test_no_command_sequence_breaks_milestone_order(sev: int, commands: list[tuple]) -> None:
     now = T0
-    events = lifecycle.cmd_declare(incident_id="INC-1", number=1, title="t", severity=sev,
-                                   policy=POLICY, now=now, author="a")
+    events = lifecycle.cmd_declare(
+        incident_id="INC-1", number=1, title="t", severity=sev, policy=POLICY, now=now, author="a"
+    )
     inc = None
     for i, e in enumerate(events):
         inc = lifecycle.apply(inc, Event(**{**_fields(e), "id": i + 1}))
@@ -95,12 +100,20 @@ def test_no_command_sequence_breaks_milestone_order(sev: int, commands: list[tup
 
 
 def _fields(e: Event) -> dict:
-    return {"incident_id": e.incident_id, "kind": e.kind, "at": e.at, "author": e.author,
-            "payload": e.payload, "recorded_at": e.at, "refers_to": e.refers_to}
+    return {
+        "incident_id": e.incident_id,
+        "kind": e.kind,
+        "at": e.at,
+        "author": e.author,
+        "payload": e.payload,
+        "recorded_at": e.at,
+        "refers_to": e.refers_to,
+    }
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sev=st.integers(1, 4), commands=st.lists(command, max_size=12))
 def test_store_clocks_survive_reopen(tmp_path_factory, sev: int, commands: list[tuple]) -> None:
     path: Path = tmp_path_factory.mktemp("prop") / "s.db"

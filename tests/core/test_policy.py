@@ -52,8 +52,10 @@ def test_cli_with_malformed_policy_exits_2_without_traceback(tmp_path: Path, clo
     bad.write_text("levels:\n  SEV1:\n    name: Critical\n    ack_within: 15 parsecs\n")
     err = io.StringIO()
     ctx = CliContext(None, clock=clock, out=io.StringIO(), err=err)  # type: ignore[arg-type]
-    code = main(["--db", str(tmp_path / "s.db"), "--policy", str(bad), "declare", "x",
-                 "--sev", "1"], ctx=ctx)
+    code = main(
+        ["--db", str(tmp_path / "s.db"), "--policy", str(bad), "declare", "x", "--sev", "1"],
+        ctx=ctx,
+    )
     assert code == 2
     assert f"{bad}:4" in err.getvalue()
     assert "Traceback" not in err.getvalue()

@@ -24,8 +24,14 @@ def test_declare_log_amend_retract_keeps_history(any_store: Store, clock) -> Non
     other = any_store.log(inc.id, "wrong incident")
     any_store.retract(inc.id, other.id, "logged on the wrong incident")
     kinds = [e.kind for e in any_store.events(inc.id)]
-    assert kinds == ["declared", "role_assigned", "entry", "entry_amended", "entry",
-                     "entry_retracted"]
+    assert kinds == [
+        "declared",
+        "role_assigned",
+        "entry",
+        "entry_amended",
+        "entry",
+        "entry_retracted",
+    ]
     timeline = {t.event_id: t for t in any_store.timeline(inc.id)}
     assert timeline[entry.id].text == "restarted pod checkout-7"
     assert timeline[entry.id].original_text == "restarted pod"
@@ -91,12 +97,14 @@ def test_list_sorts_soonest_due_first(any_store: Store, clock) -> None:
 
 def test_generic_append_for_other_features(any_store: Store) -> None:
     inc = any_store.declare("x", 2)
-    e = any_store.append(inc.id, EventKind.RUNBOOK_STEP, {"runbook": "db", "step": 1,
-                                                          "text": "check", "done": True})
+    e = any_store.append(
+        inc.id, EventKind.RUNBOOK_STEP, {"runbook": "db", "step": 1, "text": "check", "done": True}
+    )
     assert any_store.event(e.id).payload["step"] == 1
 
 
 # --- SQLite file facts ---------------------------------------------------------------------
+
 
 def test_sqlite_file_is_private_wal_and_full_sync(store: Store, db_path: Path) -> None:
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
@@ -128,8 +136,7 @@ def test_another_apps_sqlite_db_is_left_untouched(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_a_corrupt_store_gets_a_clear_message_and_is_not_overwritten(
-        tmp_path: Path, clock) -> None:
+def test_a_corrupt_store_gets_a_clear_message_and_is_not_overwritten(tmp_path: Path, clock) -> None:
     path = tmp_path / "s.db"
     with Store.open(path, clock=clock) as s:
         inc = s.declare("x", 1)
@@ -141,11 +148,13 @@ def test_a_corrupt_store_gets_a_clear_message_and_is_not_overwritten(
         data[offset] ^= 0xFF
     path.write_bytes(bytes(data))
     before = path.read_bytes()
-    with pytest.raises((CorruptStoreError, NotAStoreError)) as info, \
-            Store.open(path, clock=clock) as s:
-            s.get(inc.id)
-            s.timeline(inc.id)
-            assert s.db.integrity_check() == "ok"
+    with (
+        pytest.raises((CorruptStoreError, NotAStoreError)) as info,
+        Store.open(path, clock=clock) as s,
+    ):
+        s.get(inc.id)
+        s.timeline(inc.id)
+        assert s.db.integrity_check() == "ok"
     assert "left untouched" in str(info.value) or "damaged" in str(info.value)
     assert path.read_bytes() == before
 
@@ -162,6 +171,7 @@ def test_missing_parent_directory_is_created(tmp_path: Path) -> None:
 
 
 # --- schema / migrations -------------------------------------------------------------------
+
 
 def test_history_constant_matches_alembic() -> None:
     from alembic.script import ScriptDirectory
@@ -207,6 +217,10 @@ def test_migrations_produce_exactly_the_sqlmodel_indexes(store: Store) -> None:
     from irtui.store.tables import metadata
 
     expected = {ix.name for t in metadata.tables.values() for ix in t.indexes}
-    actual = {r[0] for r in store.db.query(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'")}
+    actual = {
+        r[0]
+        for r in store.db.query(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'"
+        )
+    }
     assert actual == expected

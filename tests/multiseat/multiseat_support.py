@@ -102,10 +102,17 @@ def child_env() -> dict[str, str]:
 
 def start_seats(script: Path, argvs: Sequence[Sequence[str]]) -> list[subprocess.Popen[str]]:
     """Start one process per argv and wait until every one printed `ready`."""
-    procs = [subprocess.Popen([PYTHON, str(script), *map(str, argv)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=child_env())
-             for argv in argvs]
+    procs = [
+        subprocess.Popen(
+            [PYTHON, str(script), *map(str, argv)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+        )
+        for argv in argvs
+    ]
     for proc in procs:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -125,8 +132,9 @@ def go(procs: Sequence[subprocess.Popen[str]]) -> None:
         proc.stdin.flush()
 
 
-def finish(procs: Sequence[subprocess.Popen[str]], names: Sequence[str], *,
-           timeout: float = 120) -> list[SeatResult]:
+def finish(
+    procs: Sequence[subprocess.Popen[str]], names: Sequence[str], *, timeout: float = 120
+) -> list[SeatResult]:
     results = []
     for proc, name in zip(procs, names, strict=True):
         out, err = proc.communicate(timeout=timeout)
@@ -134,8 +142,9 @@ def finish(procs: Sequence[subprocess.Popen[str]], names: Sequence[str], *,
     return results
 
 
-def run_seats(script: Path, argvs: Sequence[Sequence[str]], names: Sequence[str], *,
-              timeout: float = 120) -> list[SeatResult]:
+def run_seats(
+    script: Path, argvs: Sequence[Sequence[str]], names: Sequence[str], *, timeout: float = 120
+) -> list[SeatResult]:
     procs = start_seats(script, argvs)
     go(procs)
     return finish(procs, names, timeout=timeout)

@@ -16,7 +16,8 @@ from irtui.store.repo import Store
 
 @pytest.mark.slow
 def test_two_seats_declaring_100_incidents_each_get_200_distinct_gapless_ids(
-        store_url: str, tmp_path: Path) -> None:
+    store_url: str, tmp_path: Path
+) -> None:
     with Store.open(store_url, author="setup"):
         pass  # create + migrate first: the migration race has its own test
     script = write_script(tmp_path, "declarer", DECLARER)
@@ -63,13 +64,17 @@ def _race(url: str, targets: list[int], names: list[str]) -> list[str]:
 
 
 def _severity_events(s: Store) -> list[tuple[str, int, int]]:
-    return [(e.author, e.payload["from"], e.payload["severity"]) for e in s.events("INC-1")
-            if e.kind == EventKind.SEVERITY_CHANGED]
+    return [
+        (e.author, e.payload["from"], e.payload["severity"])
+        for e in s.events("INC-1")
+        if e.kind == EventKind.SEVERITY_CHANGED
+    ]
 
 
 @pytest.mark.slow
 def test_conflicting_severity_changes_are_both_events_and_replay_deterministically(
-        store_url: str) -> None:
+    store_url: str,
+) -> None:
     with Store.open(store_url, author="setup") as s:
         s.declare("conflicts", 3)
     rounds = 8
@@ -109,8 +114,11 @@ def test_conflicting_severity_from_two_processes(store_url: str, tmp_path: Path)
     with Store.open(store_url, author="setup") as s:
         s.declare("process race", 3)
     script = write_script(tmp_path, "severity", SEVERITY)
-    results = run_seats(script, [(store_url, "ic", 1), (store_url, "comms", 1),
-                                 (store_url, "tl", 2)], ["ic", "comms", "tl"])
+    results = run_seats(
+        script,
+        [(store_url, "ic", 1), (store_url, "comms", 1), (store_url, "tl", 2)],
+        ["ic", "comms", "tl"],
+    )
     assert_clean(results)
     lines = sorted(line for r in results for line in r.stdout)
     with Store.open(store_url, author="checker") as s:

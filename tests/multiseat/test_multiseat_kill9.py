@@ -26,8 +26,9 @@ def _acknowledged(out: str) -> list[tuple[int, str]]:
 
 
 @pytest.mark.slow
-def test_kill9_of_seats_mid_write_loses_nothing_acknowledged(store_url: str,
-                                                             tmp_path: Path) -> None:
+def test_kill9_of_seats_mid_write_loses_nothing_acknowledged(
+    store_url: str, tmp_path: Path
+) -> None:
     with Store.open(store_url, author="setup") as s:
         inc = s.declare("kill -9 war room", 1).id
     script = write_script(tmp_path, "writer", WRITER)
@@ -71,8 +72,13 @@ def test_kill9_of_irtui_log_commands_on_both_engines(store_url: str) -> None:
         inc = s.declare("kill -9 cli", 2).id
     # calibrate: kill anywhere between start-up and a little after a normal run's end
     started = time.monotonic()
-    subprocess.run([IRTUI_BIN, "log", inc, "calibration", "--db", store_url], check=True,
-                   capture_output=True, env=child_env(), timeout=60)
+    subprocess.run(
+        [IRTUI_BIN, "log", inc, "calibration", "--db", store_url],
+        check=True,
+        capture_output=True,
+        env=child_env(),
+        timeout=60,
+    )
     span = (time.monotonic() - started) * 1.5
     rng = random.Random(7)
     acked: dict[int, str] = {}
@@ -81,9 +87,13 @@ def test_kill9_of_irtui_log_commands_on_both_engines(store_url: str) -> None:
         if killed >= 5 and len(acked) >= 5:
             break
         text = f"cli-{n}"
-        proc = subprocess.Popen([IRTUI_BIN, "log", inc, text, "--db", store_url],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=child_env())
+        proc = subprocess.Popen(
+            [IRTUI_BIN, "log", inc, text, "--db", store_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+        )
         time.sleep(rng.uniform(0.0, span))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)

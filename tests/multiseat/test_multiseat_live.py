@@ -31,8 +31,10 @@ WITHIN_S = 1.0
 
 # --- ChangeFeed --------------------------------------------------------------------------
 def test_change_feed_reports_each_change_once(store_url: str, clock: ManualClock) -> None:
-    with Store.open(store_url, clock=clock, author="ic") as a, \
-            Store.open(store_url, clock=clock, author="scribe") as b:
+    with (
+        Store.open(store_url, clock=clock, author="ic") as a,
+        Store.open(store_url, clock=clock, author="scribe") as b,
+    ):
         a.declare("one", 2)
         feed = ChangeFeed(b)
         assert feed.poll() == []
@@ -74,8 +76,14 @@ def test_change_feed_wait_sees_another_seats_commit_promptly(store_url: str) -> 
 def _app(store: Store, clock: ManualClock | None, name: str, open_incident: str | None):  # type: ignore[no-untyped-def]
     from irtui.tui.app import IrtuiApp
 
-    return IrtuiApp(store, clock=clock, seat_name=name, background_sync=False, bell=False,
-                    open_incident=open_incident)
+    return IrtuiApp(
+        store,
+        clock=clock,
+        seat_name=name,
+        background_sync=False,
+        bell=False,
+        open_incident=open_incident,
+    )
 
 
 async def _until(pilot, check: Callable[[], bool], timeout: float = 3.0) -> float:  # type: ignore[no-untyped-def]
@@ -88,8 +96,9 @@ async def _until(pilot, check: Callable[[], bool], timeout: float = 3.0) -> floa
     return time.monotonic() - started
 
 
-async def test_entry_typed_in_one_tui_appears_in_the_other(store_url: str,
-                                                           clock: ManualClock) -> None:
+async def test_entry_typed_in_one_tui_appears_in_the_other(
+    store_url: str, clock: ManualClock
+) -> None:
     a_store = Store.open(store_url, clock=clock, author="ic")
     b_store = Store.open(store_url, clock=clock, author="scribe")
     try:
@@ -129,8 +138,7 @@ async def test_entry_typed_in_one_tui_appears_in_the_other(store_url: str,
         b_store.close()
 
 
-async def test_board_and_timeline_follow_the_command_line_of_another_seat(
-        tmp_path: Path) -> None:
+async def test_board_and_timeline_follow_the_command_line_of_another_seat(tmp_path: Path) -> None:
     db = tmp_path / "room.db"
     store = Store.open(db, author="ic")  # real clock: the CLI seat has no other
     try:
@@ -140,9 +148,13 @@ async def test_board_and_timeline_follow_the_command_line_of_another_seat(
             assert table.row_count == 0
 
             def cli(*argv: str) -> str:
-                proc = subprocess.run([IRTUI_BIN, *argv, "--db", str(db), "--as", "comms"],
-                                      capture_output=True, text=True, env=child_env(),
-                                      timeout=60)
+                proc = subprocess.run(
+                    [IRTUI_BIN, *argv, "--db", str(db), "--as", "comms"],
+                    capture_output=True,
+                    text=True,
+                    env=child_env(),
+                    timeout=60,
+                )
                 assert proc.returncode == 0 and proc.stderr == "", proc.stderr
                 return proc.stdout.strip()
 
@@ -165,8 +177,9 @@ async def test_board_and_timeline_follow_the_command_line_of_another_seat(
 
 # --- two real TUIs in tmux ----------------------------------------------------------------
 def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True,
-                          timeout=10).stdout
+    return subprocess.run(
+        ["tmux", *args], capture_output=True, text=True, check=True, timeout=10
+    ).stdout
 
 
 @pytest.mark.slow
@@ -177,14 +190,30 @@ def test_two_real_tuis_in_tmux_see_each_others_entries(tmp_path: Path) -> None:
     with Store.open(db, author="setup") as s:
         s.declare("tmux war room", 2)
     sock = f"irtui-ms-{uuid.uuid4().hex[:8]}"
-    env = " ".join(f"{k}={v}" for k, v in child_env().items()
-                   if k.startswith("IRTUI_") and "/" in v)
+    env = " ".join(
+        f"{k}={v}" for k, v in child_env().items() if k.startswith("IRTUI_") and "/" in v
+    )
     sessions = {"ic": "a", "scribe": "b"}
     try:
         for name, session in sessions.items():
-            subprocess.run(["tmux", "-L", sock, "new-session", "-d", "-s", session, "-x", "140",
-                            "-y", "40", f"env TERM=xterm-256color {env} {IRTUI_BIN} tui INC-1 "
-                            f"--db {db} --as {name}"], check=True, timeout=10)
+            subprocess.run(
+                [
+                    "tmux",
+                    "-L",
+                    sock,
+                    "new-session",
+                    "-d",
+                    "-s",
+                    session,
+                    "-x",
+                    "140",
+                    "-y",
+                    "40",
+                    f"env TERM=xterm-256color {env} {IRTUI_BIN} tui INC-1 --db {db} --as {name}",
+                ],
+                check=True,
+                timeout=10,
+            )
 
         def screen(session: str) -> str:
             return _tmux("-L", sock, "capture-pane", "-p", "-t", session)
@@ -200,8 +229,10 @@ def test_two_real_tuis_in_tmux_see_each_others_entries(tmp_path: Path) -> None:
         for session in sessions.values():
             wait_for(session, "tmux war room", 15)  # both TUIs are up on INC-1
         with Store.open(db, author="checker") as s:
-            for typist, watcher, text in (("a", "b", "typed in pane A"),
-                                          ("b", "a", "typed in pane B")):
+            for typist, watcher, text in (
+                ("a", "b", "typed in pane A"),
+                ("b", "a", "typed in pane B"),
+            ):
                 before = s.change_marker()
                 _tmux("-L", sock, "send-keys", "-t", typist, "l")
                 time.sleep(0.2)
@@ -223,7 +254,8 @@ def _presence_text(app) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_other_seat_on_the_incident_is_shown_within_two_seconds(
-        db_path: Path, clock: ManualClock) -> None:
+    db_path: Path, clock: ManualClock
+) -> None:
     a_store = Store.open(db_path, clock=clock, author="ic")
     b_store = Store.open(db_path, clock=clock, author="scribe")
     try:

@@ -30,8 +30,9 @@ SEATS = 4
 
 
 @pytest.mark.slow
-def test_seats_opening_a_brand_new_store_at_once_all_succeed(store_url: str,
-                                                             tmp_path: Path) -> None:
+def test_seats_opening_a_brand_new_store_at_once_all_succeed(
+    store_url: str, tmp_path: Path
+) -> None:
     script = write_script(tmp_path, "opener", OPENER)
     names = [f"seat{n}" for n in range(SEATS)]
     results = run_seats(script, [(store_url, n) for n in names], names)
@@ -81,10 +82,17 @@ def test_other_seats_never_see_a_half_migrated_sqlite_store(tmp_path: Path) -> N
     reader = sqlite3.connect(str(path), timeout=5)
     try:
         while proc.poll() is None:
-            seen.add(frozenset(r[0] for r in reader.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")))
-        seen.add(frozenset(r[0] for r in reader.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")))
+            seen.add(
+                frozenset(
+                    r[0]
+                    for r in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                )
+            )
+        seen.add(
+            frozenset(
+                r[0] for r in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            )
+        )
     finally:
         reader.close()
     assert proc.returncode == 0

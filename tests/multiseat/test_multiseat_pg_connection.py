@@ -29,10 +29,13 @@ def _kill_backend(url: str, store: Store) -> None:
         assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
 
 
-def test_seat_recovers_after_the_server_drops_its_connection(pg_store_url: str,
-                                                             clock: ManualClock) -> None:
-    with Store.open(pg_store_url, clock=clock, author="ic") as seat, \
-            Store.open(pg_store_url, clock=clock, author="scribe") as other:
+def test_seat_recovers_after_the_server_drops_its_connection(
+    pg_store_url: str, clock: ManualClock
+) -> None:
+    with (
+        Store.open(pg_store_url, clock=clock, author="ic") as seat,
+        Store.open(pg_store_url, clock=clock, author="scribe") as other,
+    ):
         seat.declare("flaky network", 2)
         feed = ChangeFeed(seat)
         _kill_backend(pg_store_url, seat)
@@ -44,13 +47,16 @@ def test_seat_recovers_after_the_server_drops_its_connection(pg_store_url: str,
         assert feed.poll() == ["INC-1"]
         event = seat.log("INC-1", "after reconnect")
         assert [t.text for t in other.timeline("INC-1")][-2:] == [
-            "written while the seat was reconnecting", "after reconnect"]
+            "written while the seat was reconnecting",
+            "after reconnect",
+        ]
         assert other.event(event.id).author == "ic"
         assert seat.verify_projection("INC-1")
 
 
 def test_write_whose_connection_died_is_reported_then_the_next_write_works(
-        pg_store_url: str, clock: ManualClock) -> None:
+    pg_store_url: str, clock: ManualClock
+) -> None:
     with Store.open(pg_store_url, clock=clock, author="ic") as seat:
         seat.declare("flaky network", 2)
         _kill_backend(pg_store_url, seat)
@@ -69,10 +75,13 @@ def test_a_closed_store_stays_closed(pg_store_url: str) -> None:
 
 
 def test_a_seat_frozen_mid_write_does_not_block_the_room(
-        pg_store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(store_db, "PG_IDLE_TX_TIMEOUT_MS", 1000)  # 30 s in real life
-    with Store.open(pg_store_url, author="ic") as ic, \
-            Store.open(pg_store_url, author="frozen") as frozen:
+    with (
+        Store.open(pg_store_url, author="ic") as ic,
+        Store.open(pg_store_url, author="frozen") as frozen,
+    ):
         ic.declare("frozen laptop", 2)
         holding, thaw = threading.Event(), threading.Event()
         frozen_error: list[BaseException] = []
@@ -99,6 +108,5 @@ def test_a_seat_frozen_mid_write_does_not_block_the_room(
         assert waited < 10, waited
         assert len(frozen_error) == 1  # the frozen seat's write is reported as failed...
         frozen.log("INC-1", "back online")  # ...and its next write reconnects and works
-        assert [e.text for e in ic.timeline("INC-1")][-2:] == ["the room carries on",
-                                                                "back online"]
+        assert [e.text for e in ic.timeline("INC-1")][-2:] == ["the room carries on", "back online"]
         assert ic.verify_projection("INC-1")

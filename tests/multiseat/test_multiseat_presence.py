@@ -29,7 +29,8 @@ def _names(repo: PresenceRepo, clock: ManualClock, iid: str | None = "INC-1") ->
 
 
 def test_seats_see_each_other_until_the_heartbeat_expires(
-        seats: dict[str, PresenceRepo], clock: ManualClock) -> None:
+    seats: dict[str, PresenceRepo], clock: ManualClock
+) -> None:
     ic, scribe, comms = seats["ic"], seats["scribe"], seats["comms"]
     ic.heartbeat("seat-ic", "ic", "INC-1", clock())
     scribe.heartbeat("seat-scribe", "scribe", "INC-1", clock())
@@ -71,7 +72,8 @@ def test_leave_and_prune(seats: dict[str, PresenceRepo], clock: ManualClock) -> 
 
 
 def test_same_name_from_two_terminals_is_two_seats(
-        seats: dict[str, PresenceRepo], clock: ManualClock) -> None:
+    seats: dict[str, PresenceRepo], clock: ManualClock
+) -> None:
     """`--as alice` in a tmux pane and on a laptop: both are shown, neither overwrites."""
     seats["ic"].heartbeat("pane-1", "alice", "INC-1", clock())
     seats["scribe"].heartbeat("laptop", "alice", "INC-1", clock())

@@ -29,7 +29,8 @@ def _declare(url: str) -> str:
 
 @pytest.mark.slow
 def test_four_writer_processes_500_entries_each_all_present_in_order(
-        store_url: str, tmp_path: Path) -> None:
+    store_url: str, tmp_path: Path
+) -> None:
     inc = _declare(store_url)
     script = write_script(tmp_path, "writer", WRITER)
     names = [f"seat{n}" for n in range(WRITERS)]
@@ -71,7 +72,11 @@ def _cli_seat(url: str, name: str, inc: str, count: int) -> list[tuple[int, str,
     for n in range(count):
         proc = subprocess.run(
             [IRTUI_BIN, "log", inc, f"{name}:{n:03d}", "--db", url, "--as", name],
-            capture_output=True, text=True, env=child_env(), timeout=60)
+            capture_output=True,
+            text=True,
+            env=child_env(),
+            timeout=60,
+        )
         assert proc.returncode == 0, proc.stderr
         out.append((int(proc.stdout.strip()), proc.stdout, proc.stderr))
     return out
@@ -83,8 +88,9 @@ def test_four_seats_running_irtui_log_concurrently(store_url: str) -> None:
     count = 8
     names = [f"cli{n}" for n in range(WRITERS)]
     with ThreadPoolExecutor(WRITERS) as pool:
-        runs = dict(zip(names, pool.map(lambda n: _cli_seat(store_url, n, inc, count), names),
-                        strict=True))
+        runs = dict(
+            zip(names, pool.map(lambda n: _cli_seat(store_url, n, inc, count), names), strict=True)
+        )
     with Store.open(store_url, author="checker") as s:
         entries = [e for e in s.events(inc) if e.kind == EventKind.ENTRY]
         assert s.verify_projection(inc)

@@ -17,8 +17,15 @@ def test_repo_lifecycle(store, clock) -> None:
     inc = store.declare("Disk full", 3)
     repo = ActionsRepo(store.db)
     now = store.now()
-    a = repo.add(inc.id, "  Alert on   disk 80% ", type="detect", now=now, owner="bob",
-                 due=date(2026, 11, 23), priority="1")
+    a = repo.add(
+        inc.id,
+        "  Alert on   disk 80% ",
+        type="detect",
+        now=now,
+        owner="bob",
+        due=date(2026, 11, 23),
+        priority="1",
+    )
     assert (a.title, a.priority, a.status, a.owner) == ("Alert on disk 80%", "P1", "open", "bob")
     b = repo.add(inc.id, "Document cleanup", type="document", now=now)
     assert not a.is_overdue(now)
@@ -41,8 +48,21 @@ def test_repo_lifecycle(store, clock) -> None:
 
 def test_actions_cli(cli, clock) -> None:
     cli.ok("declare", "Checkout errors", "--sev", "2", "--service", "checkout")
-    out = cli.ok("action", "add", "INC-1", "Canary deploys", "--type", "prevent",
-                 "--owner", "dana", "--due", "+5bd", "--priority", "P1", "--json")
+    out = cli.ok(
+        "action",
+        "add",
+        "INC-1",
+        "Canary deploys",
+        "--type",
+        "prevent",
+        "--owner",
+        "dana",
+        "--due",
+        "+5bd",
+        "--priority",
+        "P1",
+        "--json",
+    )
     item = json.loads(out)
     assert item["due"] == "2026-11-27" and item["priority"] == "P1" and item["id"] == 1
     cli.ok("action", "add", "INC-1", "Write it up", "--type", "document", "--due", "2026-11-23")
@@ -94,7 +114,8 @@ def test_postmortem_cli(cli, clock, tmp_path: Path) -> None:
     draft = tmp_path / "pm.md"
     assert "draft written" in cli.ok("postmortem", "INC-1", "--out", str(draft))
     text = draft.read_text(encoding="utf-8").replace(
-        "## Summary\n", "## Summary\n\nPayments were down for 30 minutes.\n", 1)
+        "## Summary\n", "## Summary\n\nPayments were down for 30 minutes.\n", 1
+    )
     draft.write_text(text, encoding="utf-8")
     assert "saved summary" in cli.ok("postmortem", "INC-1", "--from", str(draft))
     cli.ok("postmortem", "INC-1", "--set", "root_cause", "--text", "Pool too small.")

@@ -15,8 +15,9 @@ def test_review_paths_on_both_engines(any_store, clock) -> None:
     inc = store.declare("Payments DB failover", 1, services=["payments-db"])
     store.set_status(inc.id, "resolved")
     repo = ActionsRepo(store.db)
-    first = repo.add(inc.id, "alert on lag", type="detect", now=store.now(),
-                     due=date(2026, 11, 30), owner="bob")
+    first = repo.add(
+        inc.id, "alert on lag", type="detect", now=store.now(), due=date(2026, 11, 30), owner="bob"
+    )
     second = repo.add(inc.id, "document failover", type="document", now=store.now())
     assert second.id == first.id + 1
     repo.done(first.id, store.now())
@@ -24,11 +25,23 @@ def test_review_paths_on_both_engines(any_store, clock) -> None:
     workflow.tag(store, inc.id, ["db"])
     workflow.save_section(store, inc.id, "summary", "Failover took 20 minutes.")
     workflow.complete_review(store, inc.id, force=True)
-    doc = statuspage.parse_incident({
-        "id": "pg1", "name": "API errors", "status": "resolved", "impact": "minor",
-        "created_at": "2026-10-01T10:05:00Z", "resolved_at": "2026-10-01T11:00:00Z",
-        "incident_updates": [{"status": "investigating", "body": "Looking.",
-                              "created_at": "2026-10-01T10:05:00Z"}]})
+    doc = statuspage.parse_incident(
+        {
+            "id": "pg1",
+            "name": "API errors",
+            "status": "resolved",
+            "impact": "minor",
+            "created_at": "2026-10-01T10:05:00Z",
+            "resolved_at": "2026-10-01T11:00:00Z",
+            "incident_updates": [
+                {
+                    "status": "investigating",
+                    "body": "Looking.",
+                    "created_at": "2026-10-01T10:05:00Z",
+                }
+            ],
+        }
+    )
     assert len(backfill.import_incidents(store, [doc]).imported) == 1
     assert backfill.import_incidents(store, [doc]).skipped == ["statuspage:pg1"]
     report = build_report(store, None, None, store.now())

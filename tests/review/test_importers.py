@@ -18,21 +18,47 @@ from irtui.review.events import learning_facts
 def _sp_incident(ident: str = "p31zjtct2jer", impact: str = "major") -> dict:
     """Shaped like https://<page>/api/v2/incidents.json (updates newest first)."""
     return {
-        "id": ident, "name": "Elevated API errors — Zürich 東京", "status": "resolved",
-        "created_at": "2026-10-01T10:05:00.000Z", "updated_at": "2026-10-01T11:30:00.000Z",
-        "monitoring_at": "2026-10-01T10:50:00.000Z", "resolved_at": "2026-10-01T11:20:00.000Z",
-        "started_at": "2026-10-01T09:58:00.000Z", "impact": impact, "page_id": "y2j98763l56x",
+        "id": ident,
+        "name": "Elevated API errors — Zürich 東京",
+        "status": "resolved",
+        "created_at": "2026-10-01T10:05:00.000Z",
+        "updated_at": "2026-10-01T11:30:00.000Z",
+        "monitoring_at": "2026-10-01T10:50:00.000Z",
+        "resolved_at": "2026-10-01T11:20:00.000Z",
+        "started_at": "2026-10-01T09:58:00.000Z",
+        "impact": impact,
+        "page_id": "y2j98763l56x",
         "shortlink": "https://stspg.io/abc",
         "components": [{"id": "c1", "name": "API", "status": "operational"}],
         "incident_updates": [
-            {"id": "u4", "status": "resolved", "body": "This incident has been resolved.",
-             "created_at": "2026-10-01T11:20:00.000Z", "display_at": "2026-10-01T11:20:00.000Z"},
-            {"id": "u3", "status": "monitoring", "body": "A fix has been implemented.",
-             "created_at": "2026-10-01T10:50:00.000Z", "display_at": "2026-10-01T10:50:00.000Z"},
-            {"id": "u2", "status": "identified", "body": "The issue has been identified.",
-             "created_at": "2026-10-01T10:20:00.000Z", "display_at": "2026-10-01T10:20:00.000Z"},
-            {"id": "u1", "status": "investigating", "body": "We are investigating.",
-             "created_at": "2026-10-01T10:05:00.000Z", "display_at": "2026-10-01T10:05:00.000Z"},
+            {
+                "id": "u4",
+                "status": "resolved",
+                "body": "This incident has been resolved.",
+                "created_at": "2026-10-01T11:20:00.000Z",
+                "display_at": "2026-10-01T11:20:00.000Z",
+            },
+            {
+                "id": "u3",
+                "status": "monitoring",
+                "body": "A fix has been implemented.",
+                "created_at": "2026-10-01T10:50:00.000Z",
+                "display_at": "2026-10-01T10:50:00.000Z",
+            },
+            {
+                "id": "u2",
+                "status": "identified",
+                "body": "The issue has been identified.",
+                "created_at": "2026-10-01T10:20:00.000Z",
+                "display_at": "2026-10-01T10:20:00.000Z",
+            },
+            {
+                "id": "u1",
+                "status": "investigating",
+                "body": "We are investigating.",
+                "created_at": "2026-10-01T10:05:00.000Z",
+                "display_at": "2026-10-01T10:05:00.000Z",
+            },
         ],
     }
 
@@ -59,8 +85,11 @@ def test_single_statuspage_incident(store, tmp_path: Path) -> None:
     assert durations(inc)["ttr"] == 82 * 60
     updates = [e for e in store.events(inc.id) if e.kind == "update_sent"]
     assert [(e.at.strftime("%H:%M"), e.payload["source_status"]) for e in updates] == [
-        ("10:05", "investigating"), ("10:20", "identified"), ("10:50", "monitoring"),
-        ("11:20", "resolved")]
+        ("10:05", "investigating"),
+        ("10:20", "identified"),
+        ("10:50", "monitoring"),
+        ("11:20", "resolved"),
+    ]
     assert all(e.payload["audience"] == "statuspage" for e in updates)
     statuses = [e.payload["to"] for e in store.events(inc.id) if e.kind == "status_changed"]
     assert statuses == ["identified", "monitoring", "resolved"]
@@ -71,9 +100,14 @@ def test_single_statuspage_incident(store, tmp_path: Path) -> None:
 
 
 def test_list_directory_and_idempotent_reimport(store, tmp_path: Path) -> None:
-    (tmp_path / "incidents.json").write_text(json.dumps({
-        "page": {"id": "y2j98763l56x"},
-        "incidents": [_sp_incident("a1", "critical"), _sp_incident("b2", "none")]}))
+    (tmp_path / "incidents.json").write_text(
+        json.dumps(
+            {
+                "page": {"id": "y2j98763l56x"},
+                "incidents": [_sp_incident("a1", "critical"), _sp_incident("b2", "none")],
+            }
+        )
+    )
     (tmp_path / "b2.json").write_text(json.dumps({"incident": _sp_incident("b2", "none")}))
     (tmp_path / "notes.txt").write_text("not json, ignored")
     first = backfill.import_incidents(store, statuspage.read(tmp_path))
@@ -109,20 +143,24 @@ def test_unresolved_and_bad_statuspage_input(store, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
     """Every one of the 819 incidents: imported TTR == the corpus' duration_minutes."""
-    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    rows = [
+        json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     assert len(rows) == 819
     result = backfill.import_incidents(store, github_statuses.read(corpus))
     assert len(result.imported) == 819 and not result.failed and not result.skipped
     by_ref = {i.source_ref: i for i in store.list_incidents(include_closed=True)}
-    mismatches = [row["id"] for row in rows
-                  if durations(by_ref[f"github-statuses:{row['id']}"])["ttr"]
-                  != row["duration_minutes"] * 60]
+    mismatches = [
+        row["id"]
+        for row in rows
+        if durations(by_ref[f"github-statuses:{row['id']}"])["ttr"] != row["duration_minutes"] * 60
+    ]
     assert mismatches == []
     assert all(i.kind is IncidentKind.BACKFILLED for i in by_ref.values())
     # Impact windows from postmortems can end before the first public post; still valid.
-    early = next(r for r in rows if r["impact_window"]
-                 and r["downtime_end"] < r["updates"][0]["at"])
+    early = next(
+        r for r in rows if r["impact_window"] and r["downtime_end"] < r["updates"][0]["at"]
+    )
     inc = by_ref[f"github-statuses:{early['id']}"]
     assert inc.milestones["resolved"] == inc.milestones["detected"]
     assert store.verify_projection(inc.id)
@@ -140,8 +178,9 @@ def test_github_cli_import_and_errors(cli, tmp_path: Path, corpus: Path) -> None
     lines = corpus.read_text(encoding="utf-8").splitlines()[:5]
     small = tmp_path / "incidents.jsonl"
     small.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert "imported 5, already present 0, failed 0" in cli.ok("import", "github-statuses",
-                                                                str(small))
+    assert "imported 5, already present 0, failed 0" in cli.ok(
+        "import", "github-statuses", str(small)
+    )
     data = json.loads(cli.ok("import", "github-statuses", str(tmp_path), "--json"))
     assert data["imported"] == 0 and data["skipped"] == 5
     assert "5 incident(s) read" in cli.ok("import", "github-statuses", str(small), "--dry-run")

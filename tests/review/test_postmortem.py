@@ -38,8 +38,10 @@ def test_five_thousand_entries(store, clock) -> None:
 
     def bulk(_db) -> None:
         for n in range(5000):
-            store.log(inc.id, f"step {n}: checked shard {n % 17}", kind="action",
-                      starred=n % 1000 == 0)
+            store.log(
+                inc.id, f"step {n}: checked shard {n % 17}", kind="action", starred=n % 1000 == 0
+            )
+
     store.db.write(bulk)  # one transaction: the test is about the draft, not fsync
     clock.advance(hours=3)
     store.set_status(inc.id, "resolved")
@@ -88,13 +90,16 @@ def test_round_trip_editing_saves_only_changed_sections(store, clock) -> None:
     inc = store.declare("Queue backlog", 2)
     store.set_status(inc.id, "resolved")
     md = workflow.build_draft(store, inc.id).markdown
-    edited = md.replace(f"{TODO_PREFIX} two or three sentences: what happened, who was "
-                        "affected, how it ended -->",
-                        "The consumer pool was exhausted; orders queued for 20 minutes.")
+    edited = md.replace(
+        f"{TODO_PREFIX} two or three sentences: what happened, who was affected, how it ended -->",
+        "The consumer pool was exhausted; orders queued for 20 minutes.",
+    )
     edited = edited.replace("## Root cause\n", "## Root cause\n\nHuman error by Dana.\n", 1)
     assert parse_sections(edited)["summary"].startswith("The consumer pool")
     assert sorted(workflow.save_sections_from_markdown(store, inc.id, edited)) == [
-        "root_cause", "summary"]
+        "root_cause",
+        "summary",
+    ]
     assert workflow.save_sections_from_markdown(store, inc.id, edited) == []
     draft = workflow.build_draft(store, inc.id)
     assert "The consumer pool was exhausted" in draft.markdown
@@ -132,8 +137,9 @@ def test_recurrence_note_and_tags_in_draft(store, clock) -> None:
     workflow.tag(store, inc.id, ["Replica Lag"])
     workflow.set_cause(store, inc.id, "capacity", "connections maxed")
     md = workflow.build_draft(store, inc.id).markdown
-    assert ("3rd incident this quarter (2026-Q4) involving service payments-db "
-            "(earlier: INC-1, INC-2)") in md
+    assert (
+        "3rd incident this quarter (2026-Q4) involving service payments-db (earlier: INC-1, INC-2)"
+    ) in md
     assert "- **Tags:** replica-lag" in md
     assert "> Categories: **capacity** — connections maxed" in md
     with pytest.raises(DomainError):
@@ -154,21 +160,36 @@ def test_terminal_escapes_never_reach_the_draft(store) -> None:
 
 def test_decision_records_become_a_table_and_plain_decisions_invent_nothing(store) -> None:
     inc = store.declare("Checkout 502s", 1)
-    store.log(inc.id, "drain eu-west — proposal: drain; objections: comms worried",
-              kind="decision", starred=True,
-              decision={"proposal": "drain eu-west", "objections": "comms worried | later",
-                        "call": "drain eu-west at 14:10"})
+    store.log(
+        inc.id,
+        "drain eu-west — proposal: drain; objections: comms worried",
+        kind="decision",
+        starred=True,
+        decision={
+            "proposal": "drain eu-west",
+            "objections": "comms worried | later",
+            "call": "drain eu-west at 14:10",
+        },
+    )
     store.log(inc.id, "roll back #4821", kind="decision")
-    nobody = store.log(inc.id, "freeze deploys", kind="decision",
-                       decision={"proposal": "freeze deploys", "objections": "",
-                                 "call": "freeze deploys"})
+    nobody = store.log(
+        inc.id,
+        "freeze deploys",
+        kind="decision",
+        decision={"proposal": "freeze deploys", "objections": "", "call": "freeze deploys"},
+    )
     store.amend(inc.id, nobody.id, "freeze deploys until Monday")
-    rows = [line for line in _section_body(workflow.build_draft(store, inc.id).markdown,
-                                           "Decisions").splitlines() if line.startswith("| ")]
+    rows = [
+        line
+        for line in _section_body(
+            workflow.build_draft(store, inc.id).markdown, "Decisions"
+        ).splitlines()
+        if line.startswith("| ")
+    ]
     assert rows[0].startswith("| at (UTC) | the call | proposal | objections raised |")
     record, plain, amended = rows[1:]
     assert "| drain eu-west at 14:10 | drain eu-west | comms worried \\| later |" in record
-    assert "| roll back #4821 | — | — |" in plain          # nothing invented
+    assert "| roll back #4821 | — | — |" in plain  # nothing invented
     assert "freeze deploys until Monday" in amended and "amended" in amended
     assert "| none raised |" in amended
 

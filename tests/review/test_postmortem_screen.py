@@ -23,8 +23,13 @@ class Host(App[None]):
 
 
 async def test_screen_shows_draft_findings_and_saves_a_section(store, clock) -> None:
-    inc = store.declare(f"DB down {HOSTILE}", 1, services=["payments-db"], commander="alice",
-                        started_at=clock() - timedelta(minutes=10))
+    inc = store.declare(
+        f"DB down {HOSTILE}",
+        1,
+        services=["payments-db"],
+        commander="alice",
+        started_at=clock() - timedelta(minutes=10),
+    )
     clock.advance(minutes=5)
     store.log(inc.id, f"Bob should have known {HOSTILE}", kind="decision", starred=True)
     clock.advance(minutes=5)
@@ -58,7 +63,8 @@ async def test_screen_shows_draft_findings_and_saves_a_section(store, clock) -> 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert learning_of(store, inc.id).sections["summary"][0] == (
-            "The payments DB failed over slowly.")
+            "The payments DB failed over slowly."
+        )
         assert "summary" not in screen.draft.todo
         await pilot.press("c")  # refused: sections still to write
         await pilot.pause()
@@ -67,8 +73,7 @@ async def test_screen_shows_draft_findings_and_saves_a_section(store, clock) -> 
 
 async def test_big_timeline_is_capped_in_the_draft_and_complete_in_the_table(store) -> None:
     inc = store.declare("Long night", 2)
-    store.db.write(lambda _db: [store.log(inc.id, f"step {n}", kind="action")
-                               for n in range(400)])
+    store.db.write(lambda _db: [store.log(inc.id, f"step {n}", kind="action") for n in range(400)])
     gone = store.log(inc.id, "wrong incident", kind="note")
     store.retract(inc.id, gone.id, "typo")
     screen = PostmortemScreen(store, inc.id)

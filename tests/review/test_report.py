@@ -18,30 +18,34 @@ from irtui.store.actions_repo import ActionsRepo
 def scenario(store, clock):
     """T0 = Sun 2026-11-22 14:00Z. Hand-computed expectations are in the test below."""
     t0 = clock()
-    a = store.declare("Payments DB failover", 1, services=["payments-db", "checkout"],
-                      started_at=t0 - timedelta(minutes=10))
+    a = store.declare(
+        "Payments DB failover",
+        1,
+        services=["payments-db", "checkout"],
+        started_at=t0 - timedelta(minutes=10),
+    )
     clock.advance(minutes=2)
-    store.ack(a.id)                                   # TTA 120 s (deadline 15 m: met)
+    store.ack(a.id)  # TTA 120 s (deadline 15 m: met)
     clock.advance(minutes=18)
-    store.record_update(a.id, "internal 1", audience="internal")   # T0+20
+    store.record_update(a.id, "internal 1", audience="internal")  # T0+20
     clock.advance(minutes=20)
-    store.set_status(a.id, "resolved")                # T0+40: TTR = TTM = 3000 s
+    store.set_status(a.id, "resolved")  # T0+40: TTR = TTM = 3000 s
     clock.advance(minutes=20)
     b = store.declare("Payments DB slow again", 1, services=["payments-db"])  # T0+60
     clock.advance(minutes=20)
-    store.ack(b.id)                                   # TTA 1200 s: missed the 15 m
+    store.ack(b.id)  # TTA 1200 s: missed the 15 m
     clock.advance(minutes=10)
     for audience in ("internal", "statuspage", "exec"):
-        store.record_update(b.id, "update", audience=audience)     # T0+90
+        store.record_update(b.id, "update", audience=audience)  # T0+90
     clock.advance(minutes=90)
-    store.set_status(b.id, "resolved")                # T0+180: TTR 7200 s
-    c = store.declare("Search slow", 3, services=["search"])         # T0+180
+    store.set_status(b.id, "resolved")  # T0+180: TTR 7200 s
+    c = store.declare("Search slow", 3, services=["search"])  # T0+180
     clock.advance(minutes=60)
-    store.ack(c.id)                                   # TTA 3600 s (deadline 4 h: met)
+    store.ack(c.id)  # TTA 3600 s (deadline 4 h: met)
     d = store.declare("Game day", 1, services=["payments-db"], drill=True)
     store.ack(d.id)
-    store.declare("Typo on the status page", 4)       # SEV4: no ack clock, no cadence
-    clock.advance(minutes=60)                         # now = T0+300
+    store.declare("Typo on the status page", 4)  # SEV4: no ack clock, no cadence
+    clock.advance(minutes=60)  # now = T0+300
     workflow.tag(store, a.id, ["db"])
     workflow.tag(store, c.id, ["DB"])
     workflow.complete_review(store, a.id, force=True)  # on time (due Sat 28 00:00Z)
@@ -49,11 +53,11 @@ def scenario(store, clock):
     now = store.now()
     repo.add(a.id, "alert on lag", type="detect", now=now, due=date(2026, 11, 21))  # overdue
     done = repo.add(a.id, "runbook", type="document", now=now, due=date(2026, 11, 30))
-    repo.done(done.id, now)                                                       # on time
+    repo.done(done.id, now)  # on time
     nope = repo.add(a.id, "rewrite", type="prevent", now=now, due=date(2026, 11, 21))
-    repo.wontdo(nope.id, "replaced by managed DB", now)                           # excluded
-    repo.add(a.id, "someday", type="mitigate", now=now)                           # no due date
-    repo.add(d.id, "drill item", type="detect", now=now, due=date(2026, 11, 1))   # drill
+    repo.wontdo(nope.id, "replaced by managed DB", now)  # excluded
+    repo.add(a.id, "someday", type="mitigate", now=now)  # no due date
+    repo.add(d.id, "drill item", type="detect", now=now, due=date(2026, 11, 1))  # drill
     return a, b, c, d
 
 
@@ -74,8 +78,7 @@ def test_report_numbers_match_hand_computation(store, clock, scenario) -> None:
     # A: internal 1200+1200 ok, statuspage 2400 and exec 2400 missed; B: 1800 ok and 5400
     # missed for each of three audiences; C (open): its running 7200 s gap is pending.
     assert (report.updates.met, report.updates.missed, report.updates.pending) == (5, 5, 1)
-    assert (report.postmortem.met, report.postmortem.missed, report.postmortem.pending) == (
-        1, 0, 1)
+    assert (report.postmortem.met, report.postmortem.missed, report.postmortem.pending) == (1, 0, 1)
     assert report.postmortem_completion == 1.0
     assert (report.actions.met, report.actions.missed, report.actions.pending) == (1, 1, 0)
     assert (report.actions_open, report.actions_overdue) == (2, 1)
@@ -84,14 +87,17 @@ def test_report_numbers_match_hand_computation(store, clock, scenario) -> None:
     assert verdicts["mttr"] == (5100, "better than median")
     assert verdicts["postmortem_completion"] == (1.0, "top quartile")
     recurring = {(r.dimension, r.value): r.incidents for r in report.recurring}
-    assert recurring == {("service", "payments-db"): ("INC-1", "INC-2"),
-                         ("tag", "db"): ("INC-1", "INC-3")}
+    assert recurring == {
+        ("service", "payments-db"): ("INC-1", "INC-2"),
+        ("tag", "db"): ("INC-1", "INC-3"),
+    }
 
 
 def test_period_filter_and_drills(store, clock, scenario) -> None:
     t0 = clock() - timedelta(minutes=300)
-    report = build_report(store, t0 + timedelta(minutes=30), t0 + timedelta(minutes=200),
-                          store.now())
+    report = build_report(
+        store, t0 + timedelta(minutes=30), t0 + timedelta(minutes=200), store.now()
+    )
     assert report.total == 2 and report.by_severity == {1: 1, 3: 1}  # B and C
     assert report.drills == 0
 

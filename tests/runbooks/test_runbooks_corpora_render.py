@@ -58,8 +58,18 @@ def test_angle_bracket_placeholders_stay_visible_everywhere() -> None:
         "</details>\n\nA link <https://example.com/a> and a < b and <br> break.\n"
     )
     shown = build_document(source).plain_text()
-    for placeholder in ("<namespace>", "<pod-name>", "<ns>", "<service>", "<thing>", "<cell>",
-                        "<pod>", "<x>", "https://example.com/a", "a < b"):
+    for placeholder in (
+        "<namespace>",
+        "<pod-name>",
+        "<ns>",
+        "<service>",
+        "<thing>",
+        "<cell>",
+        "<pod>",
+        "<x>",
+        "https://example.com/a",
+        "a < b",
+    ):
         assert placeholder in shown, placeholder
     assert "<details>" not in shown and "<br>" not in shown and "More" in shown
     prepared = display_markdown(source)

@@ -85,8 +85,28 @@ def test_cjk_long_and_short_queries(tmp_path: Path, kubesphere_corpus: Path) -> 
 def test_hostile_queries_never_raise(tmp_path: Path, bundled_dir: Path) -> None:
     index = RunbookIndex(tmp_path / "i.sqlite")
     index.refresh([bundled_dir])
-    for query in ['"', "AND", "OR NOT", "*", "a*b", "NEAR(x y)", "col:", ":", "'", "%", "_",
-                  "\\", "(((", "[/foo]", "x [/ y", "\x00", "🔥", "-", "^", "title:"]:
+    for query in [
+        '"',
+        "AND",
+        "OR NOT",
+        "*",
+        "a*b",
+        "NEAR(x y)",
+        "col:",
+        ":",
+        "'",
+        "%",
+        "_",
+        "\\",
+        "(((",
+        "[/foo]",
+        "x [/ y",
+        "\x00",
+        "🔥",
+        "-",
+        "^",
+        "title:",
+    ]:
         assert isinstance(index.search(query), list), query
     percent = index.search("%", limit=100)  # LIKE wildcards are escaped: a literal match
     assert percent and len(percent) < index.count()
@@ -133,8 +153,9 @@ def test_library_find_resolve_and_index_default_location(bundled_dir: Path) -> N
         library.close()
 
 
-def test_runbook_dirs_from_cli_env_and_config(tmp_path: Path, monkeypatch, bundled_dir: Path
-                                              ) -> None:
+def test_runbook_dirs_from_cli_env_and_config(
+    tmp_path: Path, monkeypatch, bundled_dir: Path
+) -> None:
     from irtui import paths
     from irtui.runbooks.dirs import RunbookDirsError, resolve_dirs
 
@@ -162,8 +183,9 @@ def test_runbook_dirs_from_cli_env_and_config(tmp_path: Path, monkeypatch, bundl
         raise AssertionError("a bad config value must be an error")
 
 
-def test_two_processes_refreshing_one_cache_at_once(tmp_path: Path, bundled_dir: Path,
-                                                    prometheus_corpus: Path) -> None:
+def test_two_processes_refreshing_one_cache_at_once(
+    tmp_path: Path, bundled_dir: Path, prometheus_corpus: Path
+) -> None:
     """Two irtui windows starting together on a cold cache must not trip over each other."""
     import threading
 

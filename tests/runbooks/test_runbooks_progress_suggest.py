@@ -86,8 +86,9 @@ def test_suggest_is_deterministic_and_limited() -> None:
     assert result[0].score == 6.0  # service (5) + one title word (1)
 
 
-def test_unpin_takes_a_runbook_off_and_a_repin_brings_its_ticks_back(store: Any,
-                                                                      library: Any) -> None:
+def test_unpin_takes_a_runbook_off_and_a_repin_brings_its_ticks_back(
+    store: Any, library: Any
+) -> None:
     incident = store.declare("Primary database down", 1, services=["postgres"])
     runbook = library.resolve("database-failover")
     assert unpin_runbook(store, incident.id, runbook.id) is None  # not pinned: nothing

@@ -166,8 +166,9 @@ async def test_viewer_renders_corpus_sample_and_nasty_files(
         assert "STALE" in header
 
 
-async def test_pane_pin_tick_untick_lands_on_timeline(store: Any, tmp_path: Path,
-                                                     bundled_dir: Path) -> None:
+async def test_pane_pin_tick_untick_lands_on_timeline(
+    store: Any, tmp_path: Path, bundled_dir: Path
+) -> None:
     incident = store.declare("Postgres connection pool exhausted", 2, services=["postgres"])
     library = library_for(tmp_path, bundled_dir)
     pane = RunbookPane(store, incident.id, library=library, today=TODAY, poll_seconds=0.2)
@@ -195,8 +196,9 @@ async def test_pane_pin_tick_untick_lands_on_timeline(store: Any, tmp_path: Path
         assert kinds.count(EventKind.RUNBOOK_PINNED) == 1
         assert kinds.count(EventKind.RUNBOOK_STEP) == 1
         texts = [entry.text for entry in store.timeline(incident.id)]
-        assert any("step 3 of 15 done" in t and "Database connection exhaustion" in t
-                   for t in texts), texts
+        assert any(
+            "step 3 of 15 done" in t and "Database connection exhaustion" in t for t in texts
+        ), texts
         assert pane.progress_of("database-connection-exhaustion").is_done(3)
         await pilot.press("space")  # untick
         await settle(app, pilot)
@@ -213,9 +215,9 @@ async def test_pane_pin_tick_untick_lands_on_timeline(store: Any, tmp_path: Path
         viewer = pane.query_one("#rbp-viewer", RunbookViewer)
         assert viewer.runbook is not None
         lst.focus()  # `p` on a pinned runbook unpins it: an event, ticks kept
-        lst.highlighted = [lst.get_option_at_index(i).id
-                           for i in range(lst.option_count)].index(
-                               "database-connection-exhaustion")
+        lst.highlighted = [lst.get_option_at_index(i).id for i in range(lst.option_count)].index(
+            "database-connection-exhaustion"
+        )
         await pilot.press("p")
         await settle(app, pilot)
         assert pane.data is not None and not pane.data.pinned
@@ -270,8 +272,7 @@ async def test_user_text_is_never_markup(tmp_path: Path, store: Any) -> None:
         assert steps.get_option_at_index(0).prompt.plain == "[/foo]"
 
 
-async def test_headings_navigation_toc_and_clicked_links(tmp_path: Path, bundled_dir: Path
-                                                         ) -> None:
+async def test_headings_navigation_toc_and_clicked_links(tmp_path: Path, bundled_dir: Path) -> None:
     library = library_for(tmp_path, bundled_dir)
     screen = RunbookBrowserScreen(library=library, today=TODAY, open_id="disk-full")
     app = BrowserApp(screen)
@@ -311,8 +312,9 @@ async def test_headings_navigation_toc_and_clicked_links(tmp_path: Path, bundled
         assert view.scroll_y > 0  # landed on the Mitigation heading
 
 
-async def test_huge_runbook_is_cut_in_the_viewer_with_a_note(tmp_path: Path, nasty_dir: Path
-                                                             ) -> None:
+async def test_huge_runbook_is_cut_in_the_viewer_with_a_note(
+    tmp_path: Path, nasty_dir: Path
+) -> None:
     library = library_for(tmp_path, nasty_dir)
     screen = RunbookBrowserScreen(library=library, today=TODAY, open_id="huge")
     app = BrowserApp(screen)

@@ -17,9 +17,12 @@ TOKEN = "s3cr3t-token-DO-NOT-LEAK"
 
 @pytest.fixture
 def cfg() -> SyncConfig:
-    return SyncConfig(page_id="page1", base_url="http://statuspage.test/v1",
-                      components={"checkout": "cmpcheckout1", "api": "cmpapi000001"},
-                      min_interval_s=0.0)
+    return SyncConfig(
+        page_id="page1",
+        base_url="http://statuspage.test/v1",
+        components={"checkout": "cmpcheckout1", "api": "cmpapi000001"},
+        min_interval_s=0.0,
+    )
 
 
 @pytest.fixture
@@ -36,6 +39,7 @@ def sleeps() -> list[float]:
 def make_provider(cfg: SyncConfig, sleeps: list[float]) -> Callable[..., StatuspageV1]:
     def make(fake: FakeStatuspage, **kw: Any) -> StatuspageV1:
         return StatuspageV1(cfg, TOKEN, transport=fake.transport(), sleep=sleeps.append, **kw)
+
     return make
 
 

@@ -23,8 +23,14 @@ import httpx
 
 STATUSES = {"investigating", "identified", "monitoring", "resolved"}
 IMPACTS = {"none", "minor", "major", "critical", "maintenance"}
-COMPONENT_STATUSES = {"operational", "degraded_performance", "partial_outage", "major_outage",
-                      "under_maintenance", ""}
+COMPONENT_STATUSES = {
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+    "",
+}
 FAULTS_BEFORE = ("connect", "timeout_before", "500", "502", "503", "429", "420")
 FAULTS_AFTER = ("timeout_after", "500_after", "badjson_after")
 ALL_FAULTS = FAULTS_BEFORE + FAULTS_AFTER
@@ -35,9 +41,15 @@ class InjectedFault(Exception):
 
 
 class FakeStatuspage:
-    def __init__(self, *, page_id: str = "page1", token: str = "s3cr3t-token",
-                 fault_rate: float = 0.0, faults: tuple[str, ...] = ALL_FAULTS,
-                 seed: int = 7) -> None:
+    def __init__(
+        self,
+        *,
+        page_id: str = "page1",
+        token: str = "s3cr3t-token",
+        fault_rate: float = 0.0,
+        faults: tuple[str, ...] = ALL_FAULTS,
+        seed: int = 7,
+    ) -> None:
         self.page_id = page_id
         self.token = token
         self.fault_rate = fault_rate
@@ -61,12 +73,14 @@ class FakeStatuspage:
     def _stamp(self) -> str:
         return f"2026-11-22T14:00:00.{self._next():06d}Z"
 
-    def process(self, method: str, path: str, query: dict[str, str],
-                auth: str | None, body: Any) -> tuple[int, Any]:
+    def process(
+        self, method: str, path: str, query: dict[str, str], auth: str | None, body: Any
+    ) -> tuple[int, Any]:
         if auth != f"OAuth {self.token}":
             return 401, {"error": "Could not authenticate"}
-        m = re.fullmatch(rf"/v1/pages/{re.escape(self.page_id)}/incidents(?:/([^/]+))?", path) \
-            or re.fullmatch(rf"/pages/{re.escape(self.page_id)}/incidents(?:/([^/]+))?", path)
+        m = re.fullmatch(
+            rf"/v1/pages/{re.escape(self.page_id)}/incidents(?:/([^/]+))?", path
+        ) or re.fullmatch(rf"/pages/{re.escape(self.page_id)}/incidents(?:/([^/]+))?", path)
         if not m:
             return 404, {"error": "The requested resource could not be found."}
         sub = m.group(1)
@@ -86,10 +100,16 @@ class FakeStatuspage:
             return 422, {"error": problem}
         if method == "POST" and sub is None:
             rid = f"r{self._next():05d}"
-            inc = {"id": rid, "name": data["name"], "status": data.get("status", "investigating"),
-                   "metadata": data.get("metadata") or {}, "impact": data.get("impact_override"),
-                   "components": dict(data.get("components") or {}), "incident_updates": [],
-                   "created_at": self._stamp()}
+            inc = {
+                "id": rid,
+                "name": data["name"],
+                "status": data.get("status", "investigating"),
+                "metadata": data.get("metadata") or {},
+                "impact": data.get("impact_override"),
+                "components": dict(data.get("components") or {}),
+                "incident_updates": [],
+                "created_at": self._stamp(),
+            }
             self._add_update(inc, data)
             self.incidents[rid] = inc
             return 201, inc
@@ -105,9 +125,14 @@ class FakeStatuspage:
 
     def _add_update(self, inc: dict[str, Any], data: dict[str, Any]) -> None:
         if data.get("body"):
-            inc["incident_updates"].append({"id": f"u{self._next()}", "body": data["body"],
-                                            "status": inc["status"],
-                                            "created_at": self._stamp()})
+            inc["incident_updates"].append(
+                {
+                    "id": f"u{self._next()}",
+                    "body": data["body"],
+                    "status": inc["status"],
+                    "created_at": self._stamp(),
+                }
+            )
 
     @staticmethod
     def _validate(data: dict[str, Any], *, create: bool) -> str | None:
@@ -121,8 +146,9 @@ class FakeStatuspage:
             if st not in COMPONENT_STATUSES:
                 return f"bad component status {st!r} for {cid}"
         meta = data.get("metadata")
-        if meta is not None and (not isinstance(meta, dict)
-                                 or not all(isinstance(v, dict) for v in meta.values())):
+        if meta is not None and (
+            not isinstance(meta, dict) or not all(isinstance(v, dict) for v in meta.values())
+        ):
             return "metadata top-level values must be objects"
         return None
 
@@ -134,8 +160,9 @@ class FakeStatuspage:
             return self.rng.choice(self.faults)
         return None
 
-    def handle(self, method: str, path: str, query: dict[str, str], auth: str | None,
-               raw: bytes) -> tuple[int, dict[str, str], bytes] | str:
+    def handle(
+        self, method: str, path: str, query: dict[str, str], auth: str | None, raw: bytes
+    ) -> tuple[int, dict[str, str], bytes] | str:
         """The whole exchange. Returns (status, headers, body) or the name of a connection
         fault (`connect`, `timeout_before`, `timeout_after`) for the caller to act out."""
         with self._lock:
@@ -154,11 +181,13 @@ class FakeStatuspage:
             if fault in ("500", "502", "503"):
                 return int(fault), {}, b"<html>bad gateway</html>"
             if fault in ("429", "420"):
-                return int(fault), {"Retry-After": self.retry_after}, \
-                    b'{"error": "rate limited"}'
+                return int(fault), {"Retry-After": self.retry_after}, b'{"error": "rate limited"}'
             if fault in ("401", "403", "404", "400", "422"):  # forced only
-                return int(fault), {}, json.dumps(
-                    {"error": f"injected {fault} for OAuth {self.token}"}).encode()
+                return (
+                    int(fault),
+                    {},
+                    json.dumps({"error": f"injected {fault} for OAuth {self.token}"}).encode(),
+                )
             status, data = self.process(method, path, query, auth, body)
             if fault == "timeout_after":
                 return "timeout_after"
@@ -172,8 +201,13 @@ class FakeStatuspage:
         def handler(request: httpx.Request) -> httpx.Response:
             url = request.url
             query = {k: v for k, v in url.params.items()}
-            result = self.handle(request.method, url.path, query,
-                                 request.headers.get("Authorization"), request.content)
+            result = self.handle(
+                request.method,
+                url.path,
+                query,
+                request.headers.get("Authorization"),
+                request.content,
+            )
             if result == "connect":
                 raise httpx.ConnectError("connection refused", request=request)
             if result in ("timeout_before", "timeout_after"):
@@ -207,8 +241,9 @@ def serve(fake: FakeStatuspage, port: int = 0) -> Iterator[str]:
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            result = fake.handle(self.command, parts.path, query,
-                                 self.headers.get("Authorization"), raw)
+            result = fake.handle(
+                self.command, parts.path, query, self.headers.get("Authorization"), raw
+            )
             if isinstance(result, str):  # act out a lost answer: close without replying
                 self.close_connection = True
                 return

@@ -34,8 +34,9 @@ class SlowProvider:
         pass
 
 
-def test_disabled_without_page_or_token(store: Store, cfg: SyncConfig,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disabled_without_page_or_token(
+    store: Store, cfg: SyncConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     worker = OutboxWorker(store)
     assert not worker.enabled and "not configured" in (worker.problem or "")
     assert worker.deliver_due() == []
@@ -45,15 +46,17 @@ def test_disabled_without_page_or_token(store: Store, cfg: SyncConfig,
     assert OutboxWorker(store, config=cfg).enabled
 
 
-async def test_run_forever_keeps_the_loop_responsive(store: Store, incident: Any,
-                                                     cfg: SyncConfig) -> None:
+async def test_run_forever_keeps_the_loop_responsive(
+    store: Store, incident: Any, cfg: SyncConfig
+) -> None:
     for n in range(5):
         publish(store, incident.id, f"update {n}", cfg)
     provider = SlowProvider()
     worker = OutboxWorker(store, provider=provider, poll_s=0.05)
     changes: list[dict[str, int]] = []
-    task = asyncio.create_task(worker.run_forever(
-        lambda: changes.append(OutboxRepo(store.db).summary())))
+    task = asyncio.create_task(
+        worker.run_forever(lambda: changes.append(OutboxRepo(store.db).summary()))
+    )
     worst = 0.0
     started = time.monotonic()
     while len(provider.delivered) < 5 and time.monotonic() - started < 10:
@@ -73,8 +76,9 @@ async def test_run_forever_returns_at_once_when_disabled(store: Store) -> None:
     assert not worker.enabled
 
 
-def test_stop_interrupts_a_backoff_sleep_and_requeues(store: Store, incident: Any,
-                                                      cfg: SyncConfig, monkeypatch: Any) -> None:
+def test_stop_interrupts_a_backoff_sleep_and_requeues(
+    store: Store, incident: Any, cfg: SyncConfig, monkeypatch: Any
+) -> None:
     from tests.sync.fake_statuspage import FakeStatuspage
 
     publish(store, incident.id, "one", cfg)
@@ -83,8 +87,7 @@ def test_stop_interrupts_a_backoff_sleep_and_requeues(store: Store, incident: An
     worker = OutboxWorker(store, config=cfg, token="tok")
     from irtui.sync.statuspage import StatuspageV1
 
-    worker._provider = StatuspageV1(cfg, "tok", transport=fake.transport(),
-                                    sleep=worker._sleep)
+    worker._provider = StatuspageV1(cfg, "tok", transport=fake.transport(), sleep=worker._sleep)
     worker.stop()  # already stopping: the first backoff sleep raises Interrupted
     (report,) = worker.deliver_due() or [None]
     assert report is None  # a stopped worker claims nothing
@@ -94,6 +97,7 @@ def test_stop_interrupts_a_backoff_sleep_and_requeues(store: Store, incident: An
         worker.stop()
         worker._stop.wait(seconds)
         from irtui.sync.provider import Interrupted
+
         raise Interrupted("stopping")
 
     worker._provider._sleep = stop_soon  # type: ignore[attr-defined]

@@ -30,19 +30,22 @@ def configured(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> Path:
     config_dir = Path(os.environ["IRTUI_CONFIG_DIR"])
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "statuspage.yaml").write_text(
-        "page_id: page1\ncomponents: {checkout: cmpcheckout1}\nmin_interval: 0\n")
+        "page_id: page1\ncomponents: {checkout: cmpcheckout1}\nmin_interval: 0\n"
+    )
     monkeypatch.setenv("IRTUI_DB", str(db_path))
     return config_dir
 
 
-def test_publish_dry_run_then_queue_then_status(configured: Path, store: Store,
-                                                clock: ManualClock) -> None:
+def test_publish_dry_run_then_queue_then_status(
+    configured: Path, store: Store, clock: ManualClock
+) -> None:
     inc = store.declare("Checkout down", 1, services=["checkout"])
     code, out, _ = run(["publish", inc.id, "Investigating.", "--dry-run"], clock)
     assert code == 0 and "creates a NEW status-page incident" in out
     assert "checkout (cmpcheckout1) -> major_outage" in out
-    code, out, _ = run(["publish", inc.id, "Investigating.", "--no-notify", "--impact",
-                        "major", "--json"], clock)
+    code, out, _ = run(
+        ["publish", inc.id, "Investigating.", "--no-notify", "--impact", "major", "--json"], clock
+    )
     data = json.loads(out)
     assert code == 0 and data["state"] == "pending"
     assert data["payload"]["notify"] is False and data["payload"]["impact"] == "major"
@@ -66,15 +69,14 @@ def test_publish_bad_input_exits_2(configured: Path, store: Store, clock: Manual
     assert code == 2 and "no outbox message 42" in err
 
 
-def test_sync_without_a_token_says_so(configured: Path, store: Store,
-                                      clock: ManualClock) -> None:
+def test_sync_without_a_token_says_so(configured: Path, store: Store, clock: ManualClock) -> None:
     code, _, err = run(["sync", "--once"], clock)
     assert code == 2 and "IRTUI_STATUSPAGE_TOKEN" in err
 
 
-def test_sync_once_delivers_and_retry_requeues(configured: Path, store: Store,
-                                               clock: ManualClock,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sync_once_delivers_and_retry_requeues(
+    configured: Path, store: Store, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inc = store.declare("Checkout down", 1, services=["checkout"])
     fake = FakeStatuspage(page_id="page1", token=TOKEN)
     monkeypatch.setenv("IRTUI_STATUSPAGE_TOKEN", TOKEN)
@@ -93,12 +95,17 @@ def test_sync_once_delivers_and_retry_requeues(configured: Path, store: Store,
     assert fake.bodies(inc.id) == ["one", "two"]
     (remote,) = fake.by_local_id()[inc.id]
     assert remote["status"] == "resolved" and remote["components"] == {
-        "cmpcheckout1": "operational"}
+        "cmpcheckout1": "operational"
+    }
 
 
-def test_token_is_never_printed_or_exported(configured: Path, store: Store, clock: ManualClock,
-                                            monkeypatch: pytest.MonkeyPatch, db_path: Path,
-                                            ) -> None:
+def test_token_is_never_printed_or_exported(
+    configured: Path,
+    store: Store,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    db_path: Path,
+) -> None:
     inc = store.declare("Checkout down", 1, services=["checkout"])
     monkeypatch.setenv("IRTUI_STATUSPAGE_TOKEN", TOKEN)
     monkeypatch.setenv("IRTUI_STATUSPAGE_URL", "http://127.0.0.1:9/v1")  # discard port: down
@@ -106,8 +113,14 @@ def test_token_is_never_printed_or_exported(configured: Path, store: Store, cloc
 
     monkeypatch.setattr(OutboxWorker, "_sleep", lambda self, seconds: None)  # no real backoff
     outputs: list[str] = []
-    for argv in (["publish", inc.id, "one"], ["sync", "--once"], ["sync", "--status", "--all"],
-                 ["sync", "--status", "--json"], ["show", inc.id], ["export", inc.id]):
+    for argv in (
+        ["publish", inc.id, "one"],
+        ["sync", "--once"],
+        ["sync", "--status", "--all"],
+        ["sync", "--status", "--json"],
+        ["show", inc.id],
+        ["export", inc.id],
+    ):
         _, out, err = run(argv, clock)
         outputs.append(out + err)
     assert all(TOKEN not in text for text in outputs)
@@ -118,8 +131,7 @@ def test_token_is_never_printed_or_exported(configured: Path, store: Store, cloc
         assert not path.is_file() or TOKEN not in path.read_text()
 
 
-def test_sync_loop_runs_until_interrupted(configured: Path, store: Store,
-                                          tmp_path: Path) -> None:
+def test_sync_loop_runs_until_interrupted(configured: Path, store: Store, tmp_path: Path) -> None:
     """`irtui sync` (no --once) keeps delivering; Ctrl-C ends it with exit 130."""
     import signal
     import time
@@ -128,8 +140,13 @@ def test_sync_loop_runs_until_interrupted(configured: Path, store: Store,
     fake = FakeStatuspage(page_id="page1", token=TOKEN)
     with serve(fake) as url:
         env = {**os.environ, "IRTUI_STATUSPAGE_TOKEN": TOKEN, "IRTUI_STATUSPAGE_URL": url}
-        proc = subprocess.Popen([sys.executable, "-m", "irtui.cli.main", "sync"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "irtui.cli.main", "sync"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             from irtui.sync.config import load_config
             from irtui.sync.publish import publish

@@ -26,34 +26,45 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 
 def test_file_then_environment(tmp_path: Path) -> None:
     path = tmp_path / "statuspage.yaml"
-    path.write_text("page_id: abc\ncomponents: {checkout: c1}\nimpact: {SEV2: critical}\n"
-                    "notify: false\n")
+    path.write_text(
+        "page_id: abc\ncomponents: {checkout: c1}\nimpact: {SEV2: critical}\nnotify: false\n"
+    )
     cfg = load_config(path, env={})
-    assert (cfg.page_id, cfg.components, cfg.impact_for(2), cfg.notify) == \
-        ("abc", {"checkout": "c1"}, "critical", False)
-    cfg = load_config(path, env={"IRTUI_STATUSPAGE_URL": "http://127.0.0.1:4010/",
-                                 "IRTUI_STATUSPAGE_PAGE_ID": "xyz"})
+    assert (cfg.page_id, cfg.components, cfg.impact_for(2), cfg.notify) == (
+        "abc",
+        {"checkout": "c1"},
+        "critical",
+        False,
+    )
+    cfg = load_config(
+        path,
+        env={"IRTUI_STATUSPAGE_URL": "http://127.0.0.1:4010/", "IRTUI_STATUSPAGE_PAGE_ID": "xyz"},
+    )
     assert cfg.base_url == "http://127.0.0.1:4010" and cfg.page_id == "xyz"
 
 
-def test_default_location_is_the_config_dir(monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path) -> None:
+def test_default_location_is_the_config_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("IRTUI_CONFIG_DIR", str(tmp_path))
     (tmp_path / "statuspage.yaml").write_text(EXAMPLE)
     assert config_path() == tmp_path / "statuspage.yaml"
     assert load_config().page_id == "your-page-id"
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("token: abc\n", "do not put the API token"),
-    ("api_key: abc\n", "do not put the API token"),
-    ("page_idd: x\n", "unknown key"),
-    ("impact: {SEV1: huge}\n", "impact.SEV1"),
-    ("component_status: {SEV1: broken}\n", "component_status.SEV1"),
-    ("notify: maybe\n", "notify"),
-    ("page_id: [unclosed\n", "not valid YAML"),
-    ("- a list\n", "mapping"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("token: abc\n", "do not put the API token"),
+        ("api_key: abc\n", "do not put the API token"),
+        ("page_idd: x\n", "unknown key"),
+        ("impact: {SEV1: huge}\n", "impact.SEV1"),
+        ("component_status: {SEV1: broken}\n", "component_status.SEV1"),
+        ("notify: maybe\n", "notify"),
+        ("page_id: [unclosed\n", "not valid YAML"),
+        ("- a list\n", "mapping"),
+    ],
+)
 def test_bad_files_say_what_is_wrong(tmp_path: Path, text: str, fragment: str) -> None:
     path = tmp_path / "statuspage.yaml"
     path.write_text(text)

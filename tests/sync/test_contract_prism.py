@@ -31,9 +31,14 @@ from irtui.sync.statuspage import StatuspageV1
 from tests.shared_material import candidates
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = next((base / "specs" / "swagger.json" for base in candidates()
-             if (base / "specs" / "swagger.json").is_file()),
-            ROOT.parent / "shared" / "specs" / "swagger.json")
+SPEC = next(
+    (
+        base / "specs" / "swagger.json"
+        for base in candidates()
+        if (base / "specs" / "swagger.json").is_file()
+    ),
+    ROOT.parent / "shared" / "specs" / "swagger.json",
+)
 TOKEN = "contract-token-123"
 
 
@@ -46,8 +51,10 @@ def _prism_binary() -> Path | None:
 def _need(what: str) -> None:
     if os.environ.get("IRTUI_CI") == "1":
         pytest.fail(f"{what} in CI: .ci/run should have run .ci/install-prism.sh")
-    pytest.skip(f"NO PRISM CONTRACT TESTS: {what}. Run `bash .ci/install-prism.sh` (npm) or "
-                "set IRTUI_PRISM=/path/to/prism; CI always runs them")
+    pytest.skip(
+        f"NO PRISM CONTRACT TESTS: {what}. Run `bash .ci/install-prism.sh` (npm) or "
+        "set IRTUI_PRISM=/path/to/prism; CI always runs them"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +69,11 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port = s.getsockname()[1]
     log_path = tmp_path_factory.mktemp("prism") / "prism.log"
     log = log_path.open("wb")  # a file, not a pipe: Prism logs every request and must not block
-    proc = subprocess.Popen([str(binary), "mock", "-h", "127.0.0.1", "-p", str(port),
-                             str(SPEC)], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(binary), "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -90,9 +100,12 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def contract_cfg(prism_url: str) -> SyncConfig:
-    return SyncConfig(page_id="page1", base_url=prism_url,
-                      components={"checkout": "cmpcheckout1", "api": "cmpapi000001"},
-                      min_interval_s=0.0)
+    return SyncConfig(
+        page_id="page1",
+        base_url=prism_url,
+        components={"checkout": "cmpcheckout1", "api": "cmpapi000001"},
+        min_interval_s=0.0,
+    )
 
 
 @pytest.fixture
@@ -106,8 +119,9 @@ def provider(contract_cfg: SyncConfig, exchanges: list[Any]) -> Iterator[Statusp
         response.read()
         exchanges.append((response.request, response.status_code))
 
-    client = httpx.Client(base_url=contract_cfg.base_url, timeout=10,
-                          event_hooks={"response": [record]})
+    client = httpx.Client(
+        base_url=contract_cfg.base_url, timeout=10, event_hooks={"response": [record]}
+    )
     p = StatuspageV1(contract_cfg, TOKEN, client=client, sleep=lambda s: None, attempts=1)
     yield p
     client.close()
@@ -115,15 +129,16 @@ def provider(contract_cfg: SyncConfig, exchanges: list[Any]) -> Iterator[Statusp
 
 def _component_enum() -> set[str]:
     spec = json.loads(SPEC.read_text())
-    comps = spec["components"]["schemas"]["postPagesPageIdIncidents"]["properties"][
-        "incident"]["properties"]["components"]["properties"]
+    comps = spec["components"]["schemas"]["postPagesPageIdIncidents"]["properties"]["incident"][
+        "properties"
+    ]["components"]["properties"]
     (dummy,) = comps.values()
     return set(dummy["enum"])
 
 
-def test_publish_update_resolve_are_all_accepted(store: Store, contract_cfg: SyncConfig,
-                                                 provider: StatuspageV1,
-                                                 exchanges: list[Any]) -> None:
+def test_publish_update_resolve_are_all_accepted(
+    store: Store, contract_cfg: SyncConfig, provider: StatuspageV1, exchanges: list[Any]
+) -> None:
     inc = store.declare("Checkout errors", 1, services=["checkout", "api"])
     publish(store, inc.id, "We are investigating.", contract_cfg)
     publish(store, inc.id, "Identified.", contract_cfg, status="identified", impact="major")
@@ -143,9 +158,9 @@ def test_publish_update_resolve_are_all_accepted(store: Store, contract_cfg: Syn
             assert set(body["component_ids"]) == set(body["components"])
 
 
-def test_reconcile_and_check_reads_are_accepted(store: Store, contract_cfg: SyncConfig,
-                                                provider: StatuspageV1,
-                                                exchanges: list[Any]) -> None:
+def test_reconcile_and_check_reads_are_accepted(
+    store: Store, contract_cfg: SyncConfig, provider: StatuspageV1, exchanges: list[Any]
+) -> None:
     inc = store.declare("Backfilled outage", 3, services=["api"])
     done = publish(store, inc.id, "It was resolved.", contract_cfg, status="resolved")
     msg = OutboxRepo(store.db).get(done.message_id)
@@ -153,29 +168,44 @@ def test_reconcile_and_check_reads_are_accepted(store: Store, contract_cfg: Sync
     provider.has_update("p31zjtct2jer", msg.payload)
     seen = [(req.method, req.url.path, dict(req.url.params), code) for req, code in exchanges]
     assert all(200 <= code < 300 for *_, code in seen), seen
-    assert {path for _, path, _, _ in seen} == {"/pages/page1/incidents/unresolved",
-                                               "/pages/page1/incidents",
-                                               "/pages/page1/incidents/p31zjtct2jer"}
+    assert {path for _, path, _, _ in seen} == {
+        "/pages/page1/incidents/unresolved",
+        "/pages/page1/incidents",
+        "/pages/page1/incidents/p31zjtct2jer",
+    }
 
 
 def _raw_message(payload: dict[str, Any]) -> OutboxMessage:
     from datetime import UTC, datetime
 
     now = datetime.now(UTC)
-    return OutboxMessage(1, "INC-1", None, "statuspage", "create", payload, "sending", 1, None,
-                         None, None, now, now)
+    return OutboxMessage(
+        1, "INC-1", None, "statuspage", "create", payload, "sending", 1, None, None, None, now, now
+    )
 
 
-def test_prism_rejections_map_to_needs_a_human(contract_cfg: SyncConfig,
-                                               provider: StatuspageV1) -> None:
+def test_prism_rejections_map_to_needs_a_human(
+    contract_cfg: SyncConfig, provider: StatuspageV1
+) -> None:
     """The contract is meaningful: what Prism rejects, irtui reports as failed (not retried)."""
-    bad = {"incident_id": "INC-1", "name": "x", "status": "on fire", "impact": "major",
-           "body": "b", "components": {}, "notify": True}
+    bad = {
+        "incident_id": "INC-1",
+        "name": "x",
+        "status": "on fire",
+        "impact": "major",
+        "body": "b",
+        "components": {},
+        "notify": True,
+    }
     with pytest.raises(PermanentError, match="rejected \\(422"):
         provider._post(_raw_message(bad))
-    response = httpx.post(f"{contract_cfg.base_url}/pages/page1/incidents",
-                          json={"incident": {"name": "x"}}, timeout=10)  # no Authorization
+    response = httpx.post(
+        f"{contract_cfg.base_url}/pages/page1/incidents",
+        json={"incident": {"name": "x"}},
+        timeout=10,
+    )  # no Authorization
     assert response.status_code == 401
     with pytest.raises(PermanentError, match="refused the API token \\(401"):
-        provider._interpret("POST /pages/page1/incidents", response, mutates=True,
-                            tolerate_bad_json=False)
+        provider._interpret(
+            "POST /pages/page1/incidents", response, mutates=True, tolerate_bad_json=False
+        )

@@ -30,8 +30,10 @@ def test_a_thousand_faults_lose_and_duplicate_nothing(store_url: str, cfg: SyncC
     """On SQLite and on PostgreSQL (`store_url` runs both)."""
     fake = FakeStatuspage(page_id="page1", token=TOKEN, fault_rate=0.65, seed=20261122)
     with Store.open(store_url, author="comms") as pub:
-        incs = [pub.declare(f"Incident {i}", 1 + i % 3, services=["checkout", "api"])
-                for i in range(INCIDENTS)]
+        incs = [
+            pub.declare(f"Incident {i}", 1 + i % 3, services=["checkout", "api"])
+            for i in range(INCIDENTS)
+        ]
     expected = {inc.id: [f"{inc.id} update {n}" for n in range(UPDATES)] for inc in incs}
     publishing_done = threading.Event()
     errors: list[BaseException] = []
@@ -51,24 +53,29 @@ def test_a_thousand_faults_lose_and_duplicate_nothing(store_url: str, cfg: SyncC
     def worker() -> None:
         try:
             with Store.open(store_url, author="worker") as store:
-                provider = StatuspageV1(cfg, TOKEN, transport=fake.transport(),
-                                        sleep=lambda s: None)
-                deliverer = Deliverer(OutboxRepo(store.db), provider, store.now,
-                                      backoff=lambda a, r: 0.0)
+                provider = StatuspageV1(
+                    cfg, TOKEN, transport=fake.transport(), sleep=lambda s: None
+                )
+                deliverer = Deliverer(
+                    OutboxRepo(store.db), provider, store.now, backoff=lambda a, r: 0.0
+                )
                 deadline = time.monotonic() + 120
                 while time.monotonic() < deadline:
                     reports = deliverer.deliver_due()
                     left = OutboxRepo(store.db).summary()
-                    if publishing_done.is_set() and left["pending"] + left["retrying"] \
-                            + left["sending"] == 0:
+                    if (
+                        publishing_done.is_set()
+                        and left["pending"] + left["retrying"] + left["sending"] == 0
+                    ):
                         return
                     if not reports:
                         time.sleep(0.001)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=publisher)] + \
-        [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=publisher)] + [
+        threading.Thread(target=worker) for _ in range(2)
+    ]
     started = time.monotonic()
     for t in threads:
         t.start()
@@ -88,5 +95,7 @@ def test_a_thousand_faults_lose_and_duplicate_nothing(store_url: str, cfg: SyncC
     injected = sum(fake.injected.values())
     assert injected >= 1000, fake.injected
     assert set(fake.injected) == set(ALL_FAULTS)
-    print(f"\n{injected} faults injected ({dict(fake.injected)}), "
-          f"{len(fake.requests)} requests, {INCIDENTS * UPDATES} updates in {elapsed:.1f}s")
+    print(
+        f"\n{injected} faults injected ({dict(fake.injected)}), "
+        f"{len(fake.requests)} requests, {INCIDENTS * UPDATES} updates in {elapsed:.1f}s"
+    )

@@ -28,9 +28,9 @@ def drain(store: Store, provider: StatuspageV1, **kw: Any) -> list[Any]:
     return Deliverer(OutboxRepo(store.db), provider, store.now, **kw).deliver_due()
 
 
-def test_create_update_resolve_happy_path(store: Store, incident: Any, cfg: SyncConfig,
-                                          fake: FakeStatuspage,
-                                          make_provider: MakeProvider) -> None:
+def test_create_update_resolve_happy_path(
+    store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage, make_provider: MakeProvider
+) -> None:
     publish(store, incident.id, "Investigating checkout errors.", cfg)
     publish(store, incident.id, "Cause identified.", cfg, status="identified")
     publish(store, incident.id, "Fixed.", cfg, status="resolved", notify=False)
@@ -38,8 +38,11 @@ def test_create_update_resolve_happy_path(store: Store, incident: Any, cfg: Sync
     assert [r.state for r in reports] == ["sent"] * 3
     (remote,) = fake.by_local_id()[incident.id]
     assert remote["metadata"] == {"irtui": {"incident_id": incident.id, "outbox_id": "1"}}
-    assert fake.bodies(incident.id) == ["Investigating checkout errors.", "Cause identified.",
-                                        "Fixed."]
+    assert fake.bodies(incident.id) == [
+        "Investigating checkout errors.",
+        "Cause identified.",
+        "Fixed.",
+    ]
     assert remote["status"] == "resolved"
     assert set(remote["components"].values()) == {"operational"}
     methods = [m for m, _, _ in fake.requests]
@@ -49,11 +52,28 @@ def test_create_update_resolve_happy_path(store: Store, incident: Any, cfg: Sync
     assert OutboxRepo(store.db).link(incident.id) == remote["id"]
 
 
-@pytest.mark.parametrize("fault", ["connect", "timeout_before", "500", "502", "503",
-                                   "timeout_after", "500_after", "badjson_after"])
-def test_transient_faults_are_retried_inline(store: Store, incident: Any, cfg: SyncConfig,
-                                             fake: FakeStatuspage, sleeps: list[float],
-                                             make_provider: MakeProvider, fault: str) -> None:
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "connect",
+        "timeout_before",
+        "500",
+        "502",
+        "503",
+        "timeout_after",
+        "500_after",
+        "badjson_after",
+    ],
+)
+def test_transient_faults_are_retried_inline(
+    store: Store,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    sleeps: list[float],
+    make_provider: MakeProvider,
+    fault: str,
+) -> None:
     publish(store, incident.id, "one", cfg)
     publish(store, incident.id, "two", cfg)
     fake.forced = ["", fault, fault]  # reconcile GET ok, then the POST fails twice
@@ -65,10 +85,14 @@ def test_transient_faults_are_retried_inline(store: Store, incident: Any, cfg: S
 
 
 @pytest.mark.parametrize("fault", ["timeout_after", "500_after", "badjson_after"])
-def test_update_answer_lost_is_not_posted_twice(store: Store, incident: Any,
-                                                cfg: SyncConfig, fake: FakeStatuspage,
-                                                make_provider: MakeProvider,
-                                                fault: str) -> None:
+def test_update_answer_lost_is_not_posted_twice(
+    store: Store,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    make_provider: MakeProvider,
+    fault: str,
+) -> None:
     publish(store, incident.id, "one", cfg)
     publish(store, incident.id, "two", cfg)
     fake.forced = ["", "", fault]  # the PATCH lands, its answer is lost
@@ -76,9 +100,14 @@ def test_update_answer_lost_is_not_posted_twice(store: Store, incident: Any,
     assert fake.bodies(incident.id) == ["one", "two"]
 
 
-def test_exhausted_retries_wait_in_the_outbox(store: Store, incident: Any, cfg: SyncConfig,
-                                              fake: FakeStatuspage, clock: ManualClock,
-                                              make_provider: MakeProvider) -> None:
+def test_exhausted_retries_wait_in_the_outbox(
+    store: Store,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    clock: ManualClock,
+    make_provider: MakeProvider,
+) -> None:
     publish(store, incident.id, "one", cfg)
     fake.forced = ["connect"] * 3
     (report,) = drain(store, make_provider(fake))
@@ -92,10 +121,16 @@ def test_exhausted_retries_wait_in_the_outbox(store: Store, incident: Any, cfg: 
 
 
 @pytest.mark.parametrize("code", ["429", "420"])
-def test_rate_limit_honours_retry_after(store: Store, incident: Any, cfg: SyncConfig,
-                                        fake: FakeStatuspage, sleeps: list[float],
-                                        make_provider: MakeProvider, clock: ManualClock,
-                                        code: str) -> None:
+def test_rate_limit_honours_retry_after(
+    store: Store,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    sleeps: list[float],
+    make_provider: MakeProvider,
+    clock: ManualClock,
+    code: str,
+) -> None:
     publish(store, incident.id, "one", cfg)
     fake.retry_after = "7"
     fake.forced = [code]
@@ -113,14 +148,25 @@ def test_rate_limit_honours_retry_after(store: Store, incident: Any, cfg: SyncCo
     assert fake.bodies(incident.id) == ["one", "two"]
 
 
-@pytest.mark.parametrize("code, fragment", [
-    ("401", "refused the API token (401"), ("403", "refused the API token (403"),
-    ("422", "rejected (422"), ("400", "rejected (400"), ("404", "not found (404"),
-])
-def test_permanent_errors_stop_and_ask_a_human(store: Store, incident: Any, cfg: SyncConfig,
-                                               fake: FakeStatuspage,
-                                               make_provider: MakeProvider, code: str,
-                                               fragment: str) -> None:
+@pytest.mark.parametrize(
+    "code, fragment",
+    [
+        ("401", "refused the API token (401"),
+        ("403", "refused the API token (403"),
+        ("422", "rejected (422"),
+        ("400", "rejected (400"),
+        ("404", "not found (404"),
+    ],
+)
+def test_permanent_errors_stop_and_ask_a_human(
+    store: Store,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    make_provider: MakeProvider,
+    code: str,
+    fragment: str,
+) -> None:
     publish(store, incident.id, "one", cfg)
     publish(store, incident.id, "two", cfg)
     fake.forced = ["", code]
@@ -136,8 +182,9 @@ def test_permanent_errors_stop_and_ask_a_human(store: Store, incident: Any, cfg:
     assert fake.bodies(incident.id) == ["one", "two"]
 
 
-def test_wrong_token_is_a_real_401(store: Store, incident: Any, cfg: SyncConfig,
-                                   fake: FakeStatuspage) -> None:
+def test_wrong_token_is_a_real_401(
+    store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage
+) -> None:
     publish(store, incident.id, "one", cfg)
     provider = StatuspageV1(cfg, "wrong-token", transport=fake.transport(), sleep=lambda s: None)
     (report,) = drain(store, provider)
@@ -145,9 +192,9 @@ def test_wrong_token_is_a_real_401(store: Store, incident: Any, cfg: SyncConfig,
     assert "wrong-token" not in (report.error or "")
 
 
-def test_malformed_json_on_reads_is_transient(store: Store, incident: Any, cfg: SyncConfig,
-                                              fake: FakeStatuspage,
-                                              make_provider: MakeProvider) -> None:
+def test_malformed_json_on_reads_is_transient(
+    store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage, make_provider: MakeProvider
+) -> None:
     publish(store, incident.id, "one", cfg)
     fake.forced = ["badjson_after"] * 3  # every reconcile GET answers garbage
     (report,) = drain(store, make_provider(fake))
@@ -155,10 +202,14 @@ def test_malformed_json_on_reads_is_transient(store: Store, incident: Any, cfg: 
     assert fake.incidents == {}
 
 
-def test_post_succeeded_remotely_but_timed_out_locally(store: Store, incident: Any,
-                                                       cfg: SyncConfig, fake: FakeStatuspage,
-                                                       clock: ManualClock,
-                                                       make_provider: MakeProvider) -> None:
+def test_post_succeeded_remotely_but_timed_out_locally(
+    store: Store,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    clock: ManualClock,
+    make_provider: MakeProvider,
+) -> None:
     publish(store, incident.id, "one", cfg)
     fake.forced = ["", "timeout_after"]
     (report,) = drain(store, make_provider(fake, attempts=1))  # no inline retry
@@ -171,8 +222,13 @@ def test_post_succeeded_remotely_but_timed_out_locally(store: Store, incident: A
 
 
 def test_worker_killed_mid_send_is_reconciled_after_its_lease(
-        store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage,
-        clock: ManualClock, make_provider: MakeProvider) -> None:
+    store: Store,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    clock: ManualClock,
+    make_provider: MakeProvider,
+) -> None:
     publish(store, incident.id, "one", cfg)
     repo = OutboxRepo(store.db)
     msg = repo.claim_next(store.now(), lease_s=60)
@@ -185,11 +241,16 @@ def test_worker_killed_mid_send_is_reconciled_after_its_lease(
 
 
 def test_a_human_made_incident_with_the_same_name_is_adopted(
-        store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage,
-        make_provider: MakeProvider) -> None:
-    fake.incidents["manual1"] = {"id": "manual1", "name": incident.title,
-                                 "status": "investigating", "metadata": {},
-                                 "components": {}, "incident_updates": []}
+    store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage, make_provider: MakeProvider
+) -> None:
+    fake.incidents["manual1"] = {
+        "id": "manual1",
+        "name": incident.title,
+        "status": "investigating",
+        "metadata": {},
+        "components": {},
+        "incident_updates": [],
+    }
     publish(store, incident.id, "one", cfg)
     (report,) = drain(store, make_provider(fake))
     assert report.remote_id == "manual1" and len(fake.incidents) == 1
@@ -204,9 +265,14 @@ def test_backoff_and_retry_after_parsing() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
 
 
-def test_token_never_reaches_the_store_files(store: Store, db_path: Any, incident: Any,
-                                             cfg: SyncConfig, fake: FakeStatuspage,
-                                             make_provider: MakeProvider) -> None:
+def test_token_never_reaches_the_store_files(
+    store: Store,
+    db_path: Any,
+    incident: Any,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    make_provider: MakeProvider,
+) -> None:
     for i in range(5):
         publish(store, incident.id, f"update {i}", cfg)
     fake.forced = ["", "401"]
@@ -220,9 +286,13 @@ def test_token_never_reaches_the_store_files(store: Store, db_path: Any, inciden
         assert TOKEN.encode() not in path.read_bytes(), path
 
 
-def test_a_rate_limit_pauses_the_whole_key(store: Store, cfg: SyncConfig,
-                                           fake: FakeStatuspage, clock: ManualClock,
-                                           make_provider: MakeProvider) -> None:
+def test_a_rate_limit_pauses_the_whole_key(
+    store: Store,
+    cfg: SyncConfig,
+    fake: FakeStatuspage,
+    clock: ManualClock,
+    make_provider: MakeProvider,
+) -> None:
     a = store.declare("A", 2, services=["api"])
     b = store.declare("B", 2, services=["api"])
     publish(store, a.id, "a1", cfg)
@@ -238,19 +308,25 @@ def test_a_rate_limit_pauses_the_whole_key(store: Store, cfg: SyncConfig,
 
 
 def test_an_old_resolved_incident_with_the_same_title_is_not_adopted(
-        store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage,
-        make_provider: MakeProvider) -> None:
-    fake.incidents["old1"] = {"id": "old1", "name": incident.title, "status": "resolved",
-                              "metadata": {}, "components": {}, "incident_updates": []}
+    store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage, make_provider: MakeProvider
+) -> None:
+    fake.incidents["old1"] = {
+        "id": "old1",
+        "name": incident.title,
+        "status": "resolved",
+        "metadata": {},
+        "components": {},
+        "incident_updates": [],
+    }
     publish(store, incident.id, "Resolved retroactively.", cfg, status="resolved")
     (report,) = drain(store, make_provider(fake))
     assert report.state == "sent" and report.remote_id != "old1"
     assert len(fake.incidents) == 2
 
 
-def test_unlink_after_the_remote_incident_was_deleted(store: Store, incident: Any,
-                                                      cfg: SyncConfig, fake: FakeStatuspage,
-                                                      make_provider: MakeProvider) -> None:
+def test_unlink_after_the_remote_incident_was_deleted(
+    store: Store, incident: Any, cfg: SyncConfig, fake: FakeStatuspage, make_provider: MakeProvider
+) -> None:
     publish(store, incident.id, "one", cfg)
     drain(store, make_provider(fake))
     fake.incidents.clear()  # someone deleted it on the status page

@@ -15,7 +15,6 @@ def test_sync_core_is_free_of_textual_and_cli_import_is_light() -> None:
         "assert 'textual' not in sys.modules, 'textual imported by irtui.sync'\n"
         "print('ok')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"

@@ -12,20 +12,25 @@ from irtui.sync.messages import build_message, page_status, preview
 
 def test_payload_from_severity_and_services(incident: Any, cfg: SyncConfig) -> None:
     p = build_message(incident, "  We are investigating.  ", cfg)
-    assert p == {"incident_id": incident.id, "name": "Checkout errors in EU",
-                 "status": "investigating", "impact": "major", "body": "We are investigating.",
-                 "components": {"cmpcheckout1": "partial_outage",
-                                "cmpapi000001": "partial_outage"},
-                 "notify": True}
+    assert p == {
+        "incident_id": incident.id,
+        "name": "Checkout errors in EU",
+        "status": "investigating",
+        "impact": "major",
+        "body": "We are investigating.",
+        "components": {"cmpcheckout1": "partial_outage", "cmpapi000001": "partial_outage"},
+        "notify": True,
+    }
 
 
-def test_resolving_sends_components_back_to_operational(incident: Any,
-                                                        cfg: SyncConfig) -> None:
+def test_resolving_sends_components_back_to_operational(incident: Any, cfg: SyncConfig) -> None:
     p = build_message(incident, "Fixed.", cfg, status="resolved", notify=False)
     assert p["status"] == "resolved" and p["notify"] is False
     assert set(p["components"].values()) == {"operational"}
     assert build_message(incident, "x", cfg, status="monitoring")["components"] == {
-        "cmpcheckout1": "degraded_performance", "cmpapi000001": "degraded_performance"}
+        "cmpcheckout1": "degraded_performance",
+        "cmpapi000001": "degraded_performance",
+    }
 
 
 def test_status_vocabularies(incident: Any) -> None:

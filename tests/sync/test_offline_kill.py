@@ -41,13 +41,15 @@ def test_twenty_updates_survive_no_network_and_a_kill(tmp_path: Path) -> None:
     port = _free_port()  # nothing listens here yet: "the network is down"
     config_dir = Path(os.environ["IRTUI_CONFIG_DIR"])
     config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "statuspage.yaml").write_text(textwrap.dedent(f"""\
+    (config_dir / "statuspage.yaml").write_text(
+        textwrap.dedent(f"""\
         page_id: page1
         base_url: http://127.0.0.1:{port}/v1
         components: {{checkout: cmpcheckout1}}
         min_interval: 0
         timeout: 2
-        """))
+        """)
+    )
     db = tmp_path / "war-room.db"
     with Store.open(db, author="comms") as store:
         inc = store.declare("Checkout down", 1, services=["checkout"])
@@ -58,8 +60,9 @@ def test_twenty_updates_survive_no_network_and_a_kill(tmp_path: Path) -> None:
             assert main(["publish", "{inc.id}", f"update {{n}}"]) == 0
         main(["sync"])  # loops until killed
         """)
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -78,8 +81,13 @@ def test_twenty_updates_survive_no_network_and_a_kill(tmp_path: Path) -> None:
 
     fake = FakeStatuspage(page_id="page1", token=TOKEN)
     with serve(fake, port=port):  # the network is back
-        done = subprocess.run([sys.executable, "-m", "irtui.cli.main", "sync", "--once"],
-                              env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "irtui.cli.main", "sync", "--once"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert done.returncode == 0, done.stderr + done.stdout
     assert done.stdout.count(": sent") == N
     assert len(fake.by_local_id()[inc.id]) == 1

@@ -29,10 +29,13 @@ def test_outbox_lifecycle_on_each_engine(any_store: Store, cfg: SyncConfig) -> N
     assert repo.summary()["sent"] == 2
 
 
-def test_two_seats_claim_each_message_once(store_url: str, cfg: SyncConfig,
-                                           clock: ManualClock) -> None:
-    with Store.open(store_url, clock=clock, author="a") as s1, \
-            Store.open(store_url, clock=clock, author="b") as s2:
+def test_two_seats_claim_each_message_once(
+    store_url: str, cfg: SyncConfig, clock: ManualClock
+) -> None:
+    with (
+        Store.open(store_url, clock=clock, author="a") as s1,
+        Store.open(store_url, clock=clock, author="b") as s2,
+    ):
         for i in range(15):
             inc = s1.declare(f"I{i}", 3, services=["api"])
             publish(s1, inc.id, "hello", cfg)

@@ -15,22 +15,31 @@ from irtui.sync.config import SyncConfig
 from irtui.sync.publish import publish
 
 
-def test_publish_writes_event_and_message_together(store: Store, incident: Any,
-                                                   cfg: SyncConfig) -> None:
+def test_publish_writes_event_and_message_together(
+    store: Store, incident: Any, cfg: SyncConfig
+) -> None:
     done = publish(store, incident.id, "Investigating.", cfg)
     repo = OutboxRepo(store.db)
     msg = repo.get(done.message_id)
-    assert (msg.state, msg.op, msg.event_id, msg.attempts) == \
-        ("pending", "create", done.event.id, 0)
-    assert store.event(done.event.id).payload == {"audience": "statuspage",
-                                                   "text": "Investigating.", "publish": True}
+    assert (msg.state, msg.op, msg.event_id, msg.attempts) == (
+        "pending",
+        "create",
+        done.event.id,
+        0,
+    )
+    assert store.event(done.event.id).payload == {
+        "audience": "statuspage",
+        "text": "Investigating.",
+        "publish": True,
+    }
     assert repo.summary()["pending"] == 1
     second = publish(store, incident.id, "Still on it.", cfg)
     assert repo.get(second.message_id).op == "update"
 
 
-def test_a_failed_enqueue_rolls_back_the_update(store: Store, incident: Any,
-                                                cfg: SyncConfig) -> None:
+def test_a_failed_enqueue_rolls_back_the_update(
+    store: Store, incident: Any, cfg: SyncConfig
+) -> None:
     before = store.change_marker()
     with pytest.raises(DomainError, match="impact"):
         publish(store, incident.id, "text", cfg, impact="apocalyptic")
@@ -43,13 +52,15 @@ def test_publish_needs_a_configured_page(store: Store, incident: Any) -> None:
         publish(store, incident.id, "text", SyncConfig())
 
 
-def test_later_messages_never_overtake_earlier_ones(store: Store, clock: ManualClock,
-                                                    cfg: SyncConfig) -> None:
+def test_later_messages_never_overtake_earlier_ones(
+    store: Store, clock: ManualClock, cfg: SyncConfig
+) -> None:
     a = store.declare("A", 2, services=["api"])
     b = store.declare("B", 2, services=["api"])
     repo = OutboxRepo(store.db)
-    ids = [publish(store, inc.id, f"{inc.id} #{i}", cfg).message_id
-           for i in range(3) for inc in (a, b)]
+    ids = [
+        publish(store, inc.id, f"{inc.id} #{i}", cfg).message_id for i in range(3) for inc in (a, b)
+    ]
     first = repo.claim_next(store.now())
     assert first is not None and first.id == ids[0] and first.state == "sending"
     second = repo.claim_next(store.now())
@@ -64,16 +75,18 @@ def test_later_messages_never_overtake_earlier_ones(store: Store, clock: ManualC
     repo.cancel(b_left[0].id, store.now())
     repo.mark_retrying(first, "boom", store.now() + timedelta(minutes=1), store.now())
     assert repo.claim_next(store.now()) is None  # still retrying: A stays blocked
-    repo.mark_failed(repo.claim_next(store.now() + timedelta(minutes=2)) or first, "no",
-                     store.now())
+    repo.mark_failed(
+        repo.claim_next(store.now() + timedelta(minutes=2)) or first, "no", store.now()
+    )
     assert repo.claim_next(store.now() + timedelta(minutes=2)) is None  # failed blocks too
     repo.cancel(first.id, store.now())
     nxt = repo.claim_next(store.now())
     assert nxt is not None and nxt.id == ids[2]
 
 
-def test_lease_expiry_and_fencing(store: Store, incident: Any, cfg: SyncConfig,
-                                  clock: ManualClock) -> None:
+def test_lease_expiry_and_fencing(
+    store: Store, incident: Any, cfg: SyncConfig, clock: ManualClock
+) -> None:
     repo = OutboxRepo(store.db)
     publish(store, incident.id, "one", cfg)
     first = repo.claim_next(store.now(), lease_s=60)
@@ -105,5 +118,11 @@ def test_retry_cancel_and_wake(store: Store, incident: Any, cfg: SyncConfig) -> 
     assert repo.summary()["failed"] == 1
     assert repo.retry(mid, store.now()).state == "pending"
     assert repo.cancel(mid, store.now()).state == "cancelled"
-    assert repo.summary() == {"pending": 0, "sending": 0, "retrying": 0, "failed": 0,
-                              "sent": 0, "cancelled": 1}
+    assert repo.summary() == {
+        "pending": 0,
+        "sending": 0,
+        "retrying": 0,
+        "failed": 0,
+        "sent": 0,
+        "cancelled": 1,
+    }

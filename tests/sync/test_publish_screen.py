@@ -27,6 +27,7 @@ class Host(App[None]):
     def on_mount(self) -> None:
         def done(value: bool | None) -> None:
             self.result = value
+
         self.push_screen(self.screen_under_test, done)
 
 
@@ -35,8 +36,9 @@ def _preview(app: Host) -> str:
     return str(widget.render())
 
 
-async def test_confirm_records_and_queues_what_was_shown(store: Store, incident: Any,
-                                                         cfg: SyncConfig) -> None:
+async def test_confirm_records_and_queues_what_was_shown(
+    store: Store, incident: Any, cfg: SyncConfig
+) -> None:
     screen = PublishScreen(store, incident.id, NASTY, "mitigating", config=cfg)
     app = Host(screen)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -58,8 +60,9 @@ async def test_confirm_records_and_queues_what_was_shown(store: Store, incident:
     assert msg.payload["status"] == "identified"
 
 
-async def test_escape_cancels_and_queues_nothing(store: Store, incident: Any,
-                                                 cfg: SyncConfig) -> None:
+async def test_escape_cancels_and_queues_nothing(
+    store: Store, incident: Any, cfg: SyncConfig
+) -> None:
     app = Host(PublishScreen(store, incident.id, "text", None, config=cfg))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -74,8 +77,7 @@ async def test_unconfigured_page_cannot_be_published(store: Store, incident: Any
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#publish-ok", Button).disabled
-        assert "not configured" in str(app.screen.query_one("#publish-problem",
-                                                            Static).render())
+        assert "not configured" in str(app.screen.query_one("#publish-problem", Static).render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.result is None

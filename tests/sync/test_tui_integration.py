@@ -18,13 +18,15 @@ from tests.sync.fake_statuspage import FakeStatuspage, serve
 
 
 async def test_publish_from_the_app_is_delivered_in_the_background(
-        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from irtui.tui.app import IrtuiApp
 
     config_dir = Path(os.environ["IRTUI_CONFIG_DIR"])
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "statuspage.yaml").write_text(
-        "page_id: page1\ncomponents: {checkout: cmpcheckout1}\nmin_interval: 0\n")
+        "page_id: page1\ncomponents: {checkout: cmpcheckout1}\nmin_interval: 0\n"
+    )
     inc = store.declare("Checkout down", 1, services=["checkout"])
     fake = FakeStatuspage(page_id="page1", token=TOKEN)
     monkeypatch.setenv("IRTUI_STATUSPAGE_TOKEN", TOKEN)
@@ -35,8 +37,9 @@ async def test_publish_from_the_app_is_delivered_in_the_background(
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             results: list[bool | None] = []
-            app.push_screen(PublishScreen(store, inc.id, "We are investigating.", None),
-                            results.append)
+            app.push_screen(
+                PublishScreen(store, inc.id, "We are investigating.", None), results.append
+            )
             await pilot.pause()
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -51,7 +54,8 @@ async def test_publish_from_the_app_is_delivered_in_the_background(
 
 
 async def test_resolving_a_published_incident_offers_to_resolve_the_status_page(
-        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from irtui.sync.config import load_config
     from irtui.sync.publish import publish
     from irtui.tui.app import IrtuiApp
@@ -60,7 +64,8 @@ async def test_resolving_a_published_incident_offers_to_resolve_the_status_page(
     config_dir = Path(os.environ["IRTUI_CONFIG_DIR"])
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "statuspage.yaml").write_text(
-        "page_id: page1\ncomponents: {checkout: cmpcheckout1}\nmin_interval: 0\n")
+        "page_id: page1\ncomponents: {checkout: cmpcheckout1}\nmin_interval: 0\n"
+    )
     published = store.declare("Checkout down", 1, services=["checkout"])
     quiet = store.declare("Internal only", 2)
     publish(store, published.id, "We are investigating.", load_config())

@@ -31,9 +31,14 @@ def demo_ids(store: Store) -> dict[str, str]:
 
 def make_app(store: Store, clock: ManualClock, **kwargs: object) -> IrtuiApp:
     """Timers far apart: tests call `app.tick()` / `app.poll()` themselves."""
-    options: dict[str, object] = {"clock": clock, "seat_name": "alice", "tick_s": 3600,
-                                  "poll_s": 3600, "heartbeat": False,
-                                  "background_sync": False}
+    options: dict[str, object] = {
+        "clock": clock,
+        "seat_name": "alice",
+        "tick_s": 3600,
+        "poll_s": 3600,
+        "heartbeat": False,
+        "background_sync": False,
+    }
     options.update(kwargs)
     return IrtuiApp(store, **options)  # type: ignore[arg-type]
 

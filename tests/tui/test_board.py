@@ -16,8 +16,9 @@ def cell(board: BoardScreen, iid: str, column: str) -> str:
     return board.cell(iid, column).plain
 
 
-async def test_board_sorted_by_soonest_due_with_drill_marked(app: IrtuiApp,
-                                                             demo_ids: dict[str, str]):
+async def test_board_sorted_by_soonest_due_with_drill_marked(
+    app: IrtuiApp, demo_ids: dict[str, str]
+):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         board = app.screen
@@ -41,8 +42,9 @@ async def test_empty_board_says_how_to_declare(store: Store, clock: ManualClock)
         assert not app.screen.query_one("#board-table").display
 
 
-async def test_tick_updates_only_changed_clock_cells(app: IrtuiApp, clock: ManualClock,
-                                                     demo_ids: dict[str, str]):
+async def test_tick_updates_only_changed_clock_cells(
+    app: IrtuiApp, clock: ManualClock, demo_ids: dict[str, str]
+):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         board = app.screen
@@ -69,8 +71,9 @@ async def test_tick_updates_only_changed_clock_cells(app: IrtuiApp, clock: Manua
         assert "3m59s" in screen_text and "4m00s" not in screen_text  # repainted, not stale
 
 
-async def test_bell_rings_once_when_a_clock_goes_overdue(app: IrtuiApp, clock: ManualClock,
-                                                         demo_ids: dict[str, str]):
+async def test_bell_rings_once_when_a_clock_goes_overdue(
+    app: IrtuiApp, clock: ManualClock, demo_ids: dict[str, str]
+):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         rings: list[int] = []
@@ -135,9 +138,9 @@ async def test_resize_small_and_large_and_back(app: IrtuiApp, demo_ids: dict[str
         assert isinstance(app.screen, BoardScreen)
 
 
-async def test_task_timer_nags_even_from_the_board(app: IrtuiApp, store: Store,
-                                                   clock: ManualClock,
-                                                   demo_ids: dict[str, str]):
+async def test_task_timer_nags_even_from_the_board(
+    app: IrtuiApp, store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         rings: list[int] = []
@@ -149,12 +152,19 @@ async def test_task_timer_nags_even_from_the_board(app: IrtuiApp, store: Store,
         assert any("recycle payments-api pods" in n.message for n in app._notifications)
         app.tick()
         assert len(rings) == 1  # once
-        entry = store.log(demo_ids["sev2"], "frank: rate-limit tenant", task={
-            "text": "rate-limit tenant", "owner": "frank",
-            "due": (clock() + __import__("datetime").timedelta(seconds=30)).isoformat(),
-            "timer_s": 30})
-        store.append(demo_ids["sev2"], "task_done", {"text": "rate-limit tenant"},
-                     refers_to=entry.id)
+        entry = store.log(
+            demo_ids["sev2"],
+            "frank: rate-limit tenant",
+            task={
+                "text": "rate-limit tenant",
+                "owner": "frank",
+                "due": (clock() + __import__("datetime").timedelta(seconds=30)).isoformat(),
+                "timer_s": 30,
+            },
+        )
+        store.append(
+            demo_ids["sev2"], "task_done", {"text": "rate-limit tenant"}, refers_to=entry.id
+        )
         app.poll()
         clock.advance(seconds=31)
         app.tick()
@@ -165,8 +175,9 @@ async def test_task_timer_nags_even_from_the_board(app: IrtuiApp, store: Store,
 async def test_long_ids_are_never_cut(store: Store, clock: ManualClock):
     """The 10,000th incident is `INC-10000`: the ID column widens to fit it, and the screen
     shows it whole (a 7-wide column once showed `INC-100`)."""
-    store.db.write(lambda db: db.execute(
-        "UPDATE counters SET value = 9998 WHERE name = 'incident'"))
+    store.db.write(
+        lambda db: db.execute("UPDATE counters SET value = 9998 WHERE name = 'incident'")
+    )
     first = store.declare("Old one", 2).id
     latest = store.declare("Newest one", 2).id
     assert (first, latest) == ("INC-9999", "INC-10000")
@@ -241,12 +252,13 @@ def test_assembled_rows_keep_every_column_on_its_grid():
 
 
 async def test_go_to_opens_a_resolved_incident_the_board_does_not_list(
-        app: IrtuiApp, demo_ids: dict[str, str]):
+    app: IrtuiApp, demo_ids: dict[str, str]
+):
     resolved = demo_ids["resolved"]
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert resolved not in app.screen.rows
-        await pilot.press("g", *"nope", "enter")      # unknown: said, nothing opened
+        await pilot.press("g", *"nope", "enter")  # unknown: said, nothing opened
         await pilot.pause()
         assert not isinstance(app.screen, IncidentScreen)
         await pilot.press("escape")

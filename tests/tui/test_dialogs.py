@@ -14,9 +14,9 @@ from irtui.tui.screens.incident import IncidentScreen
 from tests.tui.conftest import make_app
 
 
-async def test_composer_prefills_previews_sends_and_copies(app: IrtuiApp, store: Store,
-                                                           clock: ManualClock,
-                                                           demo_ids: dict[str, str]):
+async def test_composer_prefills_previews_sends_and_copies(
+    app: IrtuiApp, store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
     iid = demo_ids["sev1"]
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
@@ -49,8 +49,9 @@ async def test_composer_prefills_previews_sends_and_copies(app: IrtuiApp, store:
         assert inc.last_update["exec"] == clock()  # that audience's clock restarted
 
 
-async def test_composer_bad_next_update_is_refused(app: IrtuiApp, store: Store,
-                                                   demo_ids: dict[str, str]):
+async def test_composer_bad_next_update_is_refused(
+    app: IrtuiApp, store: Store, demo_ids: dict[str, str]
+):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.press("u")
@@ -84,7 +85,12 @@ async def test_declare_with_scope_impact_helper(store: Store, clock: ManualClock
         assert isinstance(app.screen, IncidentScreen)
         inc = store.get(app.screen.incident_id)
         assert (inc.title, inc.severity, inc.services, str(inc.kind), inc.commander) == (
-            "Login down", 1, ["login", "sso"], "drill", "alice")
+            "Login down",
+            1,
+            ["login", "sso"],
+            "drill",
+            "alice",
+        )
 
 
 async def test_declare_needs_a_title(store: Store, clock: ManualClock):
@@ -190,7 +196,8 @@ async def test_composer_offers_publish_for_the_status_page(app: IrtuiApp):
 
 
 async def test_composer_prefills_what_we_know_and_do_but_never_for_customers(
-        app: IrtuiApp, demo_ids: dict[str, str]):
+    app: IrtuiApp, demo_ids: dict[str, str]
+):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.press("u")

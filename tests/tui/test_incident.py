@@ -30,7 +30,8 @@ def entry_texts(store: Store, iid: str) -> list[str]:
 
 
 async def test_entry_line_commits_then_clears_and_parses_prefixes(
-        app: IrtuiApp, store: Store, clock: ManualClock, demo_ids: dict[str, str]):
+    app: IrtuiApp, store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
@@ -55,8 +56,7 @@ async def test_entry_line_commits_then_clears_and_parses_prefixes(
         assert store.timeline(iid, include_system=False)[-1].kind == "detection"
 
 
-async def test_refused_entry_keeps_the_line(app: IrtuiApp, store: Store,
-                                            demo_ids: dict[str, str]):
+async def test_refused_entry_keeps_the_line(app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         before = len(store.events(demo_ids["sev1"]))
@@ -67,7 +67,8 @@ async def test_refused_entry_keeps_the_line(app: IrtuiApp, store: Store,
 
 
 async def test_edit_and_retract_selected_entry_are_shown_honestly(
-        app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
+    app: IrtuiApp, store: Store, demo_ids: dict[str, str]
+):
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
@@ -97,20 +98,31 @@ async def test_edit_and_retract_selected_entry_are_shown_honestly(
 async def test_decision_record(app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("d", *"drain eu-west", "enter", *"comms worried", "enter",
-                          *"drain eu-west at 14:10", "enter")
+        await pilot.press(
+            "d",
+            *"drain eu-west",
+            "enter",
+            *"comms worried",
+            "enter",
+            *"drain eu-west at 14:10",
+            "enter",
+        )
         await pilot.pause()
         last = store.timeline(demo_ids["sev1"], include_system=False)[-1]
         assert last.kind == "decision" and last.starred
-        assert last.text == ("drain eu-west at 14:10 — proposal: drain eu-west; "
-                             "objections: comms worried")
-        assert last.decision == {"proposal": "drain eu-west", "objections": "comms worried",
-                                 "call": "drain eu-west at 14:10"}
+        assert last.text == (
+            "drain eu-west at 14:10 — proposal: drain eu-west; objections: comms worried"
+        )
+        assert last.decision == {
+            "proposal": "drain eu-west",
+            "objections": "comms worried",
+            "call": "drain eu-west at 14:10",
+        }
 
 
-async def test_task_timer_nags_and_is_done_by_key(app: IrtuiApp, store: Store,
-                                                  clock: ManualClock,
-                                                  demo_ids: dict[str, str]):
+async def test_task_timer_nags_and_is_done_by_key(
+    app: IrtuiApp, store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
@@ -125,8 +137,9 @@ async def test_task_timer_nags_and_is_done_by_key(app: IrtuiApp, store: Store,
         clock.advance(seconds=61)
         app.tick()
         await pilot.pause()
-        assert screen.query_one("#tasks").get_cell(str(task.entry_id), "timer").plain \
-            .startswith("-")
+        assert (
+            screen.query_one("#tasks").get_cell(str(task.entry_id), "timer").plain.startswith("-")
+        )
         assert rings  # the expired demo task or Dave's: the room is told
         assert any("check replica lag" in n.message for n in app._notifications)
         await pilot.press("escape", "up")  # leave the line; select Dave's entry
@@ -140,8 +153,9 @@ async def test_task_timer_nags_and_is_done_by_key(app: IrtuiApp, store: Store,
         assert all(t.entry_id != task.entry_id for t in screen.tasks)
 
 
-async def test_roles_handoff_brief_then_accept(app: IrtuiApp, store: Store,
-                                               demo_ids: dict[str, str]):
+async def test_roles_handoff_brief_then_accept(
+    app: IrtuiApp, store: Store, demo_ids: dict[str, str]
+):
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
@@ -149,9 +163,15 @@ async def test_roles_handoff_brief_then_accept(app: IrtuiApp, store: Store,
         await pilot.pause()
         assert isinstance(app.screen, RolesScreen)
         brief = app.screen.query_one("#brief").text
-        for part in ("What we know:", "Ruled out:", "CDN ruled out", "Open tasks and timers:",
-                     "erin: recycle payments-api pods", "Last update per audience:",
-                     "Next due:"):
+        for part in (
+            "What we know:",
+            "Ruled out:",
+            "CDN ruled out",
+            "Open tasks and timers:",
+            "erin: recycle payments-api pods",
+            "Last update per audience:",
+            "Next due:",
+        ):
             assert part in brief
         await pilot.press(*"zoe", "ctrl+s")
         await pilot.pause()
@@ -177,8 +197,7 @@ def test_role_warnings_for_required_roles_and_ic_as_tech_lead(store: Store):
     assert not any("Tech (Ops) Lead is required" in w for w in warnings)
 
 
-async def test_quick_actions_from_the_board(app: IrtuiApp, store: Store,
-                                            demo_ids: dict[str, str]):
+async def test_quick_actions_from_the_board(app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
     iid = demo_ids["sev3"]
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -209,8 +228,9 @@ async def test_quick_actions_from_the_board(app: IrtuiApp, store: Store,
         assert iid not in app.screen.rows  # resolved leaves the board
 
 
-async def test_refused_action_is_a_notification_not_a_crash(app: IrtuiApp,
-                                                            demo_ids: dict[str, str]):
+async def test_refused_action_is_a_notification_not_a_crash(
+    app: IrtuiApp, demo_ids: dict[str, str]
+):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
         await pilot.press("a")  # already acknowledged
@@ -218,15 +238,30 @@ async def test_refused_action_is_a_notification_not_a_crash(app: IrtuiApp,
         assert any("already acknowledged" in n.message for n in app._notifications)
 
 
-async def test_live_refresh_from_another_process(app: IrtuiApp, store: Store, db_path,
-                                                 demo_ids: dict[str, str]):
+async def test_live_refresh_from_another_process(
+    app: IrtuiApp, store: Store, db_path, demo_ids: dict[str, str]
+):
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         rows_before = len(screen.row_ids)
-        proc = subprocess.run([sys.executable, "-m", "irtui.cli.main", "--db", str(db_path),
-                               "--as", "erin", "log", iid, "pods recycled [ok]"],
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "irtui.cli.main",
+                "--db",
+                str(db_path),
+                "--as",
+                "erin",
+                "log",
+                iid,
+                "pods recycled [ok]",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.returncode == 0, proc.stderr
         other = Store.open(db_path, author="frank")
         other.declare("Declared in another terminal", 2)
@@ -243,8 +278,9 @@ async def test_live_refresh_from_another_process(app: IrtuiApp, store: Store, db
         assert len(app.screen.rows) == 5
 
 
-async def test_presence_shows_other_seats(store: Store, clock: ManualClock,
-                                          demo_ids: dict[str, str]):
+async def test_presence_shows_other_seats(
+    store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
     from irtui.store.presence_repo import PresenceRepo
     from tests.tui.conftest import make_app
 
@@ -257,15 +293,17 @@ async def test_presence_shows_other_seats(store: Store, clock: ManualClock,
         assert "also here: bob" in str(app.screen.query_one("#presence").render())
 
 
-async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp,
-                                                         demo_ids: dict[str, str]):
+async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp, demo_ids: dict[str, str]):
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         everything = len(screen.row_ids)
         await pilot.press("slash", *"ruled", "enter")
         await pilot.pause()
-        texts = [screen.query_one("#timeline").get_cell(k, "text").plain
-                 for k in screen.row_ids if k.startswith("e:")]
+        texts = [
+            screen.query_one("#timeline").get_cell(k, "text").plain
+            for k in screen.row_ids
+            if k.startswith("e:")
+        ]
         assert texts == ["CDN ruled out: origin returns 502 directly"]
         await pilot.press("escape")
         await pilot.pause()
@@ -274,7 +312,8 @@ async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp,
 
 
 async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
-        app: IrtuiApp, store: Store, demo_ids: dict[str, str]):
+    app: IrtuiApp, store: Store, demo_ids: dict[str, str]
+):
     from textual.widgets import Select
 
     iid = demo_ids["sev1"]
@@ -287,10 +326,10 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
         assert not custom.display
         await pilot.press("shift+tab", "enter")  # open the picker from the name field
         await pilot.pause()
-        await pilot.press("end", "enter")         # its last option: "Other role…"
+        await pilot.press("end", "enter")  # its last option: "Other role…"
         await pilot.pause()
         assert picker.value == "__other__" and custom.display and custom.has_focus
-        await pilot.press("ctrl+s")               # no name yet: refused, nothing written
+        await pilot.press("ctrl+s")  # no name yet: refused, nothing written
         await pilot.pause()
         assert isinstance(app.screen, RolesScreen)
         await pilot.press(*"Customer", "space", *"liaison", "enter", *"dana", "ctrl+s")
@@ -299,7 +338,7 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
         assert holder.name == "dana"
         roles_text = str(app.screen.query_one("#roles").render())
         assert "Customer Liaison" in roles_text and "dana" in roles_text
-        await pilot.press("r")                    # now it is one of the incident's roles
+        await pilot.press("r")  # now it is one of the incident's roles
         await pilot.pause()
         options = [value for _label, value in app.screen.role_options()]
         assert "customer_liaison" in options and options[-1] == "__other__"
@@ -327,8 +366,7 @@ async def test_runbook_pane_keeps_the_timeline_and_tasks_readable(app: IrtuiApp)
         assert tasks.columns[next(iter(tasks.columns))].width == wide["task"]
 
 
-async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place(
-        app: IrtuiApp):
+async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place(app: IrtuiApp):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sev1(app, pilot)
         screen = app.screen
@@ -339,8 +377,10 @@ async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place
         assert not side.display
         timeline = screen.query_one("#timeline")
         assert timeline.size.width >= 36  # stamps, author and some text, not stamps alone
-        assert sum(c.get_render_width(timeline) for c in timeline.columns.values()) \
+        assert (
+            sum(c.get_render_width(timeline) for c in timeline.columns.values())
             <= timeline.size.width + 2
+        )
         await pilot.press("p")
         await pilot.pause()
         assert side.display

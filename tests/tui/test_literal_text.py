@@ -32,15 +32,17 @@ def test_clean_makes_controls_visible_and_keeps_markup_text():
 
 
 async def test_nasty_text_renders_literally_everywhere(store: Store, clock: ManualClock):
-    inc = store.declare(NASTY[0], 1, services=[NASTY[1], NASTY[4]], impact=NASTY[3],
-                        commander=NASTY[5])
+    inc = store.declare(
+        NASTY[0], 1, services=[NASTY[1], NASTY[4]], impact=NASTY[3], commander=NASTY[5]
+    )
     store.assign_role(inc.id, "tech_lead", NASTY[6])
     for text in NASTY:
         store.log(inc.id, text)
     bad = store.log(inc.id, "to retract")
     store.retract(inc.id, bad.id, NASTY[2])
-    store.log(inc.id, "task", task={"text": NASTY[7], "owner": NASTY[1], "due": None,
-                                     "timer_s": None})
+    store.log(
+        inc.id, "task", task={"text": NASTY[7], "owner": NASTY[1], "due": None, "timer_s": None}
+    )
     for title in NASTY[1:]:
         store.declare(title, 3, commander=title)
     app = make_app(store, clock)

@@ -42,8 +42,9 @@ def test_demo_opens_a_seeded_throwaway_store(opened: list[IrtuiApp], clock: Manu
     assert kept.endswith("demo.db")
 
 
-def test_bare_irtui_opens_the_board_on_the_store(opened: list[IrtuiApp], clock: ManualClock,
-                                                  db_path):
+def test_bare_irtui_opens_the_board_on_the_store(
+    opened: list[IrtuiApp], clock: ManualClock, db_path
+):
     Store.open(db_path, clock=clock).close()
     assert main(["--db", str(db_path), "--as", "zoe"], ctx=ctx(clock)) == 0
     assert opened[0].seat_name == "zoe" and opened[0].clock is clock
@@ -62,8 +63,7 @@ def test_demo_seed_is_believable(store: Store):
     assert store.verify_projection(ids["sev1"])
 
 
-def test_runbooks_option_reaches_the_app_before_or_after_the_command(
-        tmp_path, monkeypatch) -> None:
+def test_runbooks_option_reaches_the_app_before_or_after_the_command(tmp_path, monkeypatch) -> None:
     import io
 
     from irtui.cli.context import CliContext
@@ -71,12 +71,15 @@ def test_runbooks_option_reaches_the_app_before_or_after_the_command(
     from irtui.tui.app import IrtuiApp
 
     seen: list[object] = []
-    monkeypatch.setattr(IrtuiApp, "run", lambda self, *a, **k: seen.append(
-        getattr(self, "runbook_dirs", None)))
+    monkeypatch.setattr(
+        IrtuiApp, "run", lambda self, *a, **k: seen.append(getattr(self, "runbook_dirs", None))
+    )
     db = str(tmp_path / "s.db")
-    for argv in (["--db", db, "--runbooks", "/a", "tui"],
-                 ["--db", db, "tui", "--runbooks", "/a"],
-                 ["--db", db, "--runbooks", "/a"]):
+    for argv in (
+        ["--db", db, "--runbooks", "/a", "tui"],
+        ["--db", db, "tui", "--runbooks", "/a"],
+        ["--db", db, "--runbooks", "/a"],
+    ):
         ctx = CliContext(None, out=io.StringIO(), err=io.StringIO())  # type: ignore[arg-type]
         assert main(argv, ctx=ctx) == 0
     assert seen == [["/a"], ["/a"], ["/a"]]

@@ -30,14 +30,28 @@ from irtui.tui.widgets.key_bar import KeyBar
 
 WIDE = {"id": 7, "sev": 6, "status": 13, "ic": 12, "age": 7, "ack": 9, "upd": 14}
 NARROW = {"id": 7, "sev": 6, "status": 7, "ic": 8, "ack": 9, "upd": 13}
-LABELS = {"id": "ID", "sev": "Sev", "status": "Status", "title": "Title", "ic": "IC",
-          "age": "Age", "ack": "Ack", "upd": "Next update"}
+LABELS = {
+    "id": "ID",
+    "sev": "Sev",
+    "status": "Status",
+    "title": "Title",
+    "ic": "IC",
+    "age": "Age",
+    "ack": "Ack",
+    "upd": "Next update",
+}
 ORDER = ("id", "sev", "status", "title", "ic", "age", "ack", "upd")
 NARROW_BELOW = 110
 AUDIENCE_SHORT = {"internal": "int", "statuspage": "page", "exec": "exec"}
 """Which audience the next-update clock is for, in a word that fits the column."""
-SHORT_STATUS = {"investigating": "invest.", "identified": "ident.", "mitigating": "mitig.",
-                "monitoring": "monit.", "resolved": "resolv.", "closed": "closed"}
+SHORT_STATUS = {
+    "investigating": "invest.",
+    "identified": "ident.",
+    "mitigating": "mitig.",
+    "monitoring": "monit.",
+    "resolved": "resolv.",
+    "closed": "closed",
+}
 
 
 def sort_key(incident: Incident, now: datetime) -> tuple:
@@ -50,10 +64,11 @@ def clock_views(incident: Incident, now: datetime) -> dict[str, tuple[object, ..
     every row; the `Text` is only made for the cells that changed)."""
     ack = ack_clock(incident, now)
     upd = next_update_clock(incident, now)
-    return {"age": ("age", tx.age(now - incident.declared_at)),
-            "ack": ("clock", tx.clock_text(ack, compact=True), ack.state),
-            "upd": ("upd", tx.clock_text(upd, compact=True), upd.state, upd.name,
-                    upd.due is not None)}
+    return {
+        "age": ("age", tx.age(now - incident.declared_at)),
+        "ack": ("clock", tx.clock_text(ack, compact=True), ack.state),
+        "upd": ("upd", tx.clock_text(upd, compact=True), upd.state, upd.name, upd.due is not None),
+    }
 
 
 GAP = 2
@@ -120,11 +135,20 @@ class BoardScreen(IncidentActions):
         yield Static(id="board-top")
         with Vertical(id="board-body"):
             yield FastTable(id="board-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text.assemble(
-                ("No open incidents.\n\n", "bold"),
-                "Press ", ("n", "bold reverse"), " to declare one, or run ",
-                ("irtui declare \"title\" --sev 2", "bold"), " in a terminal.\n",
-                "Press ", ("?", "bold reverse"), " for help."), id="board-empty")
+            yield Static(
+                Text.assemble(
+                    ("No open incidents.\n\n", "bold"),
+                    "Press ",
+                    ("n", "bold reverse"),
+                    " to declare one, or run ",
+                    ('irtui declare "title" --sev 2', "bold"),
+                    " in a terminal.\n",
+                    "Press ",
+                    ("?", "bold reverse"),
+                    " for help.",
+                ),
+                id="board-empty",
+            )
         yield KeyBar("board")
 
     def on_mount(self) -> None:
@@ -135,9 +159,22 @@ class BoardScreen(IncidentActions):
         items = [i for i in self.irtui.incidents.values() if i.is_open]
         if self.filter:
             needle = self.filter.lower()
-            items = [i for i in items if needle in " ".join(
-                [i.id, i.title, i.commander or "", str(i.status), *i.services,
-                 f"sev{i.severity}", str(i.kind)]).lower()]
+            items = [
+                i
+                for i in items
+                if needle
+                in " ".join(
+                    [
+                        i.id,
+                        i.title,
+                        i.commander or "",
+                        str(i.status),
+                        *i.services,
+                        f"sev{i.severity}",
+                        str(i.kind),
+                    ]
+                ).lower()
+            ]
         return sorted(items, key=lambda i: sort_key(i, now))
 
     def columns(self) -> dict[str, int]:
@@ -145,11 +182,13 @@ class BoardScreen(IncidentActions):
         width = self.app.size.width
         fixed = dict(NARROW if width < NARROW_BELOW else WIDE)
         # `INC-10000` must not be cut to `INC-1000`: the ID column fits the longest open ID.
-        fixed["id"] = max([fixed["id"], *(len(i.id) for i in self.irtui.incidents.values()
-                                          if i.is_open)])
+        fixed["id"] = max(
+            [fixed["id"], *(len(i.id) for i in self.irtui.incidents.values() if i.is_open)]
+        )
         title = max(10, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2)
-        return {k: (title if k == "title" else fixed[k]) for k in ORDER
-                if k == "title" or k in fixed}
+        return {
+            k: (title if k == "title" else fixed[k]) for k in ORDER if k == "title" or k in fixed
+        }
 
     def populate(self) -> None:
         """Rebuild all rows (data or width changed); keeps the highlighted incident."""
@@ -162,8 +201,11 @@ class BoardScreen(IncidentActions):
             table.clear(columns=True)
             columns = self._columns
             self.column_keys = list(columns)
-            table.add_column(assemble_row({k: Text(LABELS[k]) for k in columns}, columns),
-                             key="row", width=sum(columns.values()) + GAP * (len(columns) - 1))
+            table.add_column(
+                assemble_row({k: Text(LABELS[k]) for k in columns}, columns),
+                key="row",
+                width=sum(columns.values()) + GAP * (len(columns) - 1),
+            )
             self.shown.clear()
             self.cells.clear()
             narrow = "age" not in columns
@@ -185,26 +227,34 @@ class BoardScreen(IncidentActions):
     def static_cells(self, inc: Incident, *, narrow: bool = False) -> dict[str, Text]:
         title = tx.literal(inc.title)
         if inc.kind is IncidentKind.DRILL:
-            title = Text.assemble(("DRILL ", "bold black on #c792ea"), title, no_wrap=True,
-                                  overflow="ellipsis")
-        ic = tx.literal(inc.commander or "— none —",
-                        "" if inc.commander else "bold #ffb000")
-        return {"id": Text(inc.id, style="bold"), "sev": tx.severity(inc.severity),
-                "status": tx.status(str(inc.status), SHORT_STATUS if narrow else None),
-                "title": title, "ic": ic}
+            title = Text.assemble(
+                ("DRILL ", "bold black on #c792ea"), title, no_wrap=True, overflow="ellipsis"
+            )
+        ic = tx.literal(inc.commander or "— none —", "" if inc.commander else "bold #ffb000")
+        return {
+            "id": Text(inc.id, style="bold"),
+            "sev": tx.severity(inc.severity),
+            "status": tx.status(str(inc.status), SHORT_STATUS if narrow else None),
+            "title": title,
+            "ic": ic,
+        }
 
     def update_top(self, shown: int | None = None) -> None:
         total = sum(1 for i in self.irtui.incidents.values() if i.is_open)
         shown = total if shown is None else shown
         parts = [("irtui", "bold"), " war room  ", (f"{total} open", "bold")]
         if self.filter:
-            parts += ["  ·  filter: ", (tx.clean(self.filter, limit=30), "italic"),
-                      f" ({shown} shown)"]
+            parts += [
+                "  ·  filter: ",
+                (tx.clean(self.filter, limit=30), "italic"),
+                f" ({shown} shown)",
+            ]
         parts.append(f"  ·  you: {tx.clean(self.irtui.seat_name, limit=20)}")
         if self.irtui.outbox_summary:
             parts.append(f"  ·  {self.irtui.outbox_summary}")
-        self.query_one("#board-top", Static).update(Text.assemble(*parts, no_wrap=True,
-                                                                  overflow="ellipsis"))
+        self.query_one("#board-top", Static).update(
+            Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
+        )
 
     def tick(self, now: datetime) -> None:
         """Update only the rows whose age or clock text or colour changed."""
@@ -229,7 +279,8 @@ class BoardScreen(IncidentActions):
             self.cells[iid][key] = value
             rows[iid] = None
         self.query_one("#board-table", FastTable).set_cells(
-            [(iid, "row", assemble_row(self.cells[iid], self._columns)) for iid in rows])
+            [(iid, "row", assemble_row(self.cells[iid], self._columns)) for iid in rows]
+        )
 
     def cell(self, iid: str, column: str) -> Text:
         """What the board shows in one column of an incident's row."""
@@ -282,8 +333,9 @@ class BoardScreen(IncidentActions):
         opened yet cost ~8 ms of the board's first paint."""
         search = self._search_input()
         if search is None:
-            search = Input(placeholder="Filter: id, title, IC, service, status (Esc clears)",
-                           id="board-search")
+            search = Input(
+                placeholder="Filter: id, title, IC, service, status (Esc clears)", id="board-search"
+            )
             search.cursor_blink = False
             self.mount(search, after="#board-top")
         search.remove_class("hidden")

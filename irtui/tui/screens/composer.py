@@ -28,8 +28,11 @@ if TYPE_CHECKING:
     from irtui.tui.app import IrtuiApp
 
 AUDIENCES = (Audience.INTERNAL, Audience.EXEC, Audience.STATUSPAGE)
-AUDIENCE_LABELS = {Audience.INTERNAL: "Internal", Audience.EXEC: "Exec",
-                   Audience.STATUSPAGE: "Customers (status page)"}
+AUDIENCE_LABELS = {
+    Audience.INTERNAL: "Internal",
+    Audience.EXEC: "Exec",
+    Audience.STATUSPAGE: "Customers (status page)",
+}
 
 
 def publish_screen_class() -> Any:
@@ -77,8 +80,7 @@ class ComposerScreen(ModalScreen[bool]):
             yield Label(f"Status update — {self.incident_id}", classes="dialog-title")
             with RadioSet(id="audience"):
                 for i, audience in enumerate(AUDIENCES):
-                    yield RadioButton(AUDIENCE_LABELS[audience], value=i == 0,
-                                      id=f"aud-{audience}")
+                    yield RadioButton(AUDIENCE_LABELS[audience], value=i == 0, id=f"aud-{audience}")
             with Horizontal(id="composer-cols"):
                 with Vertical(id="composer-fields"):
                     yield Label("Current status", classes="field-label")
@@ -86,13 +88,19 @@ class ComposerScreen(ModalScreen[bool]):
                     yield Label("Impact", classes="field-label")
                     yield Input(compact=True, id="f-impact")
                     yield Label("What we know", classes="field-label")
-                    yield Input(compact=True, id="f-known",
-                                placeholder="e.g. errors began after the 13:05 deploy")
+                    yield Input(
+                        compact=True,
+                        id="f-known",
+                        placeholder="e.g. errors began after the 13:05 deploy",
+                    )
                     yield Label("What we're doing", classes="field-label")
-                    yield Input(compact=True, id="f-doing",
-                                placeholder="e.g. rolling back the deploy")
-                    yield Label("Next update in (30m, 1h, 14:30; empty: when there is news)",
-                                classes="field-label")
+                    yield Input(
+                        compact=True, id="f-doing", placeholder="e.g. rolling back the deploy"
+                    )
+                    yield Label(
+                        "Next update in (30m, 1h, 14:30; empty: when there is news)",
+                        classes="field-label",
+                    )
                     yield Input(compact=True, id="f-next")
                 with Vertical(id="composer-preview-box"):
                     yield Label("Preview", id="preview-title")
@@ -121,8 +129,9 @@ class ComposerScreen(ModalScreen[bool]):
     def prefill(self, *, keep_text: bool = False) -> None:
         now = self.irtui.now()
         known, doing = self._digest
-        fields = prefill(self.irtui.incident(self.incident_id), self.audience, now,
-                         known=known, doing=doing)
+        fields = prefill(
+            self.irtui.incident(self.incident_id), self.audience, now, known=known, doing=doing
+        )
         self.query_one("#f-status", Input).value = fields.status
         if not keep_text:
             self.query_one("#f-impact", Input).value = fields.impact
@@ -133,17 +142,24 @@ class ComposerScreen(ModalScreen[bool]):
             if not keep_text or field.value == self._seeded[key]:
                 field.value = self._seeded[key] = getattr(fields, key)
         self.query_one("#f-next", Input).value = (
-            "" if fields.next_update is None else
-            f"{round((fields.next_update - now).total_seconds() / 60)}m")
+            ""
+            if fields.next_update is None
+            else f"{round((fields.next_update - now).total_seconds() / 60)}m"
+        )
         self.query_one("#publish").set_class(
-            not (self.audience is Audience.STATUSPAGE and publish_screen_class()), "hidden")
+            not (self.audience is Audience.STATUSPAGE and publish_screen_class()), "hidden"
+        )
         self.update_preview()
 
     def fields(self) -> UpdateFields:
-        value = {k: self.query_one(f"#f-{k}", Input).value
-                 for k in ("status", "impact", "known", "doing")}
-        return UpdateFields(next_update=parse_next(self.query_one("#f-next", Input).value,
-                                                   self.irtui.now()), **value)
+        value = {
+            k: self.query_one(f"#f-{k}", Input).value
+            for k in ("status", "impact", "known", "doing")
+        }
+        return UpdateFields(
+            next_update=parse_next(self.query_one("#f-next", Input).value, self.irtui.now()),
+            **value,
+        )
 
     def body(self) -> str:
         return render(self.irtui.incident(self.incident_id), self.audience, self.fields())
@@ -168,8 +184,12 @@ class ComposerScreen(ModalScreen[bool]):
 
     # --- actions -----------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        action = {"send": self.action_send, "copy": self.action_copy,
-                  "publish": self.action_publish, "cancel": self.action_cancel}
+        action = {
+            "send": self.action_send,
+            "copy": self.action_copy,
+            "publish": self.action_publish,
+            "cancel": self.action_cancel,
+        }
         action[str(event.button.id)]()
 
     def action_cancel(self) -> None:
@@ -182,8 +202,10 @@ class ComposerScreen(ModalScreen[bool]):
             self.notify(str(exc), severity="error", markup=False)
             return
         store, iid, audience = self.irtui.store, self.incident_id, str(self.audience)
-        if self.irtui.attempt(lambda: store.record_update(iid, text, audience=audience),
-                              f"Update to {audience} recorded; its clock restarts"):
+        if self.irtui.attempt(
+            lambda: store.record_update(iid, text, audience=audience),
+            f"Update to {audience} recorded; its clock restarts",
+        ):
             self.dismiss(True)
 
     def action_copy(self) -> None:
@@ -197,8 +219,10 @@ class ComposerScreen(ModalScreen[bool]):
     def action_publish(self) -> None:
         screen_class = publish_screen_class()
         if self.audience is not Audience.STATUSPAGE or screen_class is None:
-            self.notify("Publishing is for the status-page audience (and needs the sync "
-                        "module).", severity="warning")
+            self.notify(
+                "Publishing is for the status-page audience (and needs the sync module).",
+                severity="warning",
+            )
             return
         fields = self.fields()
 
@@ -206,5 +230,6 @@ class ComposerScreen(ModalScreen[bool]):
             if published:
                 self.dismiss(True)
 
-        self.app.push_screen(screen_class(self.irtui.store, self.incident_id, self.body(),
-                                          fields.status), done)
+        self.app.push_screen(
+            screen_class(self.irtui.store, self.incident_id, self.body(), fields.status), done
+        )

@@ -60,8 +60,11 @@ class Dialog(ModalScreen[Any]):
             self.action_cancel()
 
     def buttons(self, ok: str) -> Horizontal:
-        return Horizontal(Button(ok, id="ok", variant="primary"),
-                          Button("Cancel", id="cancel"), classes="dialog-buttons")
+        return Horizontal(
+            Button(ok, id="ok", variant="primary"),
+            Button("Cancel", id="cancel"),
+            classes="dialog-buttons",
+        )
 
 
 class DeclareDialog(Dialog):
@@ -72,12 +75,11 @@ class DeclareDialog(Dialog):
             yield Label("Declare an incident", classes="dialog-title")
             yield Input(placeholder="What is broken, in a few words", id="title")
             with Horizontal(classes="row"):
-                yield Select([(s, s) for s in SCOPES], prompt="scope", id="scope",
-                             allow_blank=True)
-                yield Select([(i, i) for i in IMPACTS], prompt="impact", id="impact-level",
-                             allow_blank=True)
-                yield Select(self.sev_options(), prompt="severity", id="sev",
-                             allow_blank=False)
+                yield Select([(s, s) for s in SCOPES], prompt="scope", id="scope", allow_blank=True)
+                yield Select(
+                    [(i, i) for i in IMPACTS], prompt="impact", id="impact-level", allow_blank=True
+                )
+                yield Select(self.sev_options(), prompt="severity", id="sev", allow_blank=False)
             yield Static(id="sev-help", classes="help-line")
             yield Input(placeholder="services, comma separated", id="services")
             yield Input(placeholder="customer impact in one sentence", id="impact")
@@ -97,10 +99,12 @@ class DeclareDialog(Dialog):
     def on_select_changed(self, event: Select.Changed) -> None:
         scope = self.query_one("#scope", Select).value
         impact = self.query_one("#impact-level", Select).value
-        if event.select.id in ("scope", "impact-level") and isinstance(scope, str) \
-                and isinstance(impact, str):
-            self.query_one("#sev", Select).value = self.irtui.store.policy.classify(scope,
-                                                                                    impact)
+        if (
+            event.select.id in ("scope", "impact-level")
+            and isinstance(scope, str)
+            and isinstance(impact, str)
+        ):
+            self.query_one("#sev", Select).value = self.irtui.store.policy.classify(scope, impact)
         self.explain()
 
     def explain(self) -> None:
@@ -111,11 +115,15 @@ class DeclareDialog(Dialog):
         level = policy.level(value)
         scope = self.query_one("#scope", Select).value
         impact = self.query_one("#impact-level", Select).value
-        why = (f"scope {scope} × impact {impact} → " if isinstance(scope, str)
-               and isinstance(impact, str) else "pick scope and impact for a suggestion · ")
+        why = (
+            f"scope {scope} × impact {impact} → "
+            if isinstance(scope, str) and isinstance(impact, str)
+            else "pick scope and impact for a suggestion · "
+        )
         ack = f"ack within {level.ack_within_s // 60} min" if level.ack_within_s else "no clock"
-        self.query_one("#sev-help", Static).update(Text(
-            f"{why}SEV{value} {level.name}: {level.description} ({ack})"))
+        self.query_one("#sev-help", Static).update(
+            Text(f"{why}SEV{value} {level.name}: {level.description} ({ack})")
+        )
 
     def action_submit(self) -> None:
         title = self.query_one("#title", Input).value.strip()
@@ -124,14 +132,20 @@ class DeclareDialog(Dialog):
             self.query_one("#title", Input).focus()
             return
         sev = self.query_one("#sev", Select).value
-        services = [s.strip() for s in self.query_one("#services", Input).value.split(",")
-                    if s.strip()]
+        services = [
+            s.strip() for s in self.query_one("#services", Input).value.split(",") if s.strip()
+        ]
         store = self.irtui.store
-        incident = self.irtui.attempt(lambda: store.declare(
-            title, int(sev),  # type: ignore[arg-type]
-            services=services, impact=self.query_one("#impact", Input).value.strip(),
-            commander=self.query_one("#ic", Input).value.strip() or None,
-            drill=self.query_one("#drill", Checkbox).value))
+        incident = self.irtui.attempt(
+            lambda: store.declare(
+                title,
+                int(sev),  # type: ignore[arg-type]
+                services=services,
+                impact=self.query_one("#impact", Input).value.strip(),
+                commander=self.query_one("#ic", Input).value.strip() or None,
+                drill=self.query_one("#drill", Checkbox).value,
+            )
+        )
         if incident:
             self.dismiss(incident.id)
             self.irtui.open(incident.id)
@@ -167,8 +181,9 @@ class SeverityDialog(Dialog):
             return
         sev = int(self.query_one("#sev", Select).value)  # type: ignore[arg-type]
         store, iid = self.irtui.store, self.incident_id
-        if self.irtui.attempt(lambda: store.set_severity(iid, sev, reason=reason),
-                              f"{iid} is now SEV{sev}"):
+        if self.irtui.attempt(
+            lambda: store.set_severity(iid, sev, reason=reason), f"{iid} is now SEV{sev}"
+        ):
             self.dismiss(sev)
 
 
@@ -199,8 +214,9 @@ class StatusDialog(Dialog):
         status = str(self.query_one("#status", Select).value)
         note = self.query_one("#note", Input).value
         store, iid = self.irtui.store, self.incident_id
-        if self.irtui.attempt(lambda: store.set_status(iid, status, note=note),
-                              f"{iid} is now {status}"):
+        if self.irtui.attempt(
+            lambda: store.set_status(iid, status, note=note), f"{iid} is now {status}"
+        ):
             self.dismiss(status)
             if status == "resolved":
                 self.irtui.offer_status_page_resolve(iid)
@@ -209,8 +225,9 @@ class StatusDialog(Dialog):
 class PromptDialog(Dialog):
     """One line of text (amend an entry, give a retraction reason)."""
 
-    def __init__(self, title: str, help_text: str = "", *, value: str = "",
-                 placeholder: str = "") -> None:
+    def __init__(
+        self, title: str, help_text: str = "", *, value: str = "", placeholder: str = ""
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.help_text = help_text
@@ -253,8 +270,10 @@ class DecisionDialog(Dialog):
         with Vertical(classes="dialog"):
             yield Label("Decision", classes="dialog-title")
             yield Input(placeholder="Proposal: what do we do?", id="proposal")
-            yield Static(Text("Ask the room: \"Any strong objections?\"", style="bold #ffb000"),
-                         classes="help-line")
+            yield Static(
+                Text('Ask the room: "Any strong objections?"', style="bold #ffb000"),
+                classes="help-line",
+            )
             yield Input(placeholder="objections raised (empty: none)", id="objections")
             yield Input(placeholder="The call (empty: go with the proposal)", id="call")
             yield self.buttons("Record decision (ctrl+s)")
@@ -280,7 +299,8 @@ class DecisionDialog(Dialog):
         text = f"{call} — proposal: {proposal or call}; objections: {objections or 'none'}"
         store, iid = self.irtui.store, self.incident_id
         record = {"proposal": proposal or call, "objections": objections, "call": call}
-        if self.irtui.attempt(lambda: store.log(iid, text, kind="decision", starred=True,
-                                                decision=record),
-                              "Decision recorded"):
+        if self.irtui.attempt(
+            lambda: store.log(iid, text, kind="decision", starred=True, decision=record),
+            "Decision recorded",
+        ):
             self.dismiss(text)

@@ -49,17 +49,22 @@ class RolesScreen(ModalScreen[bool]):
     def role_options(self) -> list[tuple[str, str]]:
         """The standard roles, the custom roles this incident already has, then "other"."""
         custom = [r for r in self.irtui.incident(self.incident_id).roles if r not in ROLES]
-        return ([(role_label(r), str(r)) for r in (*ROLES, *sorted(custom))]
-                + [("Other role…", OTHER)])
+        return [(role_label(r), str(r)) for r in (*ROLES, *sorted(custom))] + [
+            ("Other role…", OTHER)
+        ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="roles-box"):
             yield Label(f"Roles and hand-off — {self.incident_id}", classes="dialog-title")
             with Horizontal(classes="row"):
-                yield Select(self.role_options(), id="role", allow_blank=False,
-                             value=str(self.role))
-                yield Input(placeholder="role name, e.g. customer liaison", id="custom-role",
-                            classes="hidden")
+                yield Select(
+                    self.role_options(), id="role", allow_blank=False, value=str(self.role)
+                )
+                yield Input(
+                    placeholder="role name, e.g. customer liaison",
+                    id="custom-role",
+                    classes="hidden",
+                )
                 yield Input(placeholder="to whom (name)", id="to")
             yield Static(id="holder", classes="help-line")
             yield Label("Hand-off brief (edit freely; it is stored with the hand-off)")
@@ -88,26 +93,39 @@ class RolesScreen(ModalScreen[bool]):
         role = self.chosen_role()
         if role is None:
             self.query_one("#holder", Static).update(
-                Text("Name the role in the field beside the picker.", style="italic"))
+                Text("Name the role in the field beside the picker.", style="italic")
+            )
             self.query_one("#accept", Button).disabled = True
             return
         inc = self.irtui.incident(self.incident_id)
         holder = inc.roles.get(role)
-        line = Text.assemble((f"{role_label(role)}: ", "bold"),
-                             tx.literal(holder.name if holder else "— empty —"))
+        line = Text.assemble(
+            (f"{role_label(role)}: ", "bold"), tx.literal(holder.name if holder else "— empty —")
+        )
         if holder and holder.pending_handoff_to:
-            line.append_text(Text.assemble(("  → offered to ", "#ffb000"),
-                                           tx.literal(holder.pending_handoff_to, "#ffb000"),
-                                           (" (waiting for accept)", "#ffb000")))
+            line.append_text(
+                Text.assemble(
+                    ("  → offered to ", "#ffb000"),
+                    tx.literal(holder.pending_handoff_to, "#ffb000"),
+                    (" (waiting for accept)", "#ffb000"),
+                )
+            )
         self.query_one("#holder", Static).update(line)
         self.query_one("#accept", Button).disabled = not (holder and holder.pending_handoff_to)
         events = self.irtui.store.events(self.incident_id)
         from irtui.domain.timeline import build_timeline
 
-        brief = tx.clean(build_brief(inc, build_timeline(events), events, self.irtui.now(),
-                                     role=role,
-                                     to=self.query_one("#to", Input).value.strip()),
-                         single_line=False)
+        brief = tx.clean(
+            build_brief(
+                inc,
+                build_timeline(events),
+                events,
+                self.irtui.now(),
+                role=role,
+                to=self.query_one("#to", Input).value.strip(),
+            ),
+            single_line=False,
+        )
         area = self.query_one("#brief", TextArea)
         if area.text in ("", self._generated):  # never overwrite what the IC typed
             area.text = brief
@@ -133,8 +151,11 @@ class RolesScreen(ModalScreen[bool]):
             self.action_handoff()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        {"handoff": self.action_handoff, "accept": self.action_accept,
-         "cancel": self.action_cancel}[str(event.button.id)]()
+        {
+            "handoff": self.action_handoff,
+            "accept": self.action_accept,
+            "cancel": self.action_cancel,
+        }[str(event.button.id)]()
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -153,13 +174,15 @@ class RolesScreen(ModalScreen[bool]):
         store, iid = self.irtui.store, self.incident_id
         holder = self.irtui.incident(iid).roles.get(role)
         if holder is None:
-            ok = self.irtui.attempt(lambda: store.assign_role(iid, role, to),
-                                    f"{role_label(role)}: {to}")
+            ok = self.irtui.attempt(
+                lambda: store.assign_role(iid, role, to), f"{role_label(role)}: {to}"
+            )
         else:
             brief = self.query_one("#brief", TextArea).text
-            ok = self.irtui.attempt(lambda: store.handoff(iid, role, to, brief=brief),
-                                    f"{role_label(role)} offered to {to}: they accept with "
-                                    "ctrl+a here")
+            ok = self.irtui.attempt(
+                lambda: store.handoff(iid, role, to, brief=brief),
+                f"{role_label(role)} offered to {to}: they accept with ctrl+a here",
+            )
         if ok:
             self.dismiss(True)
 
@@ -167,6 +190,7 @@ class RolesScreen(ModalScreen[bool]):
         store, iid, role = self.irtui.store, self.incident_id, self.chosen_role()
         if role is None:
             return
-        if self.irtui.attempt(lambda: store.accept_handoff(iid, role),
-                              f"Hand-off of {role_label(role)} accepted"):
+        if self.irtui.attempt(
+            lambda: store.accept_handoff(iid, role), f"Hand-off of {role_label(role)} accepted"
+        ):
             self.dismiss(True)

@@ -19,8 +19,7 @@ SCOPE_TITLES = {"app": "Everywhere", "board": "Board", "incident": "Incident scr
 GRAMMAR = (
     ("-5m text / 14:02 text", "backdate the entry"),
     ("* text", "star it (starred entries lead the postmortem)"),
-    ("d: a: n: c: e: r: det:", "decision, action, note, comms, escalation, resolution, "
-                               "detection"),
+    ("d: a: n: c: e: r: det:", "decision, action, note, comms, escalation, resolution, detection"),
     ("TODO: text", "a task"),
     ("Bob: check lag, back in 3 min", "a task for Bob with a 3-minute timer that nags"),
     ("Enter", "commit (saved to disk before the line clears)"),
@@ -58,8 +57,10 @@ def help_table() -> Group:
     grammar.add_row("", "")
     grammar.add_row(Text("Colours", style="bold underline"), "")
     grammar.add_row(Text("12m05s", style="bold #ffb000"), Text("amber: close to due"))
-    grammar.add_row(Text("-1m OVERDUE", style="bold white on #b00020"),
-                    Text("red: overdue (the terminal bell rings once)"))
+    grammar.add_row(
+        Text("-1m OVERDUE", style="bold white on #b00020"),
+        Text("red: overdue (the terminal bell rings once)"),
+    )
     grammar.add_row(Text("✓"), Text("met (acknowledged)"))
     return Group(keys, Text(""), grammar)
 

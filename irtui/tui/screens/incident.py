@@ -44,21 +44,37 @@ KIND_CYCLE = tuple(EntryKind)
 PANE_KEEPS_SIDE = 120
 """Narrower than this, the runbook pane replaces the roles/tasks panel while it is open."""
 NARROW_BELOW = 110
-SHORT_MILESTONE = {"started": "start", "detected": "det", "acknowledged": "ack",
-                   "mitigated": "mitig", "resolved": "res", "closed": "closed"}
-SHORT_ROLE = {Role.COMMANDER: "IC", Role.TECH_LEAD: "Tech lead", Role.COMMS_LEAD: "Comms",
-              Role.SCRIBE: "Scribe", Role.DEPUTY: "Deputy"}
+SHORT_MILESTONE = {
+    "started": "start",
+    "detected": "det",
+    "acknowledged": "ack",
+    "mitigated": "mitig",
+    "resolved": "res",
+    "closed": "closed",
+}
+SHORT_ROLE = {
+    Role.COMMANDER: "IC",
+    Role.TECH_LEAD: "Tech lead",
+    Role.COMMS_LEAD: "Comms",
+    Role.SCRIBE: "Scribe",
+    Role.DEPUTY: "Deputy",
+}
 
 
 def role_warnings(incident: Incident, required: tuple[str, ...]) -> list[str]:
     """What the IC should fix in the role panel (pure: tested without a terminal)."""
-    warnings = [f"{role_label(r)} is required for SEV{incident.severity} and is empty"
-                for r in required if r not in incident.roles]
+    warnings = [
+        f"{role_label(r)} is required for SEV{incident.severity} and is empty"
+        for r in required
+        if r not in incident.roles
+    ]
     ic = incident.roles.get(Role.COMMANDER)
     tech = incident.roles.get(Role.TECH_LEAD)
     if ic and tech and ic.name.strip().lower() == tech.name.strip().lower():
-        warnings.append(f"{ic.name} is both IC and Tech Lead: the IC coordinates, "
-                        "does not debug — hand one role off")
+        warnings.append(
+            f"{ic.name} is both IC and Tech Lead: the IC coordinates, "
+            "does not debug — hand one role off"
+        )
     return warnings
 
 
@@ -106,8 +122,9 @@ class IncidentScreen(IncidentActions):
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(id="inc-header")
-        yield Input(placeholder="Filter the timeline (Esc clears)", id="inc-search",
-                    classes="hidden")
+        yield Input(
+            placeholder="Filter the timeline (Esc clears)", id="inc-search", classes="hidden"
+        )
         with Horizontal(id="inc-body"):
             with Vertical(id="inc-main"):
                 yield FastTable(id="timeline", cursor_type="row", show_header=False)
@@ -120,8 +137,10 @@ class IncidentScreen(IncidentActions):
                 yield Static(id="presence")
         with Horizontal(id="entry-bar"):
             yield Label("", id="entry-kind")
-            yield Input(placeholder="-5m * d: text · TODO: … · Bob: check X, back in 3 min "
-                                    "· Enter commits", id="entry")
+            yield Input(
+                placeholder="-5m * d: text · TODO: … · Bob: check X, back in 3 min · Enter commits",
+                id="entry",
+            )
         yield KeyBar("incident")
 
     @property
@@ -164,16 +183,24 @@ class IncidentScreen(IncidentActions):
         narrow = self.app.size.width < NARROW_BELOW
         for name in MILESTONES:
             value = inc.milestones.get(name)
-            miles += [(f"{SHORT_MILESTONE.get(name, name) if narrow else name} ", "dim"),
-                      (value.astimezone().strftime("%H:%M") if value else "—",
-                       "" if value else "dim"), "  "]
+            miles += [
+                (f"{SHORT_MILESTONE.get(name, name) if narrow else name} ", "dim"),
+                (value.astimezone().strftime("%H:%M") if value else "—", "" if value else "dim"),
+                "  ",
+            ]
         svc = ", ".join(inc.services)
-        meta: list[Any] = [("services ", "dim"), tx.literal(svc or "—", limit=80),
-                           ("   impact ", "dim"), tx.literal(inc.impact or "—", limit=200)]
-        lines = [Text.assemble(*top, no_wrap=True, overflow="ellipsis"),
-                 Text.assemble(*clocks, no_wrap=True, overflow="ellipsis"),
-                 Text.assemble(*miles, no_wrap=True, overflow="ellipsis"),
-                 Text.assemble(*meta, no_wrap=True, overflow="ellipsis")]
+        meta: list[Any] = [
+            ("services ", "dim"),
+            tx.literal(svc or "—", limit=80),
+            ("   impact ", "dim"),
+            tx.literal(inc.impact or "—", limit=200),
+        ]
+        lines = [
+            Text.assemble(*top, no_wrap=True, overflow="ellipsis"),
+            Text.assemble(*clocks, no_wrap=True, overflow="ellipsis"),
+            Text.assemble(*miles, no_wrap=True, overflow="ellipsis"),
+            Text.assemble(*meta, no_wrap=True, overflow="ellipsis"),
+        ]
         content = Text("\n").join(lines)
         content.no_wrap = True
         content.overflow = "ellipsis"
@@ -212,19 +239,28 @@ class IncidentScreen(IncidentActions):
                 style = "bold #ff6b6b" if role in required else "dim"
                 lines.append(Text.assemble((f"{label:<10}", "dim"), ("— empty", style)))
                 continue
-            line = Text.assemble((f"{label:<10}", "dim"), tx.literal(holder.name, "bold",
-                                                                     limit=18),
-                                 (f"  {fmt_duration(now - holder.since)}", "dim"),
-                                 no_wrap=True, overflow="ellipsis")
+            line = Text.assemble(
+                (f"{label:<10}", "dim"),
+                tx.literal(holder.name, "bold", limit=18),
+                (f"  {fmt_duration(now - holder.since)}", "dim"),
+                no_wrap=True,
+                overflow="ellipsis",
+            )
             lines.append(line)
             if holder.pending_handoff_to:
-                lines.append(Text.assemble(("          → ", "#ffb000"),
-                                           tx.literal(holder.pending_handoff_to, "#ffb000",
-                                                      limit=18),
-                                           (" (to accept)", "#ffb000")))
+                lines.append(
+                    Text.assemble(
+                        ("          → ", "#ffb000"),
+                        tx.literal(holder.pending_handoff_to, "#ffb000", limit=18),
+                        (" (to accept)", "#ffb000"),
+                    )
+                )
         for warning in role_warnings(inc, required):
-            lines.append(Text.assemble(("⚠ ", "bold #ffb000"),
-                                       tx.literal(warning, "#ffb000", single_line=False)))
+            lines.append(
+                Text.assemble(
+                    ("⚠ ", "bold #ffb000"), tx.literal(warning, "#ffb000", single_line=False)
+                )
+            )
         self.set_static("#roles", Text("\n").join(lines))
 
     def on_screen_resume(self) -> None:
@@ -237,10 +273,12 @@ class IncidentScreen(IncidentActions):
         if not self.query("#presence"):
             return  # not composed yet, or being removed
         others = self.irtui.who_else(self.incident_id)
-        self.set_static("#presence",
-                        Text.assemble(("also here: ", "dim"), tx.literal(", ".join(others),
-                                                                         limit=60))
-                        if others else Text("only you here", style="dim"))
+        self.set_static(
+            "#presence",
+            Text.assemble(("also here: ", "dim"), tx.literal(", ".join(others), limit=60))
+            if others
+            else Text("only you here", style="dim"),
+        )
 
     # --- timeline ----------------------------------------------------------------------
     def widths(self) -> dict[str, int]:
@@ -265,15 +303,21 @@ class IncidentScreen(IncidentActions):
         when = 12 if narrow else 17
         who = 8 if narrow else 10
         text = max(12, main - (when + 3 + who) - 2 * 2 - 3)
-        return {"narrow": int(narrow), "when": when, "who": who, "text": text,
-                "task": max(8, (side or 30) - 2 - 9 - 2 * 2 - 2)}
+        return {
+            "narrow": int(narrow),
+            "when": when,
+            "who": who,
+            "text": text,
+            "task": max(8, (side or 30) - 2 - 9 - 2 * 2 - 2),
+        }
 
     def _matches(self, entry: TimelineEntry) -> bool:
         if not self.filter:
             return True
         needle = self.filter.lower()
-        return needle in entry.text.lower() or needle in entry.author.lower() \
-            or needle in entry.kind
+        return (
+            needle in entry.text.lower() or needle in entry.author.lower() or needle in entry.kind
+        )
 
     def _add_entry_row(self, table: FastTable, entry: TimelineEntry) -> None:
         day = tx.local_date(entry.at)
@@ -285,9 +329,15 @@ class IncidentScreen(IncidentActions):
         key = f"e:{entry.event_id}"
         stamp = tx.local_utc(entry.at, short=bool(self._widths.get("narrow")))
         who = self._widths.get("who", 10)
-        meta = Text.assemble((stamp, "dim"), " ", tx.kind_icon(entry.kind), " ",
-                             tx.literal(entry.author, "#82aaff", limit=who),
-                             no_wrap=True, overflow="ellipsis")
+        meta = Text.assemble(
+            (stamp, "dim"),
+            " ",
+            tx.kind_icon(entry.kind),
+            " ",
+            tx.literal(entry.author, "#82aaff", limit=who),
+            no_wrap=True,
+            overflow="ellipsis",
+        )
         table.append_row(meta, entry_text(entry), key=key)
         self.row_ids.append(key)
 
@@ -340,24 +390,35 @@ class IncidentScreen(IncidentActions):
     def show_detail(self) -> None:
         entry = self.selected_entry()
         if entry is None:
-            self.set_detail(Text("Select an entry to see it in full. l: type an entry.",
-                                 style="dim"))
+            self.set_detail(
+                Text("Select an entry to see it in full. l: type an entry.", style="dim")
+            )
             return
-        parts: list[Any] = [(f"#{entry.event_id} {entry.kind} ", "bold"),
-                            (f"by {tx.clean(entry.author, limit=40)} at "
-                             f"{tx.local_utc(entry.at)}", "dim")]
+        parts: list[Any] = [
+            (f"#{entry.event_id} {entry.kind} ", "bold"),
+            (f"by {tx.clean(entry.author, limit=40)} at {tx.local_utc(entry.at)}", "dim"),
+        ]
         if entry.recorded_at and abs((entry.recorded_at - entry.at).total_seconds()) > 60:
             parts.append((f"  (recorded {tx.local_utc(entry.recorded_at)})", "dim"))
         parts.append("\n")
-        parts.append(tx.literal(entry.text, "strike" if entry.retracted else "",
-                                single_line=False, limit=20000))
+        parts.append(
+            tx.literal(
+                entry.text, "strike" if entry.retracted else "", single_line=False, limit=20000
+            )
+        )
         for at, author, previous in entry.amendments:
-            parts += ["\n", (f"was (before {tx.local_utc(at)}, {tx.clean(author)}): ",
-                             "italic #ffb000"), tx.literal(previous, single_line=False)]
+            parts += [
+                "\n",
+                (f"was (before {tx.local_utc(at)}, {tx.clean(author)}): ", "italic #ffb000"),
+                tx.literal(previous, single_line=False),
+            ]
         if entry.retracted is not None:
             at, author, reason = entry.retracted
-            parts += ["\n", (f"RETRACTED {tx.local_utc(at)} by {tx.clean(author)}: ",
-                             "bold #ff6b6b"), tx.literal(reason, single_line=False)]
+            parts += [
+                "\n",
+                (f"RETRACTED {tx.local_utc(at)} by {tx.clean(author)}: ", "bold #ff6b6b"),
+                tx.literal(reason, single_line=False),
+            ]
         self.set_detail(Text.assemble(*parts))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -383,9 +444,12 @@ class IncidentScreen(IncidentActions):
             for task in self.tasks:
                 timer = self.task_timer(task, now)
                 self.task_shown[task.entry_id] = tx.signature(timer)
-                label = Text.assemble(tx.literal(f"{task.owner}: ", "bold") if task.owner
-                                      else "", tx.literal(task.text, limit=200),
-                                      no_wrap=True, overflow="ellipsis")
+                label = Text.assemble(
+                    tx.literal(f"{task.owner}: ", "bold") if task.owner else "",
+                    tx.literal(task.text, limit=200),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
                 table.add_row(label, timer, key=str(task.entry_id))
             if not self.tasks:
                 table.add_row(Text("no open tasks", style="dim"), Text(""), key="none")
@@ -423,12 +487,14 @@ class IncidentScreen(IncidentActions):
         self.events.extend(new_events)
         entries = build_timeline(self.events)
         added = [e for e in entries if e.event_id not in old_keys]
-        tail_ok = all(ev.kind not in (EventKind.ENTRY_AMENDED, EventKind.ENTRY_RETRACTED)
-                      for ev in new_events)
+        tail_ok = all(
+            ev.kind not in (EventKind.ENTRY_AMENDED, EventKind.ENTRY_RETRACTED) for ev in new_events
+        )
         last_shown = self.entries[-1] if self.entries else None
         in_order = entries[: len(self.entries)] == self.entries[: len(self.entries)] and (
-            last_shown is None or all((e.at, e.event_id) >= (last_shown.at, last_shown.event_id)
-                                      for e in added))
+            last_shown is None
+            or all((e.at, e.event_id) >= (last_shown.at, last_shown.event_id) for e in added)
+        )
         self.entries = entries
         if tail_ok and in_order and not self.filter:
             self.append_entries(added)
@@ -452,7 +518,8 @@ class IncidentScreen(IncidentActions):
     # --- entry line --------------------------------------------------------------------
     def show_kind(self) -> None:
         self.query_one("#entry-kind", Label).update(
-            Text(f"{tx.kind_icon(self.default_kind)} {self.default_kind} ▸", style="bold"))
+            Text(f"{tx.kind_icon(self.default_kind)} {self.default_kind} ▸", style="bold")
+        )
 
     def action_cycle_kind(self) -> None:
         index = KIND_CYCLE.index(self.default_kind)
@@ -475,8 +542,14 @@ class IncidentScreen(IncidentActions):
         store = self.irtui.store
         try:
             captured = parse_capture(line, self.irtui.now(), self.default_kind)
-            store.log(self.incident_id, captured.text, kind=str(captured.kind),
-                      at=captured.at, starred=captured.starred, task=captured.task)
+            store.log(
+                self.incident_id,
+                captured.text,
+                kind=str(captured.kind),
+                at=captured.at,
+                starred=captured.starred,
+                task=captured.task,
+            )
         except Exception as exc:  # keep the line: nothing was written
             self.notify(str(exc), title="Entry not saved", severity="error", markup=False)
             return
@@ -511,13 +584,20 @@ class IncidentScreen(IncidentActions):
     def _editable(self) -> TimelineEntry | None:
         entry = self.selected_entry()
         if entry is None or entry.source != "entry":
-            self.notify("Select a typed timeline entry first (system lines are facts).",
-                        severity="warning")
+            self.notify(
+                "Select a typed timeline entry first (system lines are facts).", severity="warning"
+            )
             return None
         return entry
 
-    def _ask_then(self, command: Callable[[Any, str, int, str], object], title: str,
-                  help_text: str, done_message: str, **prompt: str) -> None:
+    def _ask_then(
+        self,
+        command: Callable[[Any, str, int, str], object],
+        title: str,
+        help_text: str,
+        done_message: str,
+        **prompt: str,
+    ) -> None:
         """Prompt for one line about the selected entry, then run `command(store, incident,
         entry id, line)` (amend or retract: both are new events, the original stays)."""
         from irtui.tui.screens.dialogs import PromptDialog
@@ -529,24 +609,31 @@ class IncidentScreen(IncidentActions):
 
         def done(value: str | None) -> None:
             if value is not None:
-                self.irtui.attempt(lambda: command(store, iid, eid, value),
-                                   done_message.format(eid=eid))
+                self.irtui.attempt(
+                    lambda: command(store, iid, eid, value), done_message.format(eid=eid)
+                )
 
         self.app.push_screen(PromptDialog(title.format(eid=eid), help_text, **prompt), done)
 
     def action_edit_entry(self) -> None:
         entry = self._editable()
         if entry is not None:
-            self._ask_then(lambda store, iid, eid, text: store.amend(iid, eid, text),
-                           "Amend entry #{eid}", "The original text stays in the history.",
-                           "Entry #{eid} amended (the original is kept)", value=entry.text)
+            self._ask_then(
+                lambda store, iid, eid, text: store.amend(iid, eid, text),
+                "Amend entry #{eid}",
+                "The original text stays in the history.",
+                "Entry #{eid} amended (the original is kept)",
+                value=entry.text,
+            )
 
     def action_retract_entry(self) -> None:
-        self._ask_then(lambda store, iid, eid, reason: store.retract(iid, eid, reason),
-                       "Retract entry #{eid}",
-                       "Why? The entry stays visible, struck through, with your reason.",
-                       "Entry #{eid} retracted (still shown, struck through)",
-                       placeholder="reason")
+        self._ask_then(
+            lambda store, iid, eid, reason: store.retract(iid, eid, reason),
+            "Retract entry #{eid}",
+            "Why? The entry stays visible, struck through, with your reason.",
+            "Entry #{eid} retracted (still shown, struck through)",
+            placeholder="reason",
+        )
 
     def action_decision(self) -> None:
         from irtui.tui.screens.dialogs import DecisionDialog
@@ -565,10 +652,15 @@ class IncidentScreen(IncidentActions):
         elif entry is not None:
             task = next((t for t in self.tasks if t.entry_id == entry.event_id), task)
         store, iid = self.irtui.store, self.incident_id
-        self.irtui.attempt(lambda: store.append(iid, EventKind.TASK_DONE,
-                                                {"text": task.text, "owner": task.owner},
-                                                refers_to=task.entry_id),
-                           f"Task done: {tx.clean(task.text, limit=60)}")
+        self.irtui.attempt(
+            lambda: store.append(
+                iid,
+                EventKind.TASK_DONE,
+                {"text": task.text, "owner": task.owner},
+                refers_to=task.entry_id,
+            ),
+            f"Task done: {tx.clean(task.text, limit=60)}",
+        )
 
     async def action_runbook_pane(self) -> None:
         existing = self.query("#runbook-pane")

@@ -53,18 +53,26 @@ def _timeline_row(entry: Any) -> tuple[Text, ...]:
     if entry.amendments:
         text += f"  (amended; originally: {_plain(entry.original_text, 120)})"
     if entry.retracted:
-        text += f"  [retracted by {_plain(entry.retracted[1], 40)}: " \
-                f"{_plain(entry.retracted[2], 120)}]"
+        text += (
+            f"  [retracted by {_plain(entry.retracted[1], 40)}: {_plain(entry.retracted[2], 120)}]"
+        )
         style = "strike dim"
-    return (Text(entry.at.strftime("%Y-%m-%d %H:%M:%SZ")), Text("★" if entry.starred else ""),
-            Text(str(entry.kind)), Text(_plain(entry.author, 40)), Text(text, style=style))
+    return (
+        Text(entry.at.strftime("%Y-%m-%d %H:%M:%SZ")),
+        Text("★" if entry.starred else ""),
+        Text(str(entry.kind)),
+        Text(_plain(entry.author, 40)),
+        Text(text, style=style),
+    )
 
 
 class SectionEditor(ModalScreen[str | None]):
     """Edit one human-written section; dismisses with the new text or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"),
-                Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
     DEFAULT_CSS = """
     SectionEditor { align: center middle; }
     SectionEditor > Vertical { width: 90%; height: 80%; border: thick $accent;
@@ -84,8 +92,10 @@ class SectionEditor(ModalScreen[str | None]):
             yield Label(Text(self.heading, style="bold"))
             yield Static(Text(self.prompt), classes="hint")
             yield TextArea(self.text, id="section-text", soft_wrap=True)
-            yield Static(Text("Ctrl+S save · Escape cancel · describe the system, not people"),
-                         classes="hint")
+            yield Static(
+                Text("Ctrl+S save · Escape cancel · describe the system, not people"),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -130,8 +140,9 @@ class PostmortemScreen(Screen[None]):
         self._table_filled = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Postmortem {self.incident_id}", style="bold"), id="pm-header",
-                     classes="pm-title")
+        yield Static(
+            Text(f"Postmortem {self.incident_id}", style="bold"), id="pm-header", classes="pm-title"
+        )
         with Horizontal(id="pm-body"):
             with VerticalScroll(id="pm-draft"):
                 yield Markdown("_Building the draft…_", id="pm-markdown")
@@ -145,8 +156,13 @@ class PostmortemScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#pm-timeline", DataTable)
-        for label, key in (("at (UTC)", "at"), ("★", "star"), ("kind", "kind"),
-                           ("author", "author"), ("entry", "text")):
+        for label, key in (
+            ("at (UTC)", "at"),
+            ("★", "star"),
+            ("kind", "kind"),
+            ("author", "author"),
+            ("entry", "text"),
+        ):
             table.add_column(label, key=key)
         self.load()
 
@@ -156,20 +172,25 @@ class PostmortemScreen(Screen[None]):
         from irtui.review import workflow
 
         try:
-            draft = workflow.build_draft(self.store, self.incident_id,
-                                         timeline_limit=TUI_TIMELINE_LIMIT,
-                                         more_hint="press `t` for the full timeline")
+            draft = workflow.build_draft(
+                self.store,
+                self.incident_id,
+                timeline_limit=TUI_TIMELINE_LIMIT,
+                more_hint="press `t` for the full timeline",
+            )
             learning = workflow.learning_of(self.store, self.incident_id)
             rows = [_timeline_row(e) for e in self.store.timeline(self.incident_id)]
         except Exception as exc:  # shown, never a crash
-            self.app.call_from_thread(self.notify, str(exc), title="Postmortem",
-                                      severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Postmortem", severity="error", markup=False
+            )
             return
         saved = {k: v[0] for k, v in learning.sections.items()}
         self.app.call_from_thread(self.show, draft, saved, rows)
 
-    async def show(self, draft: Draft, saved: dict[str, str],
-                   rows: list[tuple[Text, ...]] | None = None) -> None:
+    async def show(
+        self, draft: Draft, saved: dict[str, str], rows: list[tuple[Text, ...]] | None = None
+    ) -> None:
         self.draft = draft
         self.saved = saved
         if rows is not None:
@@ -178,9 +199,13 @@ class PostmortemScreen(Screen[None]):
             if self.has_class("-timeline"):
                 self._fill_table()
         await self.query_one("#pm-markdown", Markdown).update(for_screen(draft.markdown))
-        self.query_one("#pm-header", Static).update(Text(
-            f"Postmortem {draft.incident_id} · review {_plain(draft.review_state)} · "
-            f"{len(draft.todo)} section(s) to write", style="bold"))
+        self.query_one("#pm-header", Static).update(
+            Text(
+                f"Postmortem {draft.incident_id} · review {_plain(draft.review_state)} · "
+                f"{len(draft.todo)} section(s) to write",
+                style="bold",
+            )
+        )
         sections = self.query_one("#pm-sections", OptionList)
         highlighted = sections.highlighted
         sections.clear_options()
@@ -194,9 +219,16 @@ class PostmortemScreen(Screen[None]):
         if not draft.findings:
             findings.add_option(Option(Text("No blaming phrasing found.", style="green")))
         for f in draft.findings:
-            findings.add_option(Option(Text.assemble(
-                (f"{_plain(f.section, 40)}:{f.line} ", "bold"), (f"“{_plain(f.text, 60)}”", "red"),
-                "\n", _plain(f.suggestion, 300))))
+            findings.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{_plain(f.section, 40)}:{f.line} ", "bold"),
+                        (f"“{_plain(f.text, 60)}”", "red"),
+                        "\n",
+                        _plain(f.suggestion, 300),
+                    )
+                )
+            )
 
     # --- actions -----------------------------------------------------------------------------
     def action_back(self) -> None:
@@ -247,8 +279,8 @@ class PostmortemScreen(Screen[None]):
             self.load()
 
         self.app.push_screen(
-            SectionEditor(section.heading, section.prompt, self.saved.get(section.key, "")),
-            saved)
+            SectionEditor(section.heading, section.prompt, self.saved.get(section.key, "")), saved
+        )
 
     def action_write(self) -> None:
         from irtui.paths import data_dir
@@ -263,8 +295,12 @@ class PostmortemScreen(Screen[None]):
         except Exception as exc:
             self.notify(str(exc), title="Not written", severity="error", markup=False)
             return
-        self.notify(f"Draft written to {path}; read edits back with: irtui postmortem "
-                    f"{draft.incident_id} --from {path}", markup=False, timeout=10)
+        self.notify(
+            f"Draft written to {path}; read edits back with: irtui postmortem "
+            f"{draft.incident_id} --from {path}",
+            markup=False,
+            timeout=10,
+        )
 
     def action_complete(self) -> None:
         from irtui.review import workflow
@@ -272,8 +308,7 @@ class PostmortemScreen(Screen[None]):
         try:
             workflow.complete_review(self.store, self.incident_id)
         except Exception as exc:
-            self.notify(str(exc), title="Review not completed", severity="warning",
-                        markup=False)
+            self.notify(str(exc), title="Review not completed", severity="warning", markup=False)
             return
         self.notify("Review completed", markup=False)
         self.load()

@@ -35,8 +35,9 @@ PublishScreen .buttons Button { margin-right: 2; }
 
 def _clean(value: str) -> str:
     """Control characters (ANSI escapes) made visible: a paste cannot repaint the screen."""
-    return "".join(c if c == "\n" or c.isprintable() else "\N{REPLACEMENT CHARACTER}"
-                   for c in value)
+    return "".join(
+        c if c == "\n" or c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in value
+    )
 
 
 class PublishScreen(ModalScreen[bool]):
@@ -48,8 +49,15 @@ class PublishScreen(ModalScreen[bool]):
         Binding("ctrl+s", "confirm", "Publish", priority=True),
     ]
 
-    def __init__(self, store: Any, incident_id: str, body: str, status: str | None,
-                 *, config: SyncConfig | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        incident_id: str,
+        body: str,
+        status: str | None,
+        *,
+        config: SyncConfig | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.incident_id = incident_id
@@ -65,8 +73,10 @@ class PublishScreen(ModalScreen[bool]):
                 config = SyncConfig()
         self.config = config
         if self.problem is None and not config.configured:
-            self.problem = ("The status page is not configured: set page_id in "
-                            "statuspage.yaml (or IRTUI_STATUSPAGE_PAGE_ID).")
+            self.problem = (
+                "The status page is not configured: set page_id in "
+                "statuspage.yaml (or IRTUI_STATUSPAGE_PAGE_ID)."
+            )
         incident = store.get(incident_id)
         from irtui.sync.messages import page_status
 
@@ -83,16 +93,29 @@ class PublishScreen(ModalScreen[bool]):
             yield Static(Text("This is exactly what customers will see:"), classes="help-line")
             yield Static(Text(""), id="publish-preview")
             with Horizontal(classes="row"):
-                yield Select([(s, s) for s in INCIDENT_STATUSES], value=self.page_status,
-                             allow_blank=False, id="publish-status")
-                yield Select([(i, i) for i in IMPACTS], value=self.impact, allow_blank=False,
-                             id="publish-impact")
-            yield Checkbox("Notify subscribers (email/SMS)", value=self.notify_subscribers,
-                           id="publish-notify")
+                yield Select(
+                    [(s, s) for s in INCIDENT_STATUSES],
+                    value=self.page_status,
+                    allow_blank=False,
+                    id="publish-status",
+                )
+                yield Select(
+                    [(i, i) for i in IMPACTS],
+                    value=self.impact,
+                    allow_blank=False,
+                    id="publish-impact",
+                )
+            yield Checkbox(
+                "Notify subscribers (email/SMS)", value=self.notify_subscribers, id="publish-notify"
+            )
             yield Static(Text(self.problem or ""), id="publish-problem")
             with Horizontal(classes="buttons"):
-                yield Button("Publish (ctrl+s)", id="publish-ok", variant="warning",
-                             disabled=self.problem is not None)
+                yield Button(
+                    "Publish (ctrl+s)",
+                    id="publish-ok",
+                    variant="warning",
+                    disabled=self.problem is not None,
+                )
                 yield Button("Cancel", id="publish-cancel")
 
     def on_mount(self) -> None:
@@ -103,9 +126,15 @@ class PublishScreen(ModalScreen[bool]):
 
         preview = self.query_one("#publish-preview", Static)
         try:
-            _, _, shown = plan(self.store, self.incident_id, self.body, self.config,
-                               status=self.page_status, notify=self.notify_subscribers,
-                               impact=self.impact)
+            _, _, shown = plan(
+                self.store,
+                self.incident_id,
+                self.body,
+                self.config,
+                status=self.page_status,
+                notify=self.notify_subscribers,
+                impact=self.impact,
+            )
         except DomainError as exc:
             preview.update(Text(_clean(str(exc)), style="bold red"))
             self.query_one("#publish-ok", Button).disabled = True
@@ -141,9 +170,15 @@ class PublishScreen(ModalScreen[bool]):
         from irtui.sync.publish import publish
 
         try:
-            done = publish(self.store, self.incident_id, self.body, self.config,
-                           status=self.page_status, notify=self.notify_subscribers,
-                           impact=self.impact)
+            done = publish(
+                self.store,
+                self.incident_id,
+                self.body,
+                self.config,
+                status=self.page_status,
+                notify=self.notify_subscribers,
+                impact=self.impact,
+            )
         except DomainError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return

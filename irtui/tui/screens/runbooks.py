@@ -126,9 +126,13 @@ class RunbookBrowserScreen(Screen[None]):
                 )  # fmt: skip
                 yield Static(Content("Indexing runbooks…"), id="rb-status")
                 yield OptionList(id="rb-results")
-            yield RunbookViewer(self.library, today=self._today(), id="rb-viewer",
-                                empty_hint="No runbook open. Type to search, Enter to reach "
-                                "the results, Enter again to open one.")
+            yield RunbookViewer(
+                self.library,
+                today=self._today(),
+                id="rb-viewer",
+                empty_hint="No runbook open. Type to search, Enter to reach "
+                "the results, Enter again to open one.",
+            )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -22,8 +22,7 @@ _NOWHERE = Coordinate(-2, -2)
 
 
 class FastTable(DataTable[CellType]):
-    def set_cell(self, row_key: RowKey | str, column_key: ColumnKey | str,
-                 value: CellType) -> None:
+    def set_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: CellType) -> None:
         self.set_cells([(row_key, column_key, value)])
 
     def set_cells(self, changes: list[tuple[RowKey | str, ColumnKey | str, CellType]]) -> None:
@@ -93,19 +92,24 @@ class FastTable(DataTable[CellType]):
             self._rendered_width = event.size.width
             super()._on_resize(event)
 
-    def _render_line_in_row(self, row_key: RowKey, line_no: int, base_style: Style,
-                            cursor_location: Coordinate, hover_location: Coordinate,
-                            ) -> tuple[SegmentLines, SegmentLines]:
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[SegmentLines, SegmentLines]:
         """DataTable caches each rendered row under the *global* cursor position, so moving
         the cursor one row (following a new timeline entry) re-renders every visible row.
         With a row or cell cursor only the rows holding the cursor or the mouse look
         different; the others are rendered (and cached) as if both were elsewhere."""
         if self.cursor_type in ("row", "cell"):
-            row_index = (-1 if row_key == self._header_row_key
-                         else self._row_locations.get(row_key))
+            row_index = -1 if row_key == self._header_row_key else self._row_locations.get(row_key)
             if cursor_location.row != row_index:
                 cursor_location = _NOWHERE
             if hover_location.row != row_index:
                 hover_location = _NOWHERE
-        return super()._render_line_in_row(row_key, line_no, base_style, cursor_location,
-                                           hover_location)
+        return super()._render_line_in_row(
+            row_key, line_no, base_style, cursor_location, hover_location
+        )

@@ -22,10 +22,13 @@ def _key(key: str, title: str) -> Text:
 
 
 def key_text(scope: str, width: int = 1000) -> Text:
-    actions = [a for a in for_scope(scope) + for_scope("app")
-               if a.footer and a.action not in ALWAYS]
-    tail = Text.assemble(*[_key(display_key(a), a.title) for a in for_scope("app")
-                           if a.action in ALWAYS], _key("^p", "palette"))
+    actions = [
+        a for a in for_scope(scope) + for_scope("app") if a.footer and a.action not in ALWAYS
+    ]
+    tail = Text.assemble(
+        *[_key(display_key(a), a.title) for a in for_scope("app") if a.action in ALWAYS],
+        _key("^p", "palette"),
+    )
     head = Text()
     for action in actions:
         part = _key(display_key(action), action.title)

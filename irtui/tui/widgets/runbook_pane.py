@@ -211,9 +211,7 @@ class RunbookPane(Widget, can_focus=False, can_focus_children=True):
             )
             if done and state is not None:
                 who = state.steps[step.number]
-                line = line + Content.assemble(
-                    (f"  — {who.by} {who.at.strftime('%H:%MZ')}", "dim")
-                )
+                line = line + Content.assemble((f"  — {who.by} {who.at.strftime('%H:%MZ')}", "dim"))
             options.append(Option(line, id=f"step-{step.number}"))
         if not options:
             options.append(Option(Content("(no task-list or numbered steps)"), disabled=True))

@@ -108,9 +108,7 @@ class RunbookDocument(ScrollView, can_focus=True):
     def select_code(self, index: int) -> None:
         self.selected_code = index
         self._wrap()
-        block = next(
-            (i for i, b in enumerate(self.document.blocks) if b.code_index == index), None
-        )
+        block = next((i for i, b in enumerate(self.document.blocks) if b.code_index == index), None)
         if block is not None:
             self.scroll_to_block(block, top=False)
 
@@ -258,8 +256,7 @@ def _viewable_body(body: str) -> str:
     cut = body.rfind("\n", 0, MAX_VIEW_CHARS)
     shown = body[: cut if cut > 0 else MAX_VIEW_CHARS]
     return (
-        shown
-        + f"\n\n---\n\n*This runbook is {len(body) // 1024} KB; the viewer shows the first "
+        shown + f"\n\n---\n\n*This runbook is {len(body) // 1024} KB; the viewer shows the first "
         f"{MAX_VIEW_CHARS // 1024} KB. `irtui runbooks show` prints all of it.*\n"
     )
 

@@ -112,6 +112,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("presence", "action_items", "remote_links", "outbox", "events", "incidents",
-                  "counters", "irtui_meta"):
+    for table in (
+        "presence",
+        "action_items",
+        "remote_links",
+        "outbox",
+        "events",
+        "incidents",
+        "counters",
+        "irtui_meta",
+    ):
         op.drop_table(table)
