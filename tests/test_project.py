@@ -31,8 +31,12 @@ def test_ci_runs_the_readme_test_line_verbatim() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     pattern = re.search(r'grep -m1 -E "(.+?)" README.md', ci)
     assert pattern, "CI no longer extracts the README line"
-    found = subprocess.run(["grep", "-m1", "-E", pattern.group(1), str(ROOT / "README.md")],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    found = subprocess.run(
+        ["grep", "-m1", "-E", pattern.group(1), str(ROOT / "README.md")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert found == _quick_start_lines()[1]
 
 
@@ -50,8 +54,18 @@ def _imports(package: str) -> set[str]:
 
 def test_domain_has_no_textual_sql_or_http() -> None:
     imported = _imports("domain")
-    for banned in ("textual", "sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "httpx",
-                   "alembic", "irtui.store", "irtui.tui", "irtui.sync"):
+    for banned in (
+        "textual",
+        "sqlalchemy",
+        "sqlmodel",
+        "sqlite3",
+        "psycopg",
+        "httpx",
+        "alembic",
+        "irtui.store",
+        "irtui.tui",
+        "irtui.sync",
+    ):
         assert banned not in imported, banned
 
 
@@ -67,8 +81,11 @@ def test_only_the_store_speaks_sql_and_only_sync_speaks_http() -> None:
             assert "httpx" not in _imports(package), package
 
 
-_SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|"
-                  r"DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA)\b", re.DOTALL)
+_SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|"
+    r"DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA)\b",
+    re.DOTALL,
+)
 SQL_HOMES = ("irtui/store/", "irtui/runbooks/index.py")
 """The store; and the runbook search index, a local FTS5 cache of the runbook files that is
 not the incident store (it stays on the laptop even when the store is PostgreSQL)."""
@@ -83,20 +100,39 @@ def test_sql_text_lives_only_in_the_store() -> None:
         if rel.startswith(SQL_HOMES):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and _SQL.search(node.value)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _SQL.search(node.value)
+            ):
                 offenders.append(f"{rel}:{node.lineno}: {node.value[:60]!r}")
     assert offenders == []
 
 
-def test_the_code_is_ruff_clean() -> None:
-    """`ruff check .` is part of the suite, so a lint regression turns CI red."""
+def _ruff() -> str:
     import shutil
     import sys
 
     beside = Path(sys.executable).with_name("ruff")
     ruff = str(beside) if beside.exists() else shutil.which("ruff")
     assert ruff, "ruff is a test dependency: pip install -e '.[test]'"
-    done = subprocess.run([ruff, "check", "--no-cache", str(ROOT)], capture_output=True,
-                          text=True, cwd=ROOT)
+    return ruff
+
+
+def test_the_code_is_ruff_clean() -> None:
+    """`ruff check .` is part of the suite, so a lint regression turns CI red."""
+    done = subprocess.run(
+        [_ruff(), "check", "--no-cache", str(ROOT)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_code_is_ruff_formatted() -> None:
+    """`ruff format --check .` too (ruff is pinned exactly, so its style cannot drift)."""
+    done = subprocess.run(
+        [_ruff(), "format", "--check", "--no-cache", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
