@@ -19,6 +19,28 @@ from irtui.store.repo import Store
 T0 = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
 """The frozen 'now' most tests start from."""
 
+TRAVEL_ENV = "IRTUI_TEST_TRAVEL"
+"""`IRTUI_TEST_TRAVEL=2027-03-28T00:59:30Z pytest` runs the whole suite with this process's
+real clock moved to that instant (time-machine, ticking). No test may depend on today's
+date: `.ci/run` runs the suite at a few awkward dates (a DST switch, a leap day, New Year's
+Eve just before midnight) to prove it. Child processes keep the real clock: a test that
+crosses a process boundary must hand its clock over (`timeutil.clock_env`)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    when = os.environ.get(TRAVEL_ENV, "").strip()
+    if when:
+        import time_machine
+
+        traveller = time_machine.travel(datetime.fromisoformat(when.replace("Z", "+00:00")))
+        traveller.start()
+        config._irtui_travel = traveller  # type: ignore[attr-defined]
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    when = os.environ.get(TRAVEL_ENV, "").strip()
+    return f"irtui: clock moved to {when} ({TRAVEL_ENV})" if when else None
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):

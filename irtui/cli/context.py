@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from irtui.domain.timeutil import Clock, system_clock
+from irtui.domain.timeutil import Clock, default_clock
 
 
 class UsageError(ValueError):
@@ -25,7 +25,7 @@ class UsageError(ValueError):
 @dataclass
 class CliContext:
     args: argparse.Namespace
-    clock: Clock = system_clock
+    clock: Clock = field(default_factory=default_clock)
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _store: Any = None

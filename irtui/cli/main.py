@@ -163,7 +163,11 @@ def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) ->
     except SystemExit as exc:  # usage errors (2), --help and --version (0)
         return int(exc.code or 0)
     if ctx is None:
-        ctx = CliContext(args)
+        try:
+            ctx = CliContext(args)
+        except ValueError as exc:  # a malformed $IRTUI_CLOCK
+            err.write(f"irtui: {exc}\n")
+            return 2
     else:
         ctx.args = args
     handler = getattr(args, "handler", None)

@@ -7,6 +7,7 @@ without any engine-specific date type.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,44 @@ Clock = Callable[[], datetime]
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+CLOCK_ENV = "IRTUI_CLOCK"
+"""`IRTUI_CLOCK=2026-11-22T14:00:00Z` starts this process's clock at that instant (it then
+runs at the real rate); a trailing `!` freezes it there. Tests that start an `irtui`
+subprocess pass their own clock this way, so both sides of the process boundary agree on
+"now" whatever today's date is; demos and screenshots use it to show a chosen time."""
+
+
+def offset_clock(start: datetime, *, frozen: bool = False) -> Clock:
+    """A clock that reads `start` now and, unless frozen, moves on with the real clock."""
+    start = to_utc(start)
+    if frozen:
+        return lambda: start
+    shift = start - system_clock()
+    return lambda: system_clock() + shift
+
+
+def default_clock() -> Clock:
+    """The process's clock: `$IRTUI_CLOCK` when set (see `CLOCK_ENV`), else the system's."""
+    raw = os.environ.get(CLOCK_ENV, "").strip()
+    if not raw:
+        return system_clock
+    frozen = raw.endswith("!")
+    try:
+        start = datetime.fromisoformat(raw.rstrip("!").replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"{CLOCK_ENV}={raw!r} is not an ISO-8601 instant (e.g. 2026-11-22T14:00:00Z)"
+        ) from None
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    return offset_clock(start, frozen=frozen)
+
+
+def clock_env(clock: Clock, *, frozen: bool = True) -> dict[str, str]:
+    """The environment entry that hands `clock`'s current reading to a child process."""
+    return {CLOCK_ENV: iso(clock()) + ("!" if frozen else "")}  # type: ignore[operator]
 
 
 def to_utc(value: datetime) -> datetime:

@@ -234,22 +234,33 @@ class RunbookIndex:
             if target != ":memory:":
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            version = None
-            has_meta = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
-            ).fetchone()
-            if has_meta:
-                row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                version = row[0] if row else None
-            if has_meta and version != SCHEMA_VERSION:
-                conn.executescript(
-                    "DROP TABLE IF EXISTS runbooks_fts; DROP TABLE IF EXISTS files;"
-                    "DROP TABLE IF EXISTS meta;"
-                )
-            conn.executescript(_SCHEMA)
-            conn.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
-            )
+            # Check and create the schema in one write transaction: two cold openers at once
+            # then run one after the other, and neither can see the other's half-made schema
+            # (a `meta` table without its version row) and drop the tables under it.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = None
+                has_meta = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+                ).fetchone()
+                if has_meta:
+                    row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                    version = row[0] if row else None
+                if has_meta and version != SCHEMA_VERSION:
+                    for table in ("runbooks_fts", "files", "meta"):
+                        conn.execute(f"DROP TABLE IF EXISTS {table}")
+                if version != SCHEMA_VERSION:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(
+                        "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)",
+                        (SCHEMA_VERSION,),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
         except sqlite3.Error:
             conn.close()
             raise

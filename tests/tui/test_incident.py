@@ -3,11 +3,12 @@ timers, roles and hand-off, quick actions, live refresh from another process."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 from irtui.domain.model import EventKind, Role
-from irtui.domain.timeutil import ManualClock
+from irtui.domain.timeutil import ManualClock, clock_env
 from irtui.store.repo import Store
 from irtui.tui.app import IrtuiApp
 from irtui.tui.screens.board import BoardScreen
@@ -245,6 +246,8 @@ async def test_live_refresh_from_another_process(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         rows_before = len(screen.row_ids)
+        # The child process shares the app's clock (IRTUI_CLOCK), so the entry it stamps is
+        # "now" for both sides whatever today's date is (no date-separator row appears).
         proc = subprocess.run(
             [
                 sys.executable,
@@ -261,8 +264,10 @@ async def test_live_refresh_from_another_process(
             capture_output=True,
             text=True,
             timeout=60,
+            env={**os.environ, **clock_env(app.clock)},
         )
         assert proc.returncode == 0, proc.stderr
+        assert store.timeline(iid)[-1].at == app.now()
         other = Store.open(db_path, author="frank")
         other.declare("Declared in another terminal", 2)
         other.close()
