@@ -198,12 +198,20 @@ def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) ->
 
 def exit_code_for(exc: BaseException) -> int:
     """2 for anything the user can fix by changing what they typed or pointed at."""
+    from irtui.boundary.errors import BoundaryError
     from irtui.domain.model import DomainError
     from irtui.domain.policy import PolicyError
     from irtui.store.errors import NewerStoreError, NotAStoreError, NotFound
 
     if isinstance(
-        exc, UsageError | DomainError | PolicyError | NotFound | NotAStoreError | NewerStoreError
+        exc,
+        UsageError
+        | BoundaryError
+        | DomainError
+        | PolicyError
+        | NotFound
+        | NotAStoreError
+        | NewerStoreError,
     ):
         return 2
     return 1
