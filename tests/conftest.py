@@ -23,17 +23,25 @@ TRAVEL_ENV = "IRTUI_TEST_TRAVEL"
 """`IRTUI_TEST_TRAVEL=2027-03-28T00:59:30Z pytest` runs the whole suite with this process's
 real clock moved to that instant (time-machine, ticking). No test may depend on today's
 date: `.ci/run` runs the suite at a few awkward dates (a DST switch, a leap day, New Year's
-Eve just before midnight) to prove it. Child processes keep the real clock: a test that
-crosses a process boundary must hand its clock over (`timeutil.clock_env`)."""
+Eve just before midnight) to prove it. Python child processes move with the run
+(`tests/travel/sitecustomize.py` applies the same shift); a test whose clock is not the
+system's must still hand it over to the children it starts (`timeutil.clock_env`)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
     when = os.environ.get(TRAVEL_ENV, "").strip()
-    if when:
+    if when and not os.environ.get("IRTUI_TEST_TRAVEL_SHIFT"):  # xdist workers: moved already
         import time_machine
 
-        traveller = time_machine.travel(datetime.fromisoformat(when.replace("Z", "+00:00")))
+        target = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        shift = (target - datetime.now(UTC)).total_seconds()
+        traveller = time_machine.travel(target)
         traveller.start()
+        os.environ["IRTUI_TEST_TRAVEL_SHIFT"] = f"{shift:.3f}"
+        here = str(Path(__file__).parent / "travel")
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (here, os.environ.get("PYTHONPATH", "")) if p
+        )
         config._irtui_travel = traveller  # type: ignore[attr-defined]
 
 

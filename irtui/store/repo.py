@@ -35,7 +35,7 @@ from irtui.domain.model import (
 )
 from irtui.domain.policy import Policy
 from irtui.domain.timeline import build_timeline
-from irtui.domain.timeutil import Clock, iso, parse_iso, system_clock, to_utc
+from irtui.domain.timeutil import Clock, default_clock, iso, parse_iso, to_utc
 from irtui.store.db import Database, parse_target
 from irtui.store.errors import NotFound
 
@@ -138,12 +138,12 @@ class Store:
         db: Database,
         *,
         policy: Policy | Callable[[], Policy] | None = None,
-        clock: Clock = system_clock,
+        clock: Clock | None = None,
         author: str | None = None,
     ) -> None:
         self.db = db
         self._policy = policy
-        self.clock = clock
+        self.clock = clock or default_clock()
         self.author = author or default_author()
 
     # --- lifecycle of the store object ----------------------------------------------
@@ -153,7 +153,7 @@ class Store:
         target: str | os.PathLike[str] | None = None,
         *,
         policy: Policy | Callable[[], Policy] | None = None,
-        clock: Clock = system_clock,
+        clock: Clock | None = None,
         author: str | None = None,
         create: bool = True,
     ) -> Store:
