@@ -52,3 +52,22 @@ def for_customers(value: str) -> str:
     text = TERMINAL_SEQUENCE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     text = BIDI_CONTROLS.sub("", text)
     return _CUSTOMER_CONTROLS.sub("", text)
+
+
+class TerminalWriter:
+    """A text stream whose every write goes through `for_terminal`: the CLI's stdout and
+    stderr are wrapped once (`CliContext`), so no printer can forget to escape."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(for_terminal(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def terminal_writer(stream: Any) -> Any:
+    """`stream` wrapped in a `TerminalWriter` (once)."""
+    return stream if isinstance(stream, TerminalWriter) else TerminalWriter(stream)

@@ -10,7 +10,6 @@ Heavy imports (Textual, httpx, SQLAlchemy) happen inside handlers, never at modu
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -30,6 +29,14 @@ class CliContext:
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _store: Any = None
     _policy: Any = None
+
+    def __post_init__(self) -> None:
+        # The one boundary out for the command line: whatever a command prints (titles,
+        # entries, runbook text, server error bodies) cannot drive the terminal.
+        from irtui.boundary.text_out import terminal_writer
+
+        self.out = terminal_writer(self.out)
+        self.err = terminal_writer(self.err)
 
     @property
     def author(self) -> str:
@@ -67,4 +74,6 @@ class CliContext:
         self.out.write(text + "\n")
 
     def print_json(self, data: Any) -> None:
-        self.out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        from irtui.boundary.text_out import json_dumps
+
+        self.out.write(json_dumps(data, indent=2) + "\n")

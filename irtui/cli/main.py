@@ -156,7 +156,9 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_modules(argv))
-    err = ctx.err if ctx is not None else sys.stderr
+    from irtui.boundary.text_out import terminal_writer
+
+    err = terminal_writer(ctx.err if ctx is not None else sys.stderr)
     try:
         with contextlib.redirect_stderr(err):
             args = parser.parse_args(argv)

@@ -68,7 +68,10 @@ def iso(value: datetime | None) -> str | None:
     """Fixed-width UTC ISO-8601 text, or None."""
     if value is None:
         return None
-    return to_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    utc = to_utc(value)
+    # Not strftime("%Y"): it does not zero-pad years below 1000 on glibc, and a 3-digit year
+    # breaks both the fixed width and `datetime.fromisoformat` on the way back.
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S.%f}+00:00"
 
 
 def parse_iso(text: str | None) -> datetime | None:
