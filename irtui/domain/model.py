@@ -135,6 +135,12 @@ class EventKind(StrEnum):
     POSTMORTEM_SECTION = "postmortem_section"
     REVIEW_COMPLETED = "review_completed"
     REVIEW_REOPENED = "review_reopened"
+    # Paging (irtui/domain/paging.py): who was woken up, their answer, the escalation. They
+    # do not change the incident projection; `paging.fold_pages` folds them.
+    PAGED = "paged"
+    PAGE_ACKNOWLEDGED = "page_acknowledged"
+    PAGE_ESCALATED = "page_escalated"
+    PAGE_RESOLVED = "page_resolved"
 
 
 @dataclass(frozen=True, slots=True)
