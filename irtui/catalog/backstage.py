@@ -173,7 +173,7 @@ def _follow(entity: Entity, path: Path, entities: Entities, problems: list[Probl
                 )
             )
             continue
-        child = (path.parent / text).resolve()
+        child = path.parent / text
         if child.is_dir():
             read_folder(child, entities, problems)
         elif child.is_file():
@@ -205,6 +205,13 @@ def merge(entities: Entities, catalog: Catalog) -> None:
     def resolve(ref: Any, default_kind: str, entity: Entity, what: str) -> str | None:
         wanted = parse_ref(ref, default_kind, entity.namespace)
         found = names.get(wanted) or names.get((wanted[0], "default", wanted[2]))
+        if found is None and wanted[1] == "default":
+            # catalog.yaml may know it (a service, team or person of irtui's own catalog)
+            pool = {
+                "group": catalog.teams,
+                "user": catalog.people,
+            }.get(wanted[0], catalog.services)
+            found = next((k for k in pool if k.lower() == wanted[2]), None)
         if found is None:
             catalog.problems.append(
                 Problem(
@@ -299,6 +306,7 @@ def _merge_service(entity: Entity, catalog: Catalog, resolve: Any) -> None:
         annotations=shown,
         source=entity.source,
         line=entity.line,
+        origin="backstage",
     )
     if existing is None:
         catalog.services[entity.key] = portal

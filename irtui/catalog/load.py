@@ -411,6 +411,8 @@ def check_references(catalog: Catalog) -> None:
         catalog.problems.append(Problem(source, line, entity, message, level))
 
     for svc in catalog.services.values():
+        if svc.origin == "backstage":
+            continue  # reported as warnings while reading the Backstage files
         if svc.owner is None:
             problem(svc, svc.key, "has no owner", "warning")
         elif catalog.team(svc.owner) is None and catalog.person(svc.owner) is None:

@@ -137,6 +137,8 @@ class Service:
     """Annotations irtui shows (PagerDuty service id, ...); secrets are never kept here."""
     source: str = ""
     line: int | None = None
+    origin: str = "irtui"
+    """`irtui` (catalog.yaml) or `backstage`: Backstage's messes are warnings, ours errors."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -157,6 +159,7 @@ class Service:
             "has_integration_key": self.integration_key_file is not None,
             "annotations": dict(self.annotations),
             "source": self.source,
+            "origin": self.origin,
         }
 
 
