@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -37,7 +38,7 @@ def test_rotation_shifts_tile_time_and_hand_over_at_local_time(
     end = start + timedelta(days=30)
     shifts = rotation_shifts(spec, start, end)
     zone = ZoneInfo(spec.time_zone)
-    for a, b in zip(shifts, shifts[1:], strict=False):
+    for a, b in pairwise(shifts):
         assert a.end == b.start, "no gap, no overlap between consecutive shifts"
         assert a.person != b.person or len(spec.people) == 1
     for shift in shifts:
