@@ -101,13 +101,10 @@ class PagerDutyEventsV2:
             ) from None
         code = resp.status_code
         detail = self.keys.redact(_error_text(resp), key)
-        if code == 202 or 200 <= code < 300:
-            try:
-                data = resp.json()
-            except ValueError:
-                data = None  # accepted; the body was lost. The dedup_key is ours anyway.
-            remote = data.get("dedup_key") if isinstance(data, dict) else None
-            return str(remote or body["dedup_key"])
+        if 200 <= code < 300:
+            # Accepted. The answer's body does not matter (it may be lost or unreadable): the
+            # dedup_key is ours, chosen when the page was recorded.
+            return str(body["dedup_key"])
         if code == 429:
             raise TransientError(
                 f"{what}: rate limited (429)",
