@@ -192,9 +192,10 @@ def test_a_dependency_cycle_is_reported_not_a_hang(cli: Cli, tmp_path: Path) -> 
 
 def test_a_schedule_that_is_not_icalendar(cli: Cli, db_path: Path, tmp_path: Path) -> None:
     cat = tmp_path / "catalog.yaml"
+    ics = FIXTURES / "schedules" / "not-a-calendar.ics"
     cat.write_text(
         "teams:\n  t: {oncall: {primary: s}}\n"
-        f"services:\n  svc: {{owner: t}}\nschedules:\n  s: {{ical: {FIXTURES}/schedules/not-a-calendar.ics}}\n"
+        f"services:\n  svc: {{owner: t}}\nschedules:\n  s: {{ical: {ics}}}\n"
     )
     iid = cli.ok("declare", "x", "--sev", "2").strip()
     before = written(db_path)
