@@ -592,10 +592,12 @@ def _deliver_now(
             continue
         if r.state == "sent":
             out.append(f"delivered to PagerDuty (message #{r.message_id})")
+        elif r.state == "failed":
+            out.append(f"NOT DELIVERED: {r.error}")
         else:
             out.append(
-                f"NOT DELIVERED YET: {r.state} — {r.error}; it stays queued "
-                "(irtui sync --status; irtui sync)"
+                f"NOT DELIVERED YET: {r.state} — {r.error}; it stays queued and is retried "
+                "(irtui sync; irtui sync --status)"
             )
     if not out:
         out.append("queued for PagerDuty behind earlier messages (irtui sync --status)")

@@ -173,7 +173,11 @@ class OnCall:
         routing = level.pagerduty or policy.pagerduty
         if t.kind == "person":
             person = who(self.catalog, t.name)
-            desc = f"manager of {owner.key}" if t.role == "manager" and owner else "named"
+            desc = (
+                f"manager of {owner.key}"
+                if t.role == "manager" and owner
+                else "named in the policy"
+            )
             return Step(n, t, desc, person, (), level.timeout_s, routing)
         if t.kind == "schedule":
             now = self.schedule(t.name, t.role, at)

@@ -2,7 +2,7 @@
 
 WHO is, with an optional prefix to settle ambiguity:
 - a service (`payments-db`, `service:payments-db`): its escalation policy's first level that
-  can name someone now;
+  can name someone now (`payments-db@2`: from level 2);
 - a team (`payments`, `team:payments`), or one of its on-call roles (`payments:secondary`);
 - a schedule (`schedule:payments-primary`): whoever is on it now;
 - a person (`erin`, `Erin Ortiz`, `erin@example.com`, `person:erin`).
@@ -163,6 +163,10 @@ def resolve_who(
             "no catalog: irtui pages people it knows; create catalog.yaml in the user config "
             "directory or pass --catalog FILE (docs/oncall.md)"
         )
+    level = None
+    if "@" in raw and raw.rsplit("@", 1)[1].isdigit() and "." not in raw.rsplit("@", 1)[1]:
+        raw, number = raw.rsplit("@", 1)  # `payments-db@2`: level 2 of its policy
+        level = int(number)
     prefix, _, rest = raw.partition(":")
     role = None
     if prefix.lower() in PREFIXES and rest:
@@ -188,19 +192,23 @@ def resolve_who(
             f"{raw!r} is {listed}; say which: " + ", ".join(f"{k}:{name}" for k in found)
         )
     kind = next(iter(found))
+    if level is not None and kind not in ("service", "team"):
+        raise DomainError(f"{raw}@{level}: a level number goes with a service or a team")
     if kind == "service":
         service: Service = found["service"]  # type: ignore[assignment]
         team = catalog.owner_team(service)
         policy = _policy(oncall, service, team)
         steps = oncall.chain(service, team, at)
-        return _from_chain(oncall, service, team, policy, steps, 0, timeout_s, service.key)
+        start = _level_index(steps, level, service.key)
+        return _from_chain(oncall, service, team, policy, steps, start, timeout_s, service.key)
     if kind == "team":
         team = found["team"]  # type: ignore[assignment]
         policy = oncall.policy_for(None, team) or implicit_policy(team)
         if role is None:
             policy = _policy(oncall, None, team)
             steps = oncall.chain(None, team, at)
-            return _from_chain(oncall, None, team, policy, steps, 0, timeout_s, team.key)
+            start = _level_index(steps, level, team.key)
+            return _from_chain(oncall, None, team, policy, steps, start, timeout_s, team.key)
         role = role.strip().lower()
         if role not in team.oncall:
             raise DomainError(
@@ -255,6 +263,14 @@ def resolve_who(
             ack_within_s=timeout_s or DEFAULT_ACK_WITHIN_S,
         )
     )
+
+
+def _level_index(steps: list[Step], level: int | None, name: str) -> int:
+    if level is None:
+        return 0
+    if not 1 <= level <= len(steps):
+        raise DomainError(f"{name}'s escalation policy has levels 1..{len(steps)}, not {level}")
+    return level - 1
 
 
 def _unknown(oncall: OnCall, raw: str) -> str:

@@ -64,7 +64,7 @@ def test_oncall_text_names_owner_shift_end_and_the_chain(cli: Cli) -> None:
     assert "then Erin Ortiz" in out
     assert "1. Bob Stone — primary on-call of payments  [answer within 5m]" in out
     assert "2. Erin Ortiz — secondary on-call of payments  [answer within 10m]" in out
-    assert "3. Dana Lee — named  [answer within 15m]" in out
+    assert "3. Dana Lee — named in the policy  [answer within 15m]" in out
     everyone = cli.ok("oncall")
     assert "Payments" in everyone and "Platform" in everyone and "Database engineering" in everyone
 
