@@ -78,7 +78,8 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
     folder = Path(tempfile.mkdtemp(prefix="irtui-demo-"))
     store = Store.open(folder / "demo.db", policy=ctx.policy, clock=ctx.clock, author=ctx.author)
     try:
-        seed(store)
+        ids = seed(store)
+        _demo_oncall(store, ids, folder)
         app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)
         _run(_with_runbooks(app, args))
     finally:
@@ -88,3 +89,19 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def _demo_oncall(store: Any, ids: dict[str, str], folder: Any) -> None:
+    """The demo's catalog and pages (irtui/oncall/demo.py), unless the user has a catalog:
+    then the demo shows theirs."""
+    import os
+
+    from irtui.catalog.load import catalog_paths
+
+    if catalog_paths(None):
+        return
+    from irtui.oncall.demo import seed_pages, write_catalog
+
+    path = write_catalog(folder, store.now())
+    os.environ["IRTUI_CATALOG"] = str(path)  # this process only: the demo's own catalog
+    seed_pages(store, ids["sev1"], path)

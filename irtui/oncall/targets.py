@@ -186,6 +186,11 @@ def resolve_who(
         found = {"team": found["team"]} if "team" in found else {}
     if not found:
         raise DomainError(_unknown(oncall, raw))
+    if (
+        set(found) == {"team", "schedule"}
+        and found["schedule"].key in found["team"].oncall.values()
+    ):  # type: ignore[attr-defined]
+        del found["schedule"]  # a team named like its own rota: the team is meant
     if len(found) > 1:
         listed = " and ".join(f"a {k}" for k in found)
         raise DomainError(

@@ -31,12 +31,45 @@ if TYPE_CHECKING:
 
 
 def page_options(view: Any) -> list[tuple[str, Text]]:
-    """(option id, prompt) for the list: pages to send, then actions on pages already sent."""
+    """(option id, prompt) for the list: first what to do about pages waiting for an answer
+    (escalate, acknowledge), then whom to page — each escalation level once per group of
+    services sharing owner and policy — then resolving the pages."""
+    from irtui.tui.widgets.oncall_panel import _grouped
+
     out: list[tuple[str, Text]] = []
+    for page in view.pages:
+        if not page.waiting:
+            continue
+        nxt = (page.next or {}).get("display") or (page.next or {}).get("description")
+        if page.has_next_level:
+            out.append(
+                (
+                    f"escalate:{page.number}",
+                    Text.assemble(
+                        ("⇧ Escalate ", "bold #ffb000"),
+                        (f"page #{page.number} (", ""),
+                        tx.literal(page.display, "", limit=30),
+                        (")", ""),
+                        (f" → {tx.clean(nxt, limit=30)}" if nxt else " → next level", ""),
+                    ),
+                )
+            )
+        out.append(
+            (
+                f"ack:{page.number}",
+                Text.assemble(
+                    ("✔ Acknowledged by ", "green"),
+                    tx.literal(page.display, "", limit=30),
+                    (f" (page #{page.number})", "dim"),
+                ),
+            )
+        )
     waiting = {(p.policy, p.service) for p in view.pages if p.waiting and p.policy}
-    for svc in view.services:
-        if not svc.known or (svc.policy, svc.name) in waiting:
+    for group in _grouped(view.services):
+        svc = group[0]
+        if not svc.known or any((svc.policy, s.name) in waiting for s in group):
             continue  # a level of this policy waits for an answer: escalate, do not add one
+        names = ", ".join(s.name for s in group)
         for step in svc.chain:
             if step.person is None:
                 continue
@@ -45,38 +78,12 @@ def page_options(view: Any) -> list[tuple[str, Text]]:
                     f"who:{svc.name if step.level == 1 else f'{svc.name}@{step.level}'}",
                     Text.assemble(
                         ("▲ ", "bold #ff6b6b" if step.level == 1 else "dim"),
-                        tx.literal(svc.name, "bold", limit=30),
+                        tx.literal(names, "bold", limit=40),
                         (f" · level {step.level}: ", "dim"),
                         tx.literal(step.person.display, "bold", limit=30),
                         (" — ", "dim"),
                         tx.literal(step.description, "", limit=60),
                         (f" ({short_duration(step.timeout_s)})", "dim"),
-                    ),
-                )
-            )
-    for page in view.pages:
-        if page.waiting:
-            nxt = (page.next or {}).get("display") or (page.next or {}).get("description")
-            if page.has_next_level:
-                out.append(
-                    (
-                        f"escalate:{page.number}",
-                        Text.assemble(
-                            ("⇧ Escalate ", "bold #ffb000"),
-                            (f"page #{page.number} (", ""),
-                            tx.literal(page.display, "", limit=30),
-                            (")", ""),
-                            (f" → {tx.clean(nxt, limit=30)}" if nxt else " → next level", ""),
-                        ),
-                    )
-                )
-            out.append(
-                (
-                    f"ack:{page.number}",
-                    Text.assemble(
-                        ("✔ Acknowledged by ", "green"),
-                        tx.literal(page.display, "", limit=30),
-                        (f" (page #{page.number})", "dim"),
                     ),
                 )
             )

@@ -127,7 +127,8 @@ def render(view: Any, now: datetime, *, error: str | None = None, compact: bool 
         lines.append(
             Text(f"⚠ catalog: {view.catalog_errors} problem(s) — irtui catalog check", style=WARN)
         )
-    for svc in view.services:
+    for group in _grouped(view.services):
+        svc = group[0]
         if not svc.known:
             lines.append(
                 Text.assemble(
@@ -135,7 +136,7 @@ def render(view: Any, now: datetime, *, error: str | None = None, compact: bool 
                 )
             )
             continue
-        head: list[Any] = [tx.literal(svc.name, "bold", limit=30)]
+        head: list[Any] = [tx.literal(", ".join(s.name for s in group), "bold", limit=60)]
         if svc.owner:
             head += [("  ", ""), tx.literal(svc.owner, "", limit=30)]
         if svc.chat:
@@ -178,6 +179,23 @@ def render(view: Any, now: datetime, *, error: str | None = None, compact: bool 
     if not view.pages and (view.services or view.no_catalog):
         lines.append(Text("nobody paged yet", style="dim"))
     return _join(lines)
+
+
+def _grouped(services: list[Any]) -> list[list[Any]]:
+    """Services with the same owner, on-call and policy are shown once, named together."""
+    groups: dict[Any, list[Any]] = {}
+    for svc in services:
+        if not svc.known:
+            groups[("unknown", svc.name)] = [svc]
+            continue
+        key = (
+            svc.owner,
+            svc.chat,
+            svc.policy,
+            tuple((r.role, tuple(p.key for p in r.people), r.until) for r in svc.roles),
+        )
+        groups.setdefault(key, []).append(svc)
+    return list(groups.values())
 
 
 def page_lines(page: Any, delivery: dict[str, Any], now: datetime) -> list[Text]:
@@ -254,7 +272,7 @@ class OnCallPanel(Static):
     DEFAULT_CSS = """
     OnCallPanel {
         height: auto;
-        max-height: 16;
+        max-height: 20;
         margin-top: 1;
         text-wrap: nowrap;
         text-overflow: ellipsis;
@@ -281,7 +299,20 @@ class OnCallPanel(Static):
         return self.app.now()  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
-        self.reload()
+        from irtui.catalog.load import catalog_paths
+
+        if catalog_paths(None):
+            self.reload()  # catalog and schedule files: read in a thread
+        else:  # no catalog: only the pages, one indexed query, drawn with the screen
+            from irtui.tui.oncall_view import gather
+
+            try:
+                self.view = gather(self.store, self.incident_id, self.now())
+                self._marker = self.view.marker
+                self._gathered_at = self.now()
+            except Exception as exc:
+                self.error = str(exc)
+            self.tick(self.now())
         if self.tick_s > 0:
             self.set_interval(self.tick_s, self._tick, name="oncall-tick")
 

@@ -44,6 +44,7 @@ class OnCallPicker(Select[str]):
         super().__init__([], prompt="pick from on call", allow_blank=True, **kwargs)
         self.incident_id = incident_id
         self.target = target
+        self.people: list[tuple[Text, str]] = []
         self.display = False
 
     def on_mount(self) -> None:
@@ -62,6 +63,7 @@ class OnCallPicker(Select[str]):
     def on_on_call_data(self, message: OnCallData) -> None:
         message.stop()
         people = oncall_people(message.view) if message.view is not None else []
+        self.people = people
         self.set_options(people)
         self.display = bool(people)
 
