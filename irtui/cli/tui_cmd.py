@@ -77,12 +77,19 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="irtui-demo-"))
     store = Store.open(folder / "demo.db", policy=ctx.policy, clock=ctx.clock, author=ctx.author)
+    import os
+
+    saved = os.environ.get("IRTUI_CATALOG")
     try:
         ids = seed(store)
         _demo_oncall(store, ids, folder)
         app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)
         _run(_with_runbooks(app, args))
     finally:
+        if saved is None:
+            os.environ.pop("IRTUI_CATALOG", None)
+        else:
+            os.environ["IRTUI_CATALOG"] = saved
         store.close()
         if args.keep:
             ctx.print(f"demo store kept at {folder / 'demo.db'}")

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -92,6 +91,8 @@ def store(src: IcalSource, year: int, zone: str, shifts: list[Shift], problems: 
         {"key": _key(src, zone, stamp), "shifts": _encode(shifts), "problems": problems},
         ensure_ascii=False,
     )
+    import tempfile
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
