@@ -79,4 +79,4 @@ class IncidentActions(Screen[Any]):
         """F9: the on-call hand-off brief (irtui/tui/screens/oncall_handoff.py)."""
         from irtui.tui.screens.oncall_handoff import OnCallHandoffScreen
 
-        self.app.push_screen(OnCallHandoffScreen())
+        self.app.push_screen(OnCallHandoffScreen(incident_id=self.target_id()))

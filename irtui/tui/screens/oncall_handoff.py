@@ -39,9 +39,11 @@ class OnCallHandoffScreen(ModalScreen[None]):
     #handoff-team { width: 40; }
     """
 
-    def __init__(self, team: str | None = None) -> None:
+    def __init__(self, team: str | None = None, incident_id: str | None = None) -> None:
         super().__init__(id="oncall-handoff")
         self.team = team
+        self.incident_id = incident_id
+        """Without a team: the owner team of this incident's services comes first."""
         self._teams: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
@@ -80,9 +82,16 @@ class OnCallHandoffScreen(ModalScreen[None]):
                     )
                 )
                 return
+            app: Any = self.app
+            if team_key is None and self.incident_id is not None:
+                for name in app.store.get(self.incident_id).services:
+                    service = catalog.service(name)
+                    owner = catalog.owner_team(service) if service else None
+                    if owner is not None and owner.oncall:
+                        team_key = owner.key
+                        break
             key = team_key if team_key in {k for k, _ in teams} else teams[0][0]
             team = catalog.team(key)
-            app: Any = self.app
             now = app.now()
             brief = build_handoff(app.store, OnCall(catalog), team, now, now)
             self.post_message(BriefReady(teams, key, render_handoff(brief)))
