@@ -298,3 +298,42 @@ def test_oncall_is_fast_path_no_store_and_no_icalendar_import_when_cached(
     assert runs[1].stderr.split()[-1] == "NOICAL"
     assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)
     assert not (tmp_path / "never.db").exists()
+
+
+def test_sync_delivers_queued_pages_without_a_status_page(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    iid = cli.ok("declare", "Payments DB down", "--sev", "1").strip()
+    fake = FakePagerDuty({KEY})
+    monkeypatch.setenv(env_name("payments"), KEY)
+    out = cli.ok("page", iid, "payments-db", "--no-send")
+    assert "queued for PagerDuty (irtui sync delivers it)" in out
+    code, out, _ = cli("sync", "--status")
+    assert "page #1 trigger: pending" in out
+    with serve(fake) as url:
+        monkeypatch.setenv("IRTUI_PAGERDUTY_URL", url)
+        code, out, err = cli("sync", "--once")
+        assert code == 0, out + err
+        assert "delivering pages only" in err and "#1 INC-1: sent" in out
+    assert [a for _, a in fake.accepted] == ["trigger"]
+    code, _, err = cli("sync", "--once")
+    assert code == 2 and "cannot sync" in err  # nothing of ours waits: the old message
+
+
+def test_hostile_names_in_the_catalog_are_printed_inert(cli: Cli, tmp_path: Path) -> None:
+    cat = tmp_path / "catalog.yaml"
+    cat.write_text(
+        'people:\n  evil: {name: "[/] x [/ y \\e]52;c;aGk=\\a \\e[2J"}\n'
+        'teams:\n  t: {name: "[red]T[/]", oncall: {primary: s}}\n'
+        'services:\n  svc: {owner: t, description: "\\e[31mred"}\n'
+        "schedules:\n  s:\n    rotation:\n"
+        '      {people: [evil], every: day, start: 2026-01-01, handover: "09:00"}\n'
+    )
+    for argv, shown in (
+        (["oncall", "svc"], "[/] x [/ y"),
+        (["catalog", "show", "svc"], "[red]T[/]"),
+        (["oncall", "svc", "--json"], "[/] x [/ y"),
+    ):
+        out = cli.ok(*argv, "--catalog", str(cat))
+        assert "\x1b" not in out and "\x07" not in out, argv
+        assert shown in out, (argv, out)
