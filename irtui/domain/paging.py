@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from irtui.boundary.text_in import one_line
 from irtui.domain.clocks import ClockState, ClockView, warning_window
 from irtui.domain.model import DomainError, Event, EventKind, Incident
 from irtui.domain.timeutil import fmt_duration, iso, parse_iso
@@ -316,7 +317,7 @@ def cmd_page(
     _check_target(target, delivery, dedup_key)
     _check_not_doubled(pages, target, now, incident.id)
     number = max((p.number for p in pages), default=0) + 1
-    payload = _payload(target, number, now, reason.strip(), dedup_key, delivery)
+    payload = _payload(target, number, now, one_line(reason, "reason"), dedup_key, delivery)
     return [Event(incident.id, EventKind.PAGED, now, author, payload)]
 
 
@@ -359,7 +360,7 @@ def cmd_escalate(
     others = [p for p in pages if p.number != page.number]
     _check_not_doubled(others, target, now, incident.id)
     number = max((p.number for p in pages), default=0) + 1
-    why = reason.strip() or (
+    why = one_line(reason, "reason") or (
         f"no answer from {page.display} in {ago(now - page.paged_at)}"
         if now >= page.due
         else f"escalated before {page.display}'s clock ran out"
@@ -417,7 +418,7 @@ def cmd_page_ack(
             EventKind.PAGE_ACKNOWLEDGED,
             now,
             author,
-            {"page": page.number, "note": note.strip()},
+            {"page": page.number, "note": one_line(note, "note")},
         )
     ]
 
@@ -447,7 +448,7 @@ def cmd_page_resolve(
             EventKind.PAGE_RESOLVED,
             now,
             author,
-            {"pages": [p.number for p in live], "reason": reason.strip()},
+            {"pages": [p.number for p in live], "reason": one_line(reason, "reason")},
         )
     ]
 
