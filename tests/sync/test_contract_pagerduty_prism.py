@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -74,13 +75,12 @@ def target(person: str, level: int) -> PageTarget:
 def test_trigger_escalate_acknowledge_resolve_are_all_accepted(
     store: Store, provider: PagerDutyEventsV2, exchanges: list[Any]
 ) -> None:
-    inc = store.declare(
-        "Payments DB down [/] x [/ y \x1b[31m" + "very long " * 150, 1, services=["payments-db"]
-    )
+    inc = store.declare("Payments DB down [/] x [/ y \x1b[31m", 1, services=["payments-db"])
+    long_why = replace(target("erin", 1), description="why them: " + "very long " * 150)
     paging.page(
         store,
         inc.id,
-        target("erin", 1),
+        long_why,
         reason="replica lag [red]",
         keys=KEYS,
         links=[("https://grafana.example.com/d/payments-db", "Dashboard")],

@@ -282,6 +282,7 @@ class OnCallPanel(Static):
     def __init__(self, incident_id: str, *, tick_s: float = 1.0, **kwargs: Any) -> None:
         super().__init__(Text("On call\nloading…", style="dim"), **kwargs)
         self.incident_id = incident_id
+        self._threaded = True
         self.tick_s = tick_s
         self.view: Any = None
         self.error: str | None = None
@@ -290,6 +291,34 @@ class OnCallPanel(Static):
         self._gathered_at: datetime | None = None
         self._overdue: set[int] | None = None
         self._loading = False
+        try:
+            self._first_view()
+        except Exception:  # no running app (constructed outside one): on_mount gathers
+            self._threaded = True
+
+    def _first_view(self) -> None:
+        """Without a catalog the panel needs only the pages (one indexed query): read them
+        while the screen is composed, so its first frame is already right (a widget's own
+        Mount runs after the screen's first paint)."""
+        from irtui.catalog.load import catalog_paths
+
+        if catalog_paths(None):
+            return
+        from irtui.tui.oncall_view import gather
+
+        self._threaded = False
+        now = self.now()
+        try:
+            self.view = gather(self.store, self.incident_id, now)
+            self._marker = self.view.marker
+            self._gathered_at = now
+        except Exception as exc:
+            self.error = str(exc)
+        self._overdue = self._overdue_now(now)  # already late when opened: no bell
+        compact = self.app.size.height < COMPACT_BELOW
+        content = render(self.view, now, error=self.error, compact=compact)
+        self._shown = tx.signature(content)
+        self.update(content)
 
     @property
     def store(self) -> Any:
@@ -299,20 +328,8 @@ class OnCallPanel(Static):
         return self.app.now()  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
-        from irtui.catalog.load import catalog_paths
-
-        if catalog_paths(None):
+        if self._threaded:
             self.reload()  # catalog and schedule files: read in a thread
-        else:  # no catalog: only the pages, one indexed query, drawn with the screen
-            from irtui.tui.oncall_view import gather
-
-            try:
-                self.view = gather(self.store, self.incident_id, self.now())
-                self._marker = self.view.marker
-                self._gathered_at = self.now()
-            except Exception as exc:
-                self.error = str(exc)
-            self.tick(self.now())
         if self.tick_s > 0:
             self.set_interval(self.tick_s, self._tick, name="oncall-tick")
 
@@ -364,21 +381,30 @@ class OnCallPanel(Static):
             self._marker = marker
             self.reload(pages_only=not shifts_moved)
         self._ring(now)
-        size = self.app.size
-        content = render(view, now, error=self.error, compact=size.height < COMPACT_BELOW)
+        self._paint(now)
+
+    def _paint(self, now: datetime) -> None:
+        """Repaint only when what the panel shows changed."""
+        compact = self.app.size.height < COMPACT_BELOW
+        content = render(self.view, now, error=self.error, compact=compact)
         sig = tx.signature(content)
         if sig != self._shown:
             self._shown = sig
             self.update(content)
 
-    def _ring(self, now: datetime) -> None:
+    def _overdue_now(self, now: datetime) -> set[int]:
         if self.view is None:
-            return
-        overdue = {
+            return set()
+        return {
             p.number
             for p in self.view.pages
             if p.waiting and page_clock(p, now).state is ClockState.OVERDUE
         }
+
+    def _ring(self, now: datetime) -> None:
+        if self.view is None:
+            return
+        overdue = self._overdue_now(now)
         if self._overdue is not None:
             for number in sorted(overdue - self._overdue):
                 page = next(p for p in self.view.pages if p.number == number)
