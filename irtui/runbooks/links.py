@@ -13,8 +13,17 @@ from collections.abc import Collection
 from urllib.parse import unquote
 
 from irtui.runbooks.mdscan import strip_shortcodes
+from irtui.runbooks.walk import MARKDOWN_SUFFIXES
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+__all__ = [
+    "MARKDOWN_SUFFIXES",
+    "LinkResolver",
+    "is_external",
+    "resolve_link",
+    "split_href",
+    "strip_markdown_suffix",
+]
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 
 

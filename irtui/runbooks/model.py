@@ -144,6 +144,8 @@ class RunbookSummary:
     owner: str = ""
     last_reviewed: date | None = None
     problem_count: int = 0
+    origin: str = "team"  # "team" or "bundled" (the starter library irtui ships)
+    stub: str = ""  # why this page is a stub ("moved to ./x.md"), '' for a real runbook
 
     @classmethod
     def of(cls, runbook: Runbook) -> RunbookSummary:
@@ -167,6 +169,8 @@ class SearchHit:
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()
+    tier: str = ""  # exact, words, some-words or substring (see `index`)
+    reasons: tuple[str, ...] = ()  # filled by `search(..., explain=True)`
 
     @property
     def id(self) -> str:
