@@ -54,11 +54,13 @@ _WORD_WEIGHTS = (3.0, 10.0, 10.0, 5.0, 2.5, 1.0, 0.5)
 """bm25 column weights, in `_WORD_COLUMNS` order: a title or alert hit beats ten body hits."""
 _GRAM_COLUMNS = ("id", "name", "title", "alerts", "services", "tags", "body")
 _GRAM_WEIGHTS = (0.0, 6.0, 10.0, 8.0, 6.0, 4.0, 1.0)
-BUNDLED_WEIGHT = 0.4
+COVERAGE_WEIGHT = 1.5
+"""Score factor per share of query terms found in the title, alert names or path."""
+BUNDLED_WEIGHT = 0.5
 """Score factor for the bundled starter library: a team's own runbook on the same words wins."""
 STUB_WEIGHT = 0.15
 """Score factor for stub pages ("moved to ..."): their target wins."""
-OTHER_SCRIPT_WEIGHT = 0.6
+OTHER_SCRIPT_WEIGHT = 0.25
 """Score factor for a runbook written mostly in CJK when the query has none (a translated copy
 of a library): the copy in the query's language wins."""
 _CANDIDATES = 300
@@ -235,6 +237,8 @@ class _Candidate:
     score: float
     snippet: str = ""
     key_kind: str = ""
+    covered: int = 0
+    coverage: float = 0.0
 
 
 class RunbookIndex:
@@ -620,14 +624,17 @@ class RunbookIndex:
                 if self._query_cjk:
                     # No spaces between words: only substrings can match (all terms).
                     self._grams(parsed, candidates)
+                    if len(candidates) < limit:  # then pieces of the words, ranked lower
+                        self._grams(_cjk_pieces(parsed), candidates, weight=0.5)
                 else:
-                    found = not any_words and self._words(
-                        parsed, synonyms, "AND", "words", candidates
-                    )
-                    if any_words or (not found and len(parsed) > 1):
+                    if not any_words:
+                        self._words(parsed, synonyms, "AND", "words", candidates)
+                    # Some of the words: instead of nothing, or below the all-words matches.
+                    if len(parsed) > 1 and len(candidates) < limit:
                         self._words(parsed, synonyms, "OR", "some-words", candidates)
                     if len(candidates) < limit:
                         self._grams(parsed, candidates)
+                self._coverage(parsed, synonyms, candidates)
             except sqlite3.OperationalError:
                 return []  # a query FTS cannot parse finds nothing rather than crashing
             if not candidates:
@@ -656,7 +663,9 @@ class RunbookIndex:
             )  # fmt: skip
         return hits
 
-    def _factor(self, row: sqlite3.Row, boost: Mapping[str, tuple[float, str]] | None) -> float:
+    def _factor(
+        self, cand: _Candidate, row: sqlite3.Row, boost: Mapping[str, tuple[float, str]] | None
+    ) -> float:
         factor = 1.0
         if row["script"] == "cjk" and not self._query_cjk:
             factor *= OTHER_SCRIPT_WEIGHT
@@ -666,22 +675,40 @@ class RunbookIndex:
             factor *= STUB_WEIGHT
         if boost and row["id"] in boost:
             factor *= boost[row["id"]][0]
-        return factor
+        return factor * (1.0 + COVERAGE_WEIGHT * cand.coverage)
 
     def _final_score(
         self, cand: _Candidate, row: sqlite3.Row, boost: Mapping[str, tuple[float, str]] | None
     ) -> float:
         """Higher is better (bm25 is negated)."""
-        return round(-cand.score * self._factor(row, boost), 4)
+        return round(-cand.score * self._factor(cand, row, boost), 4)
 
     def _rank_key(
         self, cand: _Candidate, row: sqlite3.Row, boost: Mapping[str, tuple[float, str]] | None
     ) -> tuple[Any, ...]:
         tier = _TIERS[cand.tier]
-        if cand.tier == "exact":
-            return (tier, _KEY_KINDS.index(cand.key_kind), row["origin"] == "bundled",
-                    row["title"].lower(), row["id"])  # fmt: skip
-        return (tier, -self._final_score(cand, row, boost), row["title"].lower(), row["id"])
+        if row["script"] == "cjk" and not self._query_cjk and tier < _TIERS["substring"]:
+            tier = _TIERS["some-words"] + 0.5  # a translated copy: below pages in the query's
+        elif cand.tier == "exact" and (row["stub"] or row["origin"] == "bundled"):
+            # A stub below its target; the starter set's "Disk full" below the team's own
+            # runbook on the same words (it still leads when the team has none).
+            tier = _TIERS["words"]
+        elif cand.tier == "exact":
+            return (
+                tier,
+                _KEY_KINDS.index(cand.key_kind),
+                row["script"] == "cjk" and not self._query_cjk,
+                bool(row["stub"]),
+                row["origin"] == "bundled",
+                row["title"].lower(),
+                row["id"],
+            )
+        return (
+            tier,
+            -self._final_score(cand, row, boost),
+            row["title"].lower(),
+            row["id"],
+        )
 
     def _exact(self, query: str, parsed: list[T.Term], out: dict[int, _Candidate]) -> None:
         """The whole query is an alert name, title, H1, id or file name (field filters: no)."""
@@ -725,7 +752,34 @@ class RunbookIndex:
                 known.score = float(row["score"])
         return bool(rows)
 
-    def _grams(self, parsed: list[T.Term], out: dict[int, _Candidate]) -> None:
+    def _coverage(
+        self,
+        parsed: list[T.Term],
+        synonyms: Mapping[str, Sequence[str]],
+        out: dict[int, _Candidate],
+    ) -> None:
+        """How many query terms each word match has in its title, alert names or path: a
+        title that says what was typed is what a person picks first. One query per term."""
+        nums = [c.num for c in out.values() if c.tier in ("words", "some-words")]
+        if not nums or len(parsed) > 8:
+            return
+        marks = ",".join("?" * len(nums))
+        for term in parsed:
+            alternatives = T.term_alternatives(term, synonyms)
+            if not alternatives:
+                continue
+            expression = "{name title alerts} : (" + " OR ".join(alternatives) + ")"
+            for row in self._conn.execute(
+                f"SELECT rowid FROM words WHERE words MATCH ? AND rowid IN ({marks})",
+                [expression, *nums],
+            ):
+                out[row[0]].covered += 1
+        for cand in out.values():
+            cand.coverage = cand.covered / len(parsed)
+
+    def _grams(
+        self, parsed: list[T.Term], out: dict[int, _Candidate], *, weight: float = 1.0
+    ) -> None:
         """Substring matches (trigram FTS; `LIKE` for terms under three characters)."""
         long_terms = [t for t in parsed if len(t.text) >= 3]
         short_terms = [t for t in parsed if len(t.text) < 3]
@@ -743,9 +797,16 @@ class RunbookIndex:
             score = f"bm25(grams, {weights})"
             snippet = f"snippet(grams, 6, char(2), char(3), '…', {_SNIPPET_TOKENS})"
         else:
+            # No bm25 without an FTS term: title hits first, then how often the text has it.
             title_terms = " + ".join("(grams.title LIKE ? ESCAPE '\\')" for _ in parsed)
-            score = f"-(10.0 * ({title_terms})) - 1.0 / (1 + length(grams.body) / 1e4)"
-            params[:0] = [_like_pattern(t.text) for t in parsed]
+            occurrences = " + ".join(
+                "min(8, (length(grams.body) - length(replace(grams.body, ?, ''))) / ?)"
+                for _ in parsed
+            )
+            score = f"-(10.0 * ({title_terms}) + {occurrences})"
+            params[:0] = [_like_pattern(t.text) for t in parsed] + [
+                value for t in parsed for value in (t.text, len(t.text))
+            ]
             snippet = "NULL"
         sql = (
             f"SELECT rowid AS num, {score} AS score, {snippet} AS snip, body FROM grams"
@@ -764,7 +825,9 @@ class RunbookIndex:
                 needles = [t.text for t in short_terms] + [t.text for t in long_terms]
                 text, spans = python_snippet(row["body"], needles)
                 snip = _mark(text, spans)
-            out[row["num"]] = _Candidate(row["num"], "substring", float(row["score"]), snip)
+            out[row["num"]] = _Candidate(
+                row["num"], "substring", float(row["score"]) * weight, snip
+            )
 
     @staticmethod
     def _gram_phrase(term: T.Term) -> str:
@@ -804,7 +867,7 @@ class RunbookIndex:
         elif cand.tier == "words":
             reasons.append("has every query word")
         elif cand.tier == "some-words":
-            reasons.append("has some of the query words (no runbook has them all)")
+            reasons.append("has some of the query words: ranked below runbooks that have them all")
         else:
             reasons.append("substring match only (no word matched): ranked below word matches")
         groups = (("title", "title"), ("alerts", "alert"), ("name", "path"), ("meta",
@@ -833,6 +896,11 @@ class RunbookIndex:
             reasons.append(f"{term.text!r}{via}: {found}")
         if cand.tier != "exact":
             reasons.append(f"bm25 {-cand.score:.2f}")
+        if cand.coverage:
+            reasons.append(
+                f"{cand.covered} of {len(parsed)} term(s) in title/alert/path: score × "
+                f"{1 + COVERAGE_WEIGHT * cand.coverage:.2f}"
+            )
         if row["origin"] == "bundled":
             reasons.append(f"bundled starter runbook: score × {BUNDLED_WEIGHT} (team's first)")
         if row["stub"]:
@@ -845,12 +913,26 @@ class RunbookIndex:
         return tuple(reasons)
 
 
+def _cjk_pieces(parsed: list[T.Term]) -> list[T.Term]:
+    """Long CJK terms cut into two-character pieces ("证书过期" -> "证书", "过期"): the words of
+    a sentence without spaces, approximately, for when the whole phrase is not in a text."""
+    pieces: list[T.Term] = []
+    for term in parsed:
+        text = term.text
+        if T.has_cjk(text) and len(text) >= 4:
+            pieces.extend(T.Term(text[i : i + 2], term.field) for i in range(0, len(text) - 1, 2))
+        else:
+            pieces.append(term)
+    return pieces
+
+
 def _script(body: str) -> str:
-    """'cjk' when most letters of the body are Chinese, Japanese or Korean."""
+    """'cjk' when the body is written in Chinese, Japanese or Korean (commands and names in
+    Latin letters around it; one CJK character stands for a word, hence the low share)."""
     sample = body[:4000]
     letters = sum(1 for ch in sample if ch.isalpha())
     cjk = len(T._CJK.findall(sample))
-    return "cjk" if letters and cjk * 3 > letters else ""
+    return "cjk" if letters and cjk * 8 > letters else ""
 
 
 def _mark(text: str, spans: Sequence[tuple[int, int]]) -> str:

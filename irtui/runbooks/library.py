@@ -23,7 +23,7 @@ from irtui.runbooks.model import (
     SearchHit,
     stale_age,
 )
-from irtui.runbooks.suggest import Suggestion, suggest
+from irtui.runbooks.suggest import Suggestion, suggest_from_index
 
 
 class RunbookNotFound(LookupError):
@@ -45,6 +45,7 @@ class RunbookLibrary:
         self._cache: dict[str, tuple[tuple[str, int, int], Runbook]] = {}
         self._resolver: LinkResolver | None = None
         self.last_refresh: RefreshStats | None = None
+        self.bundled_dir: Path | None = None  # None: irtui's own starter library
 
     @classmethod
     def from_config(
@@ -62,8 +63,10 @@ class RunbookLibrary:
 
     # --- index --------------------------------------------------------------------------
     def refresh(self) -> RefreshStats:
+        """Re-read what changed; raises `walk.WalkLimitError` for a folder that is too big
+        to be a runbook library (`--runbooks /`)."""
         with self._lock:
-            self.last_refresh = self.index.refresh(self.dirs)
+            self.last_refresh = self.index.refresh(self.dirs, bundled=self.bundled_dir)
             self._refreshed = True
             self._resolver = None
             return self.last_refresh
@@ -72,9 +75,9 @@ class RunbookLibrary:
         if not self._refreshed:
             self.refresh()
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 20, *, explain: bool = False) -> list[SearchHit]:
         self.ensure_fresh()
-        return self.index.search(query, limit)
+        return self.index.search(query, limit, explain=explain)
 
     def summaries(self) -> list[RunbookSummary]:
         self.ensure_fresh()
@@ -164,7 +167,10 @@ class RunbookLibrary:
         return sorted(result, key=lambda pair: (-pair[1], pair[0].id))
 
     def suggest(self, title: str, services: Iterable[str] = (), limit: int = 5) -> list[Suggestion]:
-        return suggest(title, list(services), self.summaries(), limit=limit)
+        """Runbooks for an incident: its services, the alert names in its title, tags, and
+        the title's words in the runbooks' text (through the search index)."""
+        self.ensure_fresh()
+        return suggest_from_index(self.index, title, list(services), self.summaries(), limit)
 
 
 def stale_days(runbook: Runbook | RunbookSummary, today: date) -> int | None:

@@ -37,6 +37,8 @@ def stub_note(runbook: Runbook) -> str:
                 target = ""
             return f"{key.replace('_', ' ')} {target}".strip()
     prose = _SPACE.sub(" ", _HEADING.sub(" ", runbook.body)).strip()
+    if runbook.is_section_index and len(prose) < 80:
+        return "section index page"  # Hugo's `_index.md`: a folder's metadata, no steps
     if not prose or len(prose) > MAX_STUB_CHARS:
         return ""
     match = _STUB_WORDS.search(prose)
