@@ -64,7 +64,7 @@ OTHER_SCRIPT_WEIGHT = 0.25
 """Score factor for a runbook written mostly in CJK when the query has none (a translated copy
 of a library): the copy in the query's language wins."""
 _CANDIDATES = 300
-_TIERS = {"exact": 0, "words": 1, "some-words": 2, "substring": 3}
+_TIERS = {"exact": 0, "words": 1, "some-words": 2, "substring": 3, "pieces": 4}
 _SPACE = re.compile(r"\s+")
 _HTML_TAG = re.compile(
     r"</?(?:details|summary|br|p|div|span|b|i|em|strong|code|kbd|img|a|sup|sub|table|tr|td|th)"
@@ -625,7 +625,7 @@ class RunbookIndex:
                     # No spaces between words: only substrings can match (all terms).
                     self._grams(parsed, candidates)
                     if len(candidates) < limit:  # then pieces of the words, ranked lower
-                        self._grams(_cjk_pieces(parsed), candidates, weight=0.5)
+                        self._grams(_cjk_pieces(parsed), candidates, tier="pieces")
                 else:
                     if not any_words:
                         self._words(parsed, synonyms, "AND", "words", candidates)
@@ -778,7 +778,7 @@ class RunbookIndex:
             cand.coverage = cand.covered / len(parsed)
 
     def _grams(
-        self, parsed: list[T.Term], out: dict[int, _Candidate], *, weight: float = 1.0
+        self, parsed: list[T.Term], out: dict[int, _Candidate], *, tier: str = "substring"
     ) -> None:
         """Substring matches (trigram FTS; `LIKE` for terms under three characters)."""
         long_terms = [t for t in parsed if len(t.text) >= 3]
@@ -825,9 +825,7 @@ class RunbookIndex:
                 needles = [t.text for t in short_terms] + [t.text for t in long_terms]
                 text, spans = python_snippet(row["body"], needles)
                 snip = _mark(text, spans)
-            out[row["num"]] = _Candidate(
-                row["num"], "substring", float(row["score"]) * weight, snip
-            )
+            out[row["num"]] = _Candidate(row["num"], tier, float(row["score"]), snip)
 
     @staticmethod
     def _gram_phrase(term: T.Term) -> str:
@@ -868,8 +866,10 @@ class RunbookIndex:
             reasons.append("has every query word")
         elif cand.tier == "some-words":
             reasons.append("has some of the query words: ranked below runbooks that have them all")
-        else:
+        elif cand.tier == "substring":
             reasons.append("substring match only (no word matched): ranked below word matches")
+        else:
+            reasons.append("pieces of the query only: ranked below the whole phrase")
         groups = (("title", "title"), ("alerts", "alert"), ("name", "path"), ("meta",
                   "services/tags"), ("headings", "headings"), ("body", "text"))  # fmt: skip
         for term in parsed:
