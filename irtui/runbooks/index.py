@@ -64,6 +64,8 @@ OTHER_SCRIPT_WEIGHT = 0.25
 """Score factor for a runbook written mostly in CJK when the query has none (a translated copy
 of a library): the copy in the query's language wins."""
 _CANDIDATES = 300
+_COVERAGE_CANDIDATES = 60
+"""Coverage is looked up for the best word matches only (enough to reorder a top page)."""
 _TIERS = {"exact": 0, "words": 1, "some-words": 2, "substring": 3, "pieces": 4}
 _SPACE = re.compile(r"\s+")
 _HTML_TAG = re.compile(
@@ -258,6 +260,7 @@ class RunbookIndex:
         self._conn = self._connect()
         self._synonym_cache: tuple[str, dict[str, list[str]]] | None = None
         self._query_cjk = False
+        self.last_skipped: tuple[tuple[str, str], ...] = ()
 
     # --- connection -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -365,6 +368,12 @@ class RunbookIndex:
         with self._lock:
             conn = self._conn
             existing = self._existing(conn)
+            quick = self._unchanged(conn, roots, existing, bundled_real)
+            if quick is not None:  # the warm path: no walk, no write
+                return RefreshStats(
+                    unchanged=quick, seconds=time.perf_counter() - started,
+                    skipped=self.last_skipped,
+                )  # fmt: skip
             known = {value[1]: value for value in existing.values()}
             found: Discovery = discover(roots, known=known)
             configs = self._config_fingerprint(roots)
@@ -385,7 +394,11 @@ class RunbookIndex:
                 todo.append((rid, path, root, mtime_ns, size, old))
             gone = [value[0] for rid, value in existing.items() if rid not in found.files]
             config_changed = self._meta(conn, "configs") != configs
-            if todo or gone or config_changed:
+            tree = json.dumps(
+                {"roots": roots, "bundled": bundled_real, "folders": found.folders,
+                 "skipped": found.skipped}
+            )  # fmt: skip
+            if todo or gone or config_changed or self._meta(conn, "tree") != tree:
                 from irtui.runbooks.loader import load_file
 
                 conn.execute("BEGIN IMMEDIATE")
@@ -409,6 +422,9 @@ class RunbookIndex:
                         self._delete(conn, num)
                     if config_changed:
                         self._store_configs(conn, roots, configs)
+                    conn.execute(
+                        "INSERT OR REPLACE INTO meta(key, value) VALUES ('tree', ?)", (tree,)
+                    )
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
@@ -418,6 +434,38 @@ class RunbookIndex:
             added, updated, len(gone), unchanged, time.perf_counter() - started,
             tuple(found.skipped),
         )  # fmt: skip
+
+    def _unchanged(
+        self,
+        conn: sqlite3.Connection,
+        roots: Sequence[str],
+        existing: Mapping[str, tuple[int, str, int, int, str]],
+        bundled_real: str,
+    ) -> int | None:
+        """The number of runbooks when nothing changed since the last walk (same roots, the
+        same folder mtimes, every file's mtime and size as indexed, no settings file
+        changed), else None. Costs one `stat` per folder and per file, no directory read."""
+        from irtui.runbooks.walk import folders_unchanged
+
+        raw = self._meta(conn, "tree")
+        if raw is None:
+            return None
+        tree = json.loads(raw)
+        if tree.get("roots") != list(roots) or tree.get("bundled") != bundled_real:
+            return None
+        if not folders_unchanged(tree.get("folders") or {}):
+            return None
+        if self._meta(conn, "configs") != self._config_fingerprint(roots):
+            return None
+        for _num, path, mtime_ns, size, _root in existing.values():
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            if stat.st_mtime_ns != mtime_ns or stat.st_size != size:
+                return None
+        self.last_skipped = tuple(tuple(item) for item in tree.get("skipped") or ())
+        return len(existing)
 
     @staticmethod
     def _existing(conn: sqlite3.Connection) -> dict[str, tuple[int, str, int, int, str]]:
@@ -760,7 +808,11 @@ class RunbookIndex:
     ) -> None:
         """How many query terms each word match has in its title, alert names or path: a
         title that says what was typed is what a person picks first. One query per term."""
-        nums = [c.num for c in out.values() if c.tier in ("words", "some-words")]
+        words = sorted(
+            (c for c in out.values() if c.tier in ("words", "some-words")),
+            key=lambda c: (c.tier, c.score),
+        )
+        nums = [c.num for c in words[:_COVERAGE_CANDIDATES]]
         if not nums or len(parsed) > 8:
             return
         marks = ",".join("?" * len(nums))

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from irtui.runbooks.dirs import resolve_dirs
 from irtui.runbooks.index import RefreshStats, RunbookIndex
-from irtui.runbooks.links import LinkResolver
-from irtui.runbooks.loader import load_file
 from irtui.runbooks.model import (
     STALE_AFTER_DAYS,
     Runbook,
@@ -23,7 +23,10 @@ from irtui.runbooks.model import (
     SearchHit,
     stale_age,
 )
-from irtui.runbooks.suggest import Suggestion, suggest_from_index
+
+if TYPE_CHECKING:  # imported where used: `irtui runbooks search` never needs them
+    from irtui.runbooks.links import LinkResolver
+    from irtui.runbooks.suggest import Suggestion
 
 
 class RunbookNotFound(LookupError):
@@ -104,6 +107,8 @@ class RunbookLibrary:
             cached = self._cache.get(rid)
             if cached is not None and cached[0] == key:
                 return cached[1]
+        from irtui.runbooks.loader import load_file
+
         runbook = load_file(path, root, rid)
         with self._lock:
             self._cache[rid] = (key, runbook)
@@ -148,6 +153,8 @@ class RunbookLibrary:
 
     def resolve_link(self, from_id: str, href: str) -> str | None:
         """Which runbook a link in runbook `from_id` points at (None: external or dead)."""
+        from irtui.runbooks.links import LinkResolver
+
         with self._lock:
             if self._resolver is None:
                 self._resolver = LinkResolver([s.id for s in self.summaries()])
@@ -169,6 +176,8 @@ class RunbookLibrary:
     def suggest(self, title: str, services: Iterable[str] = (), limit: int = 5) -> list[Suggestion]:
         """Runbooks for an incident: its services, the alert names in its title, tags, and
         the title's words in the runbooks' text (through the search index)."""
+        from irtui.runbooks.suggest import suggest_from_index
+
         self.ensure_fresh()
         return suggest_from_index(self.index, title, list(services), self.summaries(), limit)
 

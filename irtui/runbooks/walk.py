@@ -49,6 +49,9 @@ class Discovery:
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     entries: int = 0
+    folders: dict[str, int] = field(default_factory=dict)
+    """Every folder read, with its mtime (ns) *before* it was read: a file added, removed or
+    renamed changes its folder's mtime, so equal mtimes mean the same set of files."""
 
 
 def max_entries(environ: Mapping[str, str] | None = None) -> int:
@@ -105,6 +108,7 @@ class _Walker:
         self.known = known
         self.entries = 0
         self.skipped: list[tuple[str, str]] = []
+        self.folders: dict[str, int] = {}
 
     def walk(self, root: str) -> list[tuple[str, str]]:
         """`(relative posix path, absolute path)` of every runbook file under `root`."""
@@ -116,6 +120,7 @@ class _Walker:
         while stack:
             folder, rel = stack.pop()
             try:
+                self.folders[folder] = os.stat(folder).st_mtime_ns
                 with os.scandir(folder) as iterator:
                     entries = sorted(iterator, key=lambda e: e.name)
             except OSError:
@@ -164,6 +169,17 @@ class _Walker:
         return found
 
 
+def folders_unchanged(folders: Mapping[str, int]) -> bool:
+    """True when every folder of an earlier walk still has the mtime it had then."""
+    for folder, mtime_ns in folders.items():
+        try:
+            if os.stat(folder).st_mtime_ns != mtime_ns:
+                return False
+        except OSError:
+            return False
+    return bool(folders)
+
+
 def discover(
     roots: Iterable[str | os.PathLike[str]],
     *,
@@ -201,4 +217,4 @@ def discover(
                 counter += 1
                 final = f"{root_name}/{rid}" if counter == 2 else f"{root_name}~{counter}/{rid}"
             result[final] = (path, root)
-    return Discovery(dict(sorted(result.items())), walker.skipped, walker.entries)
+    return Discovery(dict(sorted(result.items())), walker.skipped, walker.entries, walker.folders)
