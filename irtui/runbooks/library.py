@@ -11,7 +11,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from irtui.runbooks.dirs import resolve_dirs
