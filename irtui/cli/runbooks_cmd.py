@@ -44,8 +44,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = add("check", cmd_check, "lint runbook folders; exit 1 when problems are found")
     p.add_argument("dirs", nargs="+", metavar="DIR")
     p.add_argument(
-        "--no-sections", action="store_true", help="do not require the recommended sections"
-    )
+        "--sections", metavar="PRESET", default=None,
+        help="also require the sections of PRESET (`starter`: the bundled set's template), "
+             "whatever the library's irtui-runbooks.yaml says",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-sections", action="store_true",
+        help="do not require sections, even where a library's irtui-runbooks.yaml asks",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true")
 
     p = add("stale", cmd_stale, "runbooks not reviewed for more than 90 days, with owners")
@@ -274,7 +280,23 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing))
-    problems = lint_paths(paths, ctx.clock().date(), require_sections=not args.no_sections)
+    from irtui.runbooks.libconfig import PRESETS
+    from irtui.runbooks.walk import WalkLimitError
+
+    sections = None
+    if args.sections is not None:
+        sections = PRESETS.get(args.sections.strip().lower())
+        if sections is None:
+            raise UsageError(
+                f"--sections {args.sections}: unknown preset (known: {', '.join(PRESETS)})"
+            )
+    try:
+        problems = lint_paths(
+            paths, ctx.clock().date(), require_sections=False if args.no_sections else None,
+            sections=sections,
+        )  # fmt: skip
+    except WalkLimitError as exc:
+        raise UsageError(str(exc)) from None
     if args.json:
         ctx.print_json(
             [{"path": str(p.path), "line": max(p.line, 1), "code": p.code, "message": p.message}

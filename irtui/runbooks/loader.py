@@ -18,7 +18,13 @@ from irtui.runbooks import walk
 from irtui.runbooks.checklist import extract_steps, plain_inline
 from irtui.runbooks.frontmatter import split_front_matter
 from irtui.runbooks.links import MARKDOWN_SUFFIXES
-from irtui.runbooks.mdscan import extract_headings, extract_links, first_heading
+from irtui.runbooks.mdscan import (
+    extract_anchors,
+    extract_headings,
+    extract_images,
+    extract_links,
+    first_heading,
+)
 from irtui.runbooks.model import Heading, Problem, Runbook
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -215,6 +221,8 @@ def parse_runbook(text: str, path: Path, root: Path, rid: str | None = None) -> 
         headings=headings,
         steps=extract_steps(body, first),
         links=extract_links(body, first),
+        images=extract_images(body, first),
+        anchors=extract_anchors(body, headings),
         problems=problems,
         body_start_line=first,
         title_source=title_source,

@@ -81,6 +81,7 @@ class Link:
     text: str
     href: str
     line: int
+    kind: str = "link"  # "link", "ref" (a Hugo `{{< ref >}}` target) or "image"
 
 
 @dataclass(slots=True)
@@ -106,6 +107,8 @@ class Runbook:
     headings: list[Heading] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    images: list[Link] = field(default_factory=list)
+    anchors: frozenset[str] = frozenset()  # heading slugs and HTML `id`/`name` targets
     problems: list[Problem] = field(default_factory=list)
     body_start_line: int = 1
     title_source: str = "filename"  # "front_matter", "heading" or "filename"
