@@ -160,6 +160,13 @@ class RunbookLibrary:
             resolver = self._resolver
         return resolver.resolve(from_id, href)
 
+    def closest_link(self, from_id: str, href: str) -> str | None:
+        """The runbook a dead link most likely meant: a suggestion, never a resolution."""
+        self.resolve_link(from_id, href)  # builds the resolver
+        with self._lock:
+            resolver = self._resolver
+        return resolver.closest(from_id, href) if resolver is not None else None
+
     # --- freshness and suggestions ------------------------------------------------------
     def stale(
         self, today: date, max_age_days: int = STALE_AFTER_DAYS
