@@ -94,7 +94,8 @@ def _parse_yaml(header: str, offset: int) -> tuple[dict[str, Any], tuple[int, st
             header, "front matter", max_bytes=MAX_FRONT_MATTER_BYTES, line_offset=offset
         )
     except YamlError as exc:
-        return {}, (exc.line or offset + 1, f"invalid YAML front matter: {exc.message}")
+        why = " ".join(exc.message.split("\n")[0].split()).removeprefix("invalid YAML: ")
+        return {}, (exc.line or offset + 1, f"invalid YAML front matter: {why}")
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. absurd dates
         return {}, (offset + 1, f"invalid YAML front matter: {exc}")
     if data is None:

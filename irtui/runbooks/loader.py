@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from irtui.boundary.text_out import for_terminal
 from irtui.runbooks import walk
 from irtui.runbooks.checklist import extract_steps, plain_inline
 from irtui.runbooks.frontmatter import split_front_matter
@@ -159,14 +160,20 @@ def choose_title(
     ("## Steps to check") is never a title."""
     value = data.get("title")
     if isinstance(value, str | int | float) and str(value).strip():
-        return " ".join(str(value).split()), "front_matter"
+        return _shown(str(value)), "front_matter"
     for heading in headings:
         if heading.level != 1:
             continue
-        text = " ".join(plain_inline(heading.text).split())
+        text = _shown(plain_inline(heading.text))
         if text and text.lower().strip(" :") not in _GENERIC_TITLES:
             return text, "heading"
-    return folder_title(path, root), "filename"
+    return _shown(folder_title(path, root)), "filename"
+
+
+def _shown(text: str) -> str:
+    """A title as every screen shows it: one line, escape sequences made visible (a title
+    is printed, listed and recorded in incidents; it must not drive anyone's terminal)."""
+    return for_terminal(" ".join(text.split()), single_line=True)
 
 
 def parse_runbook(text: str, path: Path, root: Path, rid: str | None = None) -> Runbook:

@@ -399,6 +399,7 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
     RunbookViewer > #rb-body { height: 1fr; }
     RunbookViewer #rb-toc { width: 32; max-width: 40%; height: 1fr; display: block; }
     RunbookViewer.-no-toc #rb-toc { display: none; }
+    RunbookViewer.-narrow #rb-toc { display: none; }
     RunbookViewer.-empty #rb-body { display: none; }
     RunbookViewer.-empty > #rb-header { background: transparent; color: $text-muted; }
     RunbookViewer #rb-doc { width: 1fr; height: 1fr; }
@@ -455,6 +456,15 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
 
     def watch_show_toc(self, value: bool) -> None:
         self.set_class(not value, "-no-toc")
+        if value and self.has_class("-narrow"):
+            self.remove_class("-narrow")  # asked for: shown even when narrow
+
+    NARROW = 72
+    """Below this many columns the contents list gives its room to the text (`t` brings
+    it back): a 20-column runbook is no runbook."""
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < self.NARROW and self.show_toc, "-narrow")
 
     @property
     def doc_view(self) -> RunbookDocument:
