@@ -265,9 +265,12 @@ def test_no_sub_command_redefines_a_global_option_with_a_default() -> None:
             if isinstance(action, argparse._SubParsersAction):
                 for name, sub in action.choices.items():
                     walk(sub, [*path, name])
-            elif path and action.dest in {"db", "policy", "as_", "runbooks"}:
-                if action.default is not argparse.SUPPRESS:
-                    offenders.append((path, action.dest))
+            elif (
+                path
+                and action.dest in {"db", "policy", "as_", "runbooks"}
+                and action.default is not argparse.SUPPRESS
+            ):
+                offenders.append((path, action.dest))
 
     walk(build_parser(), [])
     assert offenders == []
