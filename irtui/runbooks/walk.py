@@ -148,7 +148,11 @@ class _Walker:
                 if not kind:
                     continue
                 if is_link:
-                    target = os.path.realpath(entry.path)
+                    try:
+                        target = os.path.realpath(entry.path)
+                    except OSError:  # a link we may not even resolve (`/proc/1/cwd`)
+                        self.skipped.append((entry.path, "symlink that cannot be resolved"))
+                        continue
                     if not _inside(target, root_real):
                         self.skipped.append(
                             (entry.path, f"symlink points outside the runbook folder: {target}")
