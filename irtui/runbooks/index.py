@@ -64,6 +64,8 @@ OTHER_SCRIPT_WEIGHT = 0.25
 """Score factor for a runbook written mostly in CJK when the query has none (a translated copy
 of a library): the copy in the query's language wins."""
 _CANDIDATES = 300
+_GRAM_CANDIDATES = 60
+"""Substring matches fill up a page; they never need the deep candidate list words get."""
 _COVERAGE_CANDIDATES = 60
 """Coverage is looked up for the best word matches only (enough to reorder a top page)."""
 _TIERS = {"exact": 0, "words": 1, "some-words": 2, "substring": 3, "pieces": 4}
@@ -241,6 +243,7 @@ class _Candidate:
     key_kind: str = ""
     covered: int = 0
     coverage: float = 0.0
+    expression: str = ""
 
 
 class RunbookIndex:
@@ -691,13 +694,23 @@ class RunbookIndex:
             rows = {
                 row["num"]: row
                 for row in self._conn.execute(
-                    f"SELECT * FROM files WHERE num IN ({marks})", list(candidates)
+                    "SELECT num, id, title, origin, stub, script FROM files"
+                    f" WHERE num IN ({marks})",
+                    list(candidates),
                 )
             }
-        ranked = sorted(
-            (c for c in candidates.values() if c.num in rows),
-            key=lambda c: self._rank_key(c, rows[c.num], boost),
-        )[: max(1, limit)]
+            ranked = sorted(
+                (c for c in candidates.values() if c.num in rows),
+                key=lambda c: self._rank_key(c, rows[c.num], boost),
+            )[: max(1, limit)]
+            self._word_snippets(ranked)
+            marks = ",".join("?" * len(ranked))
+            rows = {
+                row["num"]: row
+                for row in self._conn.execute(
+                    f"SELECT * FROM files WHERE num IN ({marks})", [c.num for c in ranked]
+                )
+            }
         hits = []
         for cand in ranked:
             row = rows[cand.num]
@@ -786,19 +799,39 @@ class RunbookIndex:
             return False
         weights = ", ".join(str(w) for w in _WORD_WEIGHTS)
         sql = (
-            f"SELECT rowid AS num, bm25(words, {weights}) AS score,"
-            f" snippet(words, 5, char(2), char(3), '…', {_WORD_SNIPPET_TOKENS}) AS snip"
+            f"SELECT rowid AS num, bm25(words, {weights}) AS score"
             f" FROM words WHERE words MATCH ? ORDER BY score LIMIT {_CANDIDATES}"
         )
         rows = self._conn.execute(sql, (expression,)).fetchall()
         for row in rows:
             known = out.get(row["num"])
             if known is None:
-                out[row["num"]] = _Candidate(row["num"], tier, float(row["score"]), row["snip"])
+                out[row["num"]] = _Candidate(row["num"], tier, float(row["score"]),
+                                             expression=expression)  # fmt: skip
             elif known.tier == "exact":
-                known.snippet = row["snip"]
+                known.expression = expression
                 known.score = float(row["score"])
         return bool(rows)
+
+    def _word_snippets(self, shown: Sequence[_Candidate]) -> None:
+        """Snippets for the hits that are shown only (snippet() is the costly part of FTS)."""
+        by_expression: dict[str, list[_Candidate]] = {}
+        for cand in shown:
+            if cand.expression and not cand.snippet:
+                by_expression.setdefault(cand.expression, []).append(cand)
+        for expression, cands in by_expression.items():
+            marks = ",".join("?" * len(cands))
+            found = {
+                row[0]: row[1]
+                for row in self._conn.execute(
+                    f"SELECT rowid, snippet(words, 5, char(2), char(3), '…',"
+                    f" {_WORD_SNIPPET_TOKENS}) FROM words WHERE words MATCH ?"
+                    f" AND rowid IN ({marks})",
+                    [expression, *(c.num for c in cands)],
+                )
+            }
+            for cand in cands:
+                cand.snippet = found.get(cand.num, "")
 
     def _coverage(
         self,
@@ -813,8 +846,8 @@ class RunbookIndex:
             key=lambda c: (c.tier, c.score),
         )
         nums = [c.num for c in words[:_COVERAGE_CANDIDATES]]
-        if not nums or len(parsed) > 8:
-            return
+        if not nums or not 2 <= len(parsed) <= 8:
+            return  # one term: bm25's title weight already says it
         marks = ",".join("?" * len(nums))
         for term in parsed:
             alternatives = T.term_alternatives(term, synonyms)
@@ -851,18 +884,20 @@ class RunbookIndex:
         else:
             # No bm25 without an FTS term: title hits first, then how often the text has it.
             title_terms = " + ".join("(grams.title LIKE ? ESCAPE '\\')" for _ in parsed)
-            occurrences = " + ".join(
-                "min(8, (length(grams.body) - length(replace(grams.body, ?, ''))) / ?)"
-                for _ in parsed
-            )
+            if self._query_cjk:  # how often the text has it (costly: only where it helps)
+                occurrences = " + ".join(
+                    "min(8, (length(grams.body) - length(replace(grams.body, ?, ''))) / ?)"
+                    for _ in parsed
+                )
+                counts = [value for t in parsed for value in (t.text, len(t.text))]
+            else:
+                occurrences, counts = "1.0 / (1 + length(grams.body) / 1e4)", []
             score = f"-(10.0 * ({title_terms}) + {occurrences})"
-            params[:0] = [_like_pattern(t.text) for t in parsed] + [
-                value for t in parsed for value in (t.text, len(t.text))
-            ]
+            params[:0] = [_like_pattern(t.text) for t in parsed] + counts
             snippet = "NULL"
         sql = (
             f"SELECT rowid AS num, {score} AS score, {snippet} AS snip, body FROM grams"
-            f" WHERE {' AND '.join(where)} ORDER BY score LIMIT {_CANDIDATES}"
+            f" WHERE {' AND '.join(where)} ORDER BY score LIMIT {_GRAM_CANDIDATES}"
         )
         for row in self._conn.execute(sql, params).fetchall():
             if row["num"] in out:
