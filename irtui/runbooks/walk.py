@@ -26,6 +26,9 @@ MAX_ENTRIES = 50_000
 ENV_MAX_ENTRIES = "IRTUI_RUNBOOKS_MAX_ENTRIES"
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv"})
+PSEUDO_FILESYSTEMS = frozenset({"/proc", "/sys", "/dev", "/run"})
+"""Never walked: their "files" are kernel interfaces, and reading one (`/proc/kmsg`) can
+block forever."""
 _NOT_MARKDOWN = frozenset(
     "license licence copying notice makefile dockerfile owners codeowners authors "
     "contributors patents vagrantfile procfile".split()
@@ -98,6 +101,16 @@ def _candidate(name: str) -> str:
     return ""
 
 
+def _regular_nonempty(entry: os.DirEntry[str]) -> bool:
+    import stat
+
+    try:
+        info = entry.stat()  # follows a symlink (already checked to stay inside the root)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size > 0
+
+
 def _inside(target: str, root_real: str) -> bool:
     return target == root_real or target.startswith(root_real.rstrip(os.sep) + os.sep)
 
@@ -115,6 +128,8 @@ class _Walker:
         root_real = os.path.realpath(root)
         if os.path.isfile(root_real):
             return [(os.path.basename(root), root)]
+        if root_real in PSEUDO_FILESYSTEMS:
+            return []
         found: list[tuple[str, str]] = []
         stack = [(root, "")]
         while stack:
@@ -141,7 +156,11 @@ class _Walker:
                 except OSError:
                     continue
                 if is_dir:
-                    if name not in SKIP_DIRS and not name.startswith("."):
+                    if (
+                        name not in SKIP_DIRS
+                        and not name.startswith(".")
+                        and os.path.realpath(entry.path) not in PSEUDO_FILESYSTEMS
+                    ):
                         subdirs.append((entry.path, rel_name + "/"))
                     continue
                 kind = _candidate(name)
@@ -166,6 +185,8 @@ class _Walker:
                 elif not entry.is_file(follow_symlinks=False):
                     continue  # a socket, a FIFO, a device: never opened
                 sniff = kind == "sniff" and entry.path not in self.known
+                if sniff and not _regular_nonempty(entry):
+                    continue  # an empty file is no runbook; a size-0 "file" may be a device
                 if sniff and not looks_like_markdown(entry.path, name):
                     continue
                 found.append((rel_name, entry.path))

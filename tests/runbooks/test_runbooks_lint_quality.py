@@ -87,9 +87,13 @@ def test_symlinks_inside_the_root_are_followed_outside_never(tmp_path: Path) -> 
     (root / "alias.md").symlink_to(root / "real.md")
     (root / "escape.md").symlink_to("/etc/passwd")
     os.symlink("/etc", root / "etc-dir")
+    os.mkfifo(root / "pipe")  # opening a FIFO blocks: never opened, never sniffed
+    os.mkfifo(root / "pipe.md")
+    (root / "empty-no-suffix").write_text("")
     from irtui.runbooks.walk import discover
 
     found = discover([root])
     assert set(found.files) == {"alias", "real"}
+    assert discover([Path("/proc")]).files == {}  # kernel interfaces are never walked
     assert sorted(Path(p).name for p, _why in found.skipped) == ["escape.md", "etc-dir"]
     assert load_file(root / "real.md", root).title == "Real"
