@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from irtui.domain.actions import ActionItem
 from irtui.domain.metrics import durations
 from irtui.domain.model import (
     MILESTONES,
@@ -30,7 +31,6 @@ from irtui.domain.model import (
 )
 from irtui.domain.timeline import build_timeline
 from irtui.domain.timeutil import fmt_duration, iso
-from irtui.review.actions import ActionItem
 from irtui.review.blameless import Finding, check
 from irtui.review.business_days import REVIEW_MAX_SEVERITY, review_due
 from irtui.review.events import CAUSE_CATEGORIES, Learning

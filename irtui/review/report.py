@@ -26,10 +26,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from irtui.domain.actions import ActionItem, ActionStatus
 from irtui.domain.metrics import Summary, ack_within_deadline, durations, summarise, update_gaps
 from irtui.domain.model import Incident, IncidentKind
 from irtui.domain.timeutil import fmt_duration, iso
-from irtui.review.actions import ActionItem, ActionStatus
 from irtui.review.business_days import REVIEW_MAX_SEVERITY, review_due
 from irtui.review.events import Learning, learning_and_update_times
 from irtui.review.mdtext import cell
