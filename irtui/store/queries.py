@@ -70,3 +70,8 @@ def incident_states_between(
 def source_refs(db: Database) -> set[str]:
     """Every imported incident's source reference (re-imports skip these)."""
     return {r[0] for r in db.query("SELECT source_ref FROM incidents WHERE source_ref IS NOT NULL")}
+
+
+def incident_id_for_source(db: Database, source_ref: str) -> str | None:
+    """The incident imported from `source_ref`, if any (re-imports compare against it)."""
+    return db.scalar("SELECT id FROM incidents WHERE source_ref = :s", {"s": source_ref})
