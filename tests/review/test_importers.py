@@ -131,7 +131,7 @@ def test_unresolved_and_bad_statuspage_input(store, tmp_path: Path) -> None:
     assert inc.status is Status.MONITORING and inc.is_open
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
-    with pytest.raises(DomainError, match="bad.json:1: not JSON"):
+    with pytest.raises(DomainError, match=r"bad\.json:1: not JSON"):
         statuspage.read(bad)
     (tmp_path / "odd.json").write_text(json.dumps({"hello": 1}))
     with pytest.raises(DomainError, match="expected"):
