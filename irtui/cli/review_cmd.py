@@ -188,8 +188,18 @@ def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
             markdown = Path(args.from_file).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read {args.from_file}: {exc.strerror or exc}") from None
-        changed = workflow.save_sections_from_markdown(store, iid, markdown)
+        from irtui.review.readback import read_back
+
+        back = read_back(store, iid, markdown)
+        changed = back.changed
         ctx.print(f"{iid}: saved {', '.join(changed) if changed else 'nothing (no changes)'}")
+        if back.actions_added:
+            ids = ", ".join(f"#{n}" for n in back.actions_added)
+            ctx.print(f"{iid}: action item(s) added from the file: {ids}")
+        for line, why in back.unplaced:
+            ctx.print(f"not read: {args.from_file}:{line}: {why}")
+        if back.unplaced:
+            ctx.print(f"{iid}: {len(back.unplaced)} line(s) of {args.from_file} were not read")
     if args.reopen:
         workflow.reopen_review(store, iid, args.reopen)
         ctx.print(f"{iid}: review reopened")
