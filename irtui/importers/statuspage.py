@@ -168,6 +168,8 @@ def parse_incident(
         ends = [u.at for u in updates if u.source_status in _ENDED and not u.from_body]
         resolved = ends[0] if ends else (updates[-1].at if updates else None)
     own_start = started_at or created or started
+    if started_at and resolved_at and started_at > resolved_at:
+        own_start = created or started  # the edited start is the impossibility itself
     zero_record = resolved is not None and resolved <= own_start
     quality: dict[str, str] = {}
     if body_lines:

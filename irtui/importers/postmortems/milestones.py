@@ -40,7 +40,7 @@ _DETECT = re.compile(
 )
 _ACK = re.compile(
     r"\b(?:investigat\w*|started looking|looking into|began working|begin working|started working|"
-    r"joined|war ?room|incident (?:declared|raised|created|opened)|acknowledg\w*|triage\w*|"
+    r"joined|war ?room|incident (?:declared|raised|created|opened)|acknowledged\b|triage\w*|"
     r"responding|on[- ]call (?:engineer )?(?:started|engaged)|root cause investigation)\b",
     re.I,
 )
