@@ -261,7 +261,7 @@ def test_hostile_text_never_reaches_the_store(cli, store, tmp_path: Path) -> Non
     )
     raw["created_at"] = raw["resolved_at"] = "2016-01-21T01:00:00Z"
     path = _write(tmp_path, raw)
-    code, out, err = cli("import", "statuspage", str(path))
+    code, _out, err = cli("import", "statuspage", str(path))
     assert code == 0, err
     assert "terminal control sequence(s) removed" in err
     assert "bidi override character(s) removed" in err

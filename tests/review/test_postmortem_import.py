@@ -74,7 +74,7 @@ All times in CET.
 
 
 def test_table_in_cet_with_sections_and_actions(store, tmp_path: Path) -> None:
-    bf, read = _read(tmp_path, "pm-table.md", TABLE_CET)
+    bf, _read_result = _read(tmp_path, "pm-table.md", TABLE_CET)
     # January: CET is UTC+1
     assert _times(bf)[:5] == [
         "2021-01-12 08:58",
@@ -194,7 +194,7 @@ Times in PST.
 
 
 def test_bracket_bullets_untimed_kept_and_pst_resolved_by_date(tmp_path: Path) -> None:
-    bf, read = _read(tmp_path, "bullets.md", BULLETS)
+    bf, _read_result = _read(tmp_path, "bullets.md", BULLETS)
     # 2022-03-08 is before the US switch (2022-03-13): PST is UTC-8
     assert [e.at.strftime("%H:%M") for e in bf.entries if not e.untimed] == [
         "17:02",
