@@ -49,7 +49,7 @@ from irtui.domain.quality import IMPORTED_EVENT
 from irtui.domain.timeutil import iso
 from irtui.review.events import ReviewEvent, normalise_tag
 from irtui.store.db import Database
-from irtui.store.queries import source_refs
+from irtui.store.queries import imported_digests, source_refs
 from irtui.store.repo import Store
 
 IMPACT_SCOPE: dict[str, tuple[str, str]] = {
@@ -199,12 +199,22 @@ def _fold(state: Incident, events: list[Event]) -> Incident:
     return state
 
 
+def digest_of(bf: BackfillIncident) -> str:
+    """A hash of the source record as read: a re-import whose record hashes the same has
+    nothing new, and is skipped without reading the incident's events."""
+    import hashlib
+
+    text = json.dumps(bf.raw, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def imported_payload(bf: BackfillIncident, importer: str, **more: Any) -> dict[str, Any]:
     """The `imported` event: provenance, raw source fields, cleaning notices, quality."""
     payload: dict[str, Any] = {
         "source": bf.source,
         "source_ref": bf.source_ref,
         "imported_by": importer,
+        "digest": digest_of(bf),
         "quality": dict(bf.quality),
         "posts": [u.source_id for u in bf.updates if u.source_id],
     }
@@ -507,6 +517,7 @@ def import_incidents(
     items = list(incidents)
     refs = {bf.source_ref for bf in items}
     known = source_refs(store.db) & refs
+    digests = imported_digests(store.db, known) if known else {}
     policy = store.policy
     author = store.author
     now = store.now()
@@ -518,7 +529,10 @@ def import_incidents(
             continue
         seen.add(bf.source_ref)
         if bf.source_ref in known:
-            _reimport(store, bf, result)
+            if digests.get(bf.source_ref) == digest_of(bf):
+                result.skipped.append(bf.source_ref)  # the same record: nothing to compare
+            else:
+                _reimport(store, bf, result)
             continue
         try:
             validate(bf, policy, now, author)

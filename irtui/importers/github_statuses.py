@@ -52,7 +52,7 @@ def parse_line(raw: Any, config: ImportConfig | None = None, path: str = "") -> 
         raise RecordError(f"incident {ident} has no start time")
     notices = Notices()
     updates = []
-    for n, u in enumerate(rec.records("updates")):
+    for u in rec.records("updates"):
         at = u.time("at")
         if at is None:
             notices.add(u.path, "a post without a time was left out")
@@ -64,7 +64,6 @@ def parse_line(raw: Any, config: ImportConfig | None = None, path: str = "") -> 
                 text=clean(html_to_text(u.text("message")), u.where("message"), notices),
                 source_status=status,
                 status=_STATUS.get(status.lower()),
-                source_id=f"{ident}#{n}",
             )
         )
     updates.sort(key=lambda u: u.at)
