@@ -13,6 +13,7 @@ from irtui.domain.model import DomainError, IncidentKind, Status
 from irtui.importers import backfill, github_statuses, statuspage
 from irtui.review import workflow
 from irtui.review.events import learning_facts
+from irtui.review.report import build_report
 
 
 def _sp_incident(ident: str = "p31zjtct2jer", impact: str = "major") -> dict:
@@ -157,6 +158,14 @@ def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
     ]
     assert mismatches == []
     assert all(i.kind is IncidentKind.BACKFILLED for i in by_ref.values())
+    # data quality, by the corpus' own fields: 22 zero-length windows (retroactive posts),
+    # 29 single posts, 92 with posts outside the (postmortem) impact window
+    report = build_report(store, None, None, store.now())
+    assert report.quality == {"zero_length": 22, "one_post": 29, "posts_outside_window": 92}
+    assert len(report.excluded) == 22 and report.metrics["all"]["ttr"].count == 819 - 22
+    assert report.metrics["all"]["ttr"].median > 0
+    sample = store.events(by_ref[f"github-statuses:{rows[0]['id']}"].id)
+    assert {e.author for e in sample if e.kind != "imported"} == {"github-statuses"}
     # Impact windows from postmortems can end before the first public post; still valid.
     early = next(
         r for r in rows if r["impact_window"] and r["downtime_end"] < r["updates"][0]["at"]
