@@ -84,6 +84,15 @@ def source_ref_for(path: Path) -> str:
     return f"{SOURCE}:{' '.join(stem.split())}"
 
 
+def source_author(path: Path) -> str:
+    """`postmortem:PM2019-010` for `PM2019-010 - Hellman cluster node deletion.md`: the file's
+    own identifier when its name starts with one, else its name (the events' author)."""
+    name = source_ref_for(path).split(":", 1)[1]
+    first = name.split()[0] if name.split() else name
+    short = first if len(first) >= 4 and any(ch.isdigit() for ch in first) else name
+    return f"{SOURCE}:{short[:60]}"
+
+
 class _Parts:
     """The document's sections grouped into the parts irtui knows."""
 
@@ -298,7 +307,7 @@ def parse_document(
         services=[],
         impact_text=f"Imported from the postmortem {path.name}",
         tags=tags,
-        source=f"{SOURCE}:{source_ref_for(path).split(':', 1)[1][:80]}",
+        source=source_author(path),
         severity=sections.severity(metadata, doc.title),
         detected=m["detected"],
         acknowledged=m["acknowledged"],

@@ -40,7 +40,8 @@ _DETECT = re.compile(
 )
 _ACK = re.compile(
     r"\b(?:investigat\w*|started looking|looking into|began working|begin working|started working|"
-    r"joined|war ?room|incident (?:declared|raised|created|opened)|acknowledged\b|triage\w*|"
+    r"joined (?:the )?(?:call|bridge|war ?room|channel|incident|investigation)|war ?room|"
+    r"incident (?:declared|raised|created|opened)|acknowledged\b|triage\w*|"
     r"responding|on[- ]call (?:engineer )?(?:started|engaged)|root cause investigation)\b",
     re.I,
 )
@@ -67,12 +68,25 @@ _DECISION = re.compile(r"\b(?:decided|decision|agreed|chose|opted)\b", re.I)
 _ESCALATION = re.compile(r"\b(?:escalat\w*|sev ?[0-2]\b|paged|incident manager)\b", re.I)
 
 
+_NEGATION = re.compile(
+    r"(?:\bnot|n't|\bno|\bnever|\bstill not|\bwasn't|\bweren't)\s+(?:\w+\s+)?$", re.I
+)
+
+
+def _says(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern` occurs in `text` and is not negated ("not operational", "wasn't fixed")."""
+    for match in pattern.finditer(text):
+        if not _NEGATION.search(text[max(0, match.start() - 24) : match.start()]):
+            return True
+    return False
+
+
 def kind_of(text: str) -> str:
     """The entry kind a timeline line reads as (what the TUI icons and the postmortem's
     decision table use)."""
-    if _DETECT_MARK.search(text) or (_DETECT.search(text) and not _RESOLVE.search(text)):
+    if _DETECT_MARK.search(text) or (_DETECT.search(text) and not _says(_RESOLVE, text)):
         return "detection"
-    if _RESOLVE_MARK.search(text) or _RESOLVE.search(text):
+    if _RESOLVE_MARK.search(text) or _says(_RESOLVE, text):
         return "resolution"
     if _DECISION.search(text):
         return "decision"
@@ -108,7 +122,7 @@ def infer(timed: list[tuple[datetime, str]]) -> dict[str, datetime | None]:
     resolved = next((at for at, text in reversed(after) if _RESOLVE_MARK.search(text)), None)
     if resolved is None:
         resolved = next(
-            (at for at, text in reversed(after) if _RESOLVE.search(text) and at >= detected),
+            (at for at, text in reversed(after) if _says(_RESOLVE, text) and at >= detected),
             after[-1][0],
         )
     detected = min(detected, resolved)
