@@ -87,17 +87,17 @@ def flags_from_events(events: Iterable[Any]) -> dict[str, str]:
 def badge(flags: Mapping[str, str] | Iterable[str]) -> str | None:
     """A short header badge for an incident whose record is doubtful, or None.
 
-    `⚠ data: zero length, one post — not in medians` for excluded incidents;
-    `⚠ data: clock skew` for warnings. Informational flags (timeline rebuilt from a body,
-    zone assumed, untimed lines) earn no badge on their own."""
+    `⚠ zero length · one post · not in medians` for excluded incidents; `⚠ clock skew`
+    for warnings. Informational flags (timeline rebuilt from a body, zone assumed, untimed
+    lines) earn no badge on their own. Short on purpose: it shares the header's first line
+    with the title at 80 columns."""
     names = list(flags)
     shown = [SHORT.get(n, n) for n in names if n in EXCLUDED or n in WARNINGS]
     if not shown:
         return None
-    text = "⚠ data: " + ", ".join(shown)
     if is_excluded(names):
-        text += " — not in medians"
-    return text
+        shown.append("not in medians")
+    return "⚠ " + " · ".join(shown)
 
 
 def quality_badge(events: Iterable[Any]) -> str | None:

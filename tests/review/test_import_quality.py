@@ -163,7 +163,7 @@ def test_migrated_record_timeline_comes_from_its_body(store, tmp_path: Path) -> 
     assert imported[0].payload["imported_by"] == "alice"
     assert imported[0].payload["raw"]["incident_updates"][0]["body"].startswith("<ul><li>")
     assert flags_from_events(events) == bf.quality
-    assert badge(bf.quality) == "⚠ data: posts outside window"
+    assert badge(bf.quality) == "⚠ posts outside window"
 
 
 def test_earliest_start_and_flags_of_each_shape(store, tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_earliest_start_and_flags_of_each_shape(store, tmp_path: Path) -> None:
     assert durations(early)["ttr"] == 2 * 3600  # not 1.5 h: the posts were there at 10:00
     first_posts = [e for e in store.events(early.id) if e.kind == "update_sent"]
     assert all(e.at >= early.milestones["started"] for e in first_posts)
-    assert badge(by["zero1"].quality) == "⚠ data: zero length, one post — not in medians"
+    assert badge(by["zero1"].quality) == "⚠ zero length · one post · not in medians"
 
 
 def _report_store(store, tmp_path: Path) -> list[str]:

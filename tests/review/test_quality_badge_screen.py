@@ -20,8 +20,8 @@ async def test_header_shows_the_quality_badge(store, clock, tmp_path: Path) -> N
     app = make_app(store, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         for iid, expected in (
-            (ids[0], "⚠ data: zero length, one post — not in medians"),
-            (ids[1], "⚠ data: posts outside window"),
+            (ids[0], "⚠ zero length · one post · not in medians"),
+            (ids[1], "⚠ posts outside window"),
         ):
             app.open(iid)
             await pilot.pause()
@@ -32,4 +32,4 @@ async def test_header_shows_the_quality_badge(store, clock, tmp_path: Path) -> N
             await pilot.pause()
         app.open("INC-3")
         await pilot.pause()
-        assert "⚠ data" not in str(app.screen.query_one("#inc-header").render())
+        assert "⚠" not in str(app.screen.query_one("#inc-header").render())
