@@ -26,7 +26,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from irtui.boundary.errors import YamlError
+from irtui.boundary.errors import TextRefused, YamlError
 from irtui.boundary.text_in import clean_input
 from irtui.boundary.yaml_load import line_of, load_yaml_file
 
@@ -50,7 +50,12 @@ class ImportConfig:
         renamed, duplicates removed (first wins)."""
         out: list[str] = []
         for name in names:
-            clean = clean_input(name, what="component", field="short", multiline=False).text
+            try:
+                clean = clean_input(name, what="component", field="name", multiline=False).text
+            except TextRefused as exc:
+                from irtui.importers.source import RecordError
+
+                raise RecordError(str(exc)) from None
             clean = clean.strip()
             if not clean or self.ignored(clean):
                 continue

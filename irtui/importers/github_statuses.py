@@ -61,7 +61,9 @@ def parse_line(raw: Any, config: ImportConfig | None = None, path: str = "") -> 
         updates.append(
             BackfillUpdate(
                 at=at,
-                text=clean(html_to_text(u.text("message")), u.where("message"), notices),
+                text=clean(
+                    html_to_text(u.text("message")), u.where("message"), notices, field="entry"
+                ),
                 source_status=status,
                 status=_STATUS.get(status.lower()),
             )

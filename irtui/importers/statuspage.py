@@ -93,7 +93,7 @@ def _posts(rec: Record, page: Page, notices: Notices) -> tuple[list[_Post], list
         if at is None:
             notices.add(u.path, "a post without a time was left out")
             continue
-        text = clean(html_to_text(u.text("body")), u.where("body"), notices)
+        text = clean(html_to_text(u.text("body")), u.where("body"), notices, field="entry")
         lines = timestamped_lines(text, page.zone)
         if not lines:
             out.append(
