@@ -425,3 +425,24 @@ def test_dfds_corpus_imports_and_reimports_idempotently(store, dfds: Path) -> No
     again = backfill.import_incidents(store, postmortems.read([dfds]).incidents)
     assert again.imported == [] and len(again.skipped) == 38
     assert store.change_marker() == marker
+
+
+def test_hostile_markdown_never_reaches_the_store(cli, store, tmp_path: Path) -> None:
+    hostile = "\x1b]52;c;cm0gLXJmIC8=\x07[red]x[/] \u202eevil\u202c \x1b[2J"
+    path = tmp_path / "evil.md"
+    path.write_text(
+        f"# Title {hostile}\n\n## Summary\n\n[/foo] x [/ y {hostile}\n\n## Timeline\n\n"
+        f"- **10:00 UTC** on 2024-05-01 alert {hostile}\n- **10:20 UTC** resolved\n\n"
+        f"## Action items\n\n- [ ] fix {hostile}\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("import", "postmortem", str(path))
+    assert code == 0, err
+    assert "terminal control sequence(s) removed" in err and "\x1b" not in out + err
+    dumped = json.dumps([e.to_dict() for e in store.events("INC-1")])
+    for bad in ("\\u001b", "\\u0007", "\\u202e"):
+        assert bad not in dumped
+    assert store.get("INC-1").title == "Title [red]x[/] evil"
+    assert ActionsRepo(store.db).list()[0].title == "fix [red]x[/] evil"
+    shown = cli.ok("postmortem", "INC-1")
+    assert "[/foo] x [/ y" in shown and "\x1b" not in shown
