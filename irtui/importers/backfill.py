@@ -230,12 +230,17 @@ def imported_payload(bf: BackfillIncident, importer: str, **more: Any) -> dict[s
     return payload
 
 
+def post_text(item: BackfillUpdate) -> str:
+    """What an imported post says on the timeline (an empty post says its status)."""
+    return item.text or item.source_status or "(empty post)"
+
+
 def _update_events(
     state: Incident, item: BackfillUpdate, now: datetime, author: str
 ) -> list[Event]:
     made = lifecycle.cmd_update(
         state,
-        item.text or item.source_status or "(empty post)",
+        post_text(item),
         now=now,
         author=author,
         audience="statuspage",
@@ -428,10 +433,10 @@ def _revision(
                     f"post {upd.source_id} now dated {iso(upd.at)} upstream (imported at "
                     f"{iso(seen.at)}); kept as imported"
                 )
-            elif str(seen.payload.get("text", "")) != (upd.text or upd.source_status):
+            elif str(seen.payload.get("text", "")) != post_text(upd):
                 differences.append(f"post {upd.source_id} was edited upstream; kept as imported")
             continue
-        if upd.source_id is None and (iso(upd.at), upd.text) in by_time:
+        if upd.source_id is None and (iso(upd.at), post_text(upd)) in by_time:
             continue
         new.append(upd)
     upstream_ids = {u.source_id for u in bf.updates if u.source_id}
