@@ -280,10 +280,18 @@ def read(path: str | Path, config: ImportConfig | None = None) -> ReadResult:
     imported are listed in `refused` with file and record, and the others still come in.
     A file that is not Statuspage JSON at all raises DomainError (nothing is read)."""
     result = ReadResult()
-    for file in _files(Path(path)):
-        doc = read_json(file)
+    files = _files(Path(path))
+    for file in files:
+        try:
+            doc = read_json(file)
+            raws = list(_raws(file, doc))
+        except DomainError as exc:
+            if len(files) == 1 and not Path(path).is_dir():
+                raise
+            result.refused.append((str(file), str(exc).removeprefix(f"{file}: ")))
+            continue  # one foreign file in a folder does not stop the others
         page = _page(doc) if isinstance(doc, dict) else Page()
-        for where, raw in _raws(file, doc):
+        for where, raw in raws:
             ident = raw.get("id") if isinstance(raw, dict) else None
             label = f"{file}: {where}" + (f" (id {ident})" if isinstance(ident, str) else "")
             try:

@@ -373,3 +373,15 @@ def test_recurring_header_shows_top_three_and_a_count(store, clock) -> None:
     assert len(lines) == 4
     assert "4th incident this quarter" in lines[0]
     assert lines[3] == "- **Recurring:** … and 2 more (`irtui recurring` lists them all)"
+
+
+def test_a_foreign_file_in_a_folder_is_refused_alone(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    _write(folder, posts_before_start())
+    (folder / "page.json").write_text(json.dumps({"page": PAGE}), encoding="utf-8")
+    (folder / "broken.json").write_text("{nope", encoding="utf-8")
+    code, out, err = cli("import", "statuspage", str(folder))
+    assert code == 2 and "imported 1" in out
+    assert f"{folder / 'page.json'}: expected" in err
+    assert f"{folder / 'broken.json'}:1: not JSON" in err
