@@ -288,7 +288,10 @@ def read(path: str | Path, config: ImportConfig | None = None) -> ReadResult:
         except DomainError as exc:
             if len(files) == 1 and not Path(path).is_dir():
                 raise
-            result.refused.append((str(file), str(exc).removeprefix(f"{file}: ")))
+            text = str(exc).removeprefix(str(file))
+            line, _, why = text.lstrip(":").partition(": ")
+            where = f"{file}:{line}" if line.isdigit() else str(file)
+            result.refused.append((where, why if line.isdigit() else text.lstrip(": ")))
             continue  # one foreign file in a folder does not stop the others
         page = _page(doc) if isinstance(doc, dict) else Page()
         for where, raw in raws:
