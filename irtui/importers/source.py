@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from irtui.boundary.errors import TextRefused
-from irtui.boundary.text_in import clean_input
+from irtui.boundary.text_in import LIMITS, clean_input, clean_payload
 from irtui.domain.model import DomainError
 from irtui.domain.timeutil import iso
 
@@ -166,19 +166,17 @@ def clean(
 
 def clean_raw(value: Any, where: str, notices: Notices, depth: int = 0) -> Any:
     """A source record's raw fields, kept for export, with every string cleaned the same
-    way (the raw HTML stays as text; terminal controls do not)."""
+    way (the raw HTML stays as text; terminal controls do not). Strings without anything to
+    remove are kept as they are without a second look (`clean_payload`'s fast path)."""
     if depth > 12:
         return None
     if isinstance(value, str):
-        try:
-            return clean_input(value, what=where, field="body").text
-        except TextRefused:
+        if len(value) > LIMITS["body"]:
             return f"<{len(value):,} characters, longer than irtui keeps>"
+        return clean_payload(value, what=where)
     if isinstance(value, dict):
         return {
-            str(clean_raw(str(k), where, notices, depth + 1)): clean_raw(
-                v, where, notices, depth + 1
-            )
+            clean_payload(str(k), what=where): clean_raw(v, where, notices, depth + 1)
             for k, v in value.items()
         }
     if isinstance(value, list):
