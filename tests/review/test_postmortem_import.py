@@ -446,3 +446,26 @@ def test_hostile_markdown_never_reaches_the_store(cli, store, tmp_path: Path) ->
     assert ActionsRepo(store.db).list()[0].title == "fix [red]x[/] evil"
     shown = cli.ok("postmortem", "INC-1")
     assert "[/foo] x [/ y" in shown and "\x1b" not in shown
+
+
+@pytest.mark.parametrize(
+    ("statement", "day", "expected_utc", "noted"),
+    [
+        ("All times in CET.", "2020-06-09", "10:00", True),  # CET written in summer: CEST
+        ("All times in CEST.", "2020-01-14", "11:00", True),  # CEST written in winter: CET
+        ("All times in CET.", "2020-01-14", "11:00", False),
+        ("Times are GMT+2.", "2020-01-14", "10:00", False),  # a fixed offset, all year
+        ("Times are GMT+2.", "2020-06-09", "10:00", False),
+        ("All times UTC.", "2020-06-09", "12:00", False),
+    ],
+)
+def test_document_zone_rules(
+    tmp_path: Path, statement: str, day: str, expected_utc: str, noted: bool
+) -> None:
+    doc = (
+        f"# Disk full\n\n## Timeline\n\n{statement}\n\n| Time | Event |\n|---|---|\n"
+        f"| {day} 12:00 | Disk full alert |\n| {day} 12:30 | Cleaned up, resolved |\n"
+    )
+    bf, read = _read(tmp_path, "zone.md", doc)
+    assert bf.entries[0].at.strftime("%H:%M") == expected_utc
+    assert any("claims UTC" in n for _w, n in read.notes) is noted
