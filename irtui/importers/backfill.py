@@ -591,8 +591,3 @@ def _reimport(store: Store, bf: BackfillIncident, result: ImportResult) -> None:
         result.failed.append((bf.source_ref, f"new upstream posts could not be added: {exc}"))
         return
     result.updated.append((bf.source_ref, iid, len(new)))
-
-
-def raw_json_size(bf: BackfillIncident) -> int:
-    """Bytes the raw source fields add to the store (benchmarks report it)."""
-    return len(json.dumps(bf.raw, ensure_ascii=False)) if bf.raw is not None else 0
