@@ -31,6 +31,8 @@ from bytecode import ensure_compiled
 
 IRTUI = shutil.which("irtui") or str(Path(sys.executable).with_name("irtui"))
 TARGET_EXTRA_MS = 100.0
+QUIET_PYTHON_MS = 12.0
+"""`python -c pass` on this machine when nothing else runs (README, Performance)."""
 PEOPLE = ["erin", "bob", "carol", "dan", "fay"]
 
 
@@ -172,23 +174,40 @@ def main() -> None:
     def drop_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    version = timed([IRTUI, "--version"], env, runs)
-    cold = timed([IRTUI, "oncall", "payments-db"], env, runs, before=drop_cache)
-    warm = timed([IRTUI, "oncall", "payments-db"], env, runs)
-    as_json = timed([IRTUI, "oncall", "payments-db", "--json"], env, runs)
     later = (now + timedelta(days=180)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    at_later = timed([IRTUI, "oncall", "payments-db", "--at", later], env, runs)
+    commands = {
+        "python": [sys.executable, "-c", "pass"],
+        "version": [IRTUI, "--version"],
+        "warm": [IRTUI, "oncall", "payments-db"],
+        "json": [IRTUI, "oncall", "payments-db", "--json"],
+        "later": [IRTUI, "oncall", "payments-db", "--at", later],
+    }
+    subprocess.run(commands["warm"], env=env, capture_output=True)  # fill the cache
+    subprocess.run(commands["later"], env=env, capture_output=True)
+    # Interleaved: each round runs every command once, so a burst of load from the other
+    # jobs on this shared machine hits them alike instead of one of them.
+    samples: dict[str, list[float]] = {name: [] for name in [*commands, "cold", "page"]}
     pending = iter(ids)
-    page_samples = []
-    for _ in range(runs):
-        cmd = [IRTUI, "page", next(pending), "payments-db", "--no-send", "--reason", "bench"]
+
+    def once(name: str, cmd: list[str]) -> None:
         start = time.perf_counter()
         done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        page_samples.append(time.perf_counter() - start)
+        samples[name].append(time.perf_counter() - start)
         if done.returncode != 0:
             raise SystemExit(f"{cmd} failed: {done.stderr.decode()}")
-    page = statistics.median(page_samples) * 1000
+
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            once(name, cmd)
+        once("page", [IRTUI, "page", next(pending), "payments-db", "--no-send", "--reason", "b"])
+        drop_cache()
+        once("cold", commands["warm"])
+    ms = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+    version, cold, warm, as_json, at_later, page = (
+        ms[k] for k in ("version", "cold", "warm", "json", "later", "page")
+    )
     rows = [
+        ("`python -c pass`", ms["python"]),
         ("`irtui --version`", version),
         ("`irtui oncall payments-db`, cold schedule cache", cold),
         ("`irtui oncall payments-db`", warm),
@@ -202,18 +221,26 @@ def main() -> None:
     )
     print("| command | ms | extra over --version |")
     print("|---|---:|---:|")
-    for name, ms in rows:
-        print(f"| {name} | {ms:.0f} | {ms - version:+.0f} |")
+    for name, value in rows:
+        print(f"| {name} | {value:.0f} | {value - version:+.0f} |")
     work, imports = in_process(env)
     print(
         f"\nin-process, warm cache: imports {imports:.0f} ms (once per process), "
         f"catalog + schedules + chain {work:.1f} ms (median of 20)"
     )
     shutil.rmtree(tmp, ignore_errors=True)
-    for name, ms in rows:
-        if "cold" in name:
+    load = ms["python"] / QUIET_PYTHON_MS
+    if load > 2.0:
+        print(
+            f"\nNOT ASSERTED: `python -c pass` took {ms['python']:.0f} ms (~{QUIET_PYTHON_MS:.0f} "
+            f"ms on this machine when quiet): the machine is {load:.1f}x loaded and every "
+            "figure above is inflated by it. Re-run when it is quiet."
+        )
+        return
+    for name, value in rows:
+        if "cold" in name or "python" in name:
             continue
-        assert ms - version <= TARGET_EXTRA_MS, f"{name}: {ms - version:.0f} ms extra"
+        assert value - version <= TARGET_EXTRA_MS, f"{name}: {value - version:.0f} ms extra"
 
 
 if __name__ == "__main__":
