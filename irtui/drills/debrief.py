@@ -192,7 +192,7 @@ def build_debrief(
     if tta is None or tta > MTTA_MEDIAN_S:
         missed.append(
             Finding(
-                "tta",
+                "fact:ack",
                 "Never acknowledged"
                 if tta is None
                 else f"Acknowledged after {fmt_duration(tta)} (industry median 10m)",
@@ -216,7 +216,7 @@ def build_debrief(
     if ic_at is None:
         missed.append(
             Finding(
-                "ic",
+                f"fact:role {Role.COMMANDER}",
                 "No incident commander was named",
                 "Make naming an IC the first step of the declare checklist",
                 "document",
@@ -245,7 +245,7 @@ def build_debrief(
             continue
         missed.append(
             Finding(
-                f"role:{role}",
+                f"fact:role {role}",
                 f"{role_label(role)} was never named (required at SEV{inc.severity})",
                 f"Add a {role_label(role)} to the {service} on-call rota",
                 "document",
@@ -261,6 +261,8 @@ def build_debrief(
     for audience in sorted(set(inc.cadence_s) | set(times)):
         cadence = inc.cadence_s.get(audience)
         mine = [(g, c) for a, g, c in gaps if a == audience]
+        if end is None and mine and mine[-1][0] <= mine[-1][1]:
+            mine = mine[:-1]  # the gap still running and not yet over: not decided
         late = [g for g, c in mine if g > c]
         first = min(times.get(audience, []), default=None)
         d.updates.append(

@@ -108,6 +108,16 @@ def parse_fact(text: object) -> str:
     raise FactError(f"unknown fact {text.strip()!r} (expected one of: {_expected()})")
 
 
+def fact_text(key: str) -> str:
+    """A fact key as written in a scenario, in its most readable form (`exec update`)."""
+    head, _, arg = key.partition(" ")
+    if head == "update" and arg:
+        return f"{arg} update"
+    if key == "role commander":
+        return "ic"
+    return key
+
+
 def describe_fact(key: str) -> str:
     """A fact key as a noun phrase a facilitator reads ("an exec update", "an IC named")."""
     head, _, arg = key.partition(" ")

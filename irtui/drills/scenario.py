@@ -53,7 +53,7 @@ from irtui.boundary.errors import BoundaryError, TextRefused
 from irtui.boundary.text_in import clean_input
 from irtui.boundary.yaml_load import line_of, load_yaml, load_yaml_file
 from irtui.domain.model import EntryKind
-from irtui.drills.facts import FactError, parse_fact, runbook_of
+from irtui.drills.facts import FactError, fact_text, parse_fact, runbook_of
 from irtui.drills.offsets import format_offset, parse_offset
 
 
@@ -160,11 +160,10 @@ class Inject:
         if self.at_s is not None:
             return format_offset(self.at_s)
         if self.after is not None:
-            return f"after {self.after}" + (
-                f" {format_offset(self.delay_s)}" if self.delay_s else ""
-            )
+            delay = f" {format_offset(self.delay_s)}" if self.delay_s else ""
+            return f"after {fact_text(self.after)}{delay}"
         if self.unless is not None:
-            return f"if no {self.unless} by {format_offset(self.by_s or 0)}"
+            return f"if no {fact_text(self.unless)} by {format_offset(self.by_s or 0)}"
         return "when asked"
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,11 +171,11 @@ class Inject:
         if self.at_s is not None:
             out["at"] = format_offset(self.at_s)
         if self.after is not None:
-            out["after"] = self.after
+            out["after"] = fact_text(self.after)
             if self.delay_s:
                 out["delay"] = format_offset(self.delay_s)
         if self.unless is not None:
-            out["if"] = f"no {self.unless} by {format_offset(self.by_s or 0)}"
+            out["if"] = f"no {fact_text(self.unless)} by {format_offset(self.by_s or 0)}"
         for key in ("ask", "service", "runbook"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
@@ -190,7 +189,7 @@ class Expectation:
     line: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"fact": self.fact}
+        out: dict[str, Any] = {"fact": fact_text(self.fact)}
         if self.by_s is not None:
             out["by"] = format_offset(self.by_s)
         return out
