@@ -68,14 +68,18 @@ def scenario_data(incident: Incident, events: list[Event]) -> dict[str, Any]:
 
     declared = next((e for e in events if e.kind == EventKind.DECLARED), None)
     first_severity = int(declared.payload["severity"]) if declared else incident.severity
+    posts = [e for e in events if e.kind == EventKind.UPDATE_SENT]
+    imported = incident.kind is IncidentKind.BACKFILLED
+    if imported and posts:  # what the world saw first was the first public post
+        opening = f"{incident.title} — first public post: {posts[0].payload.get('text', '')}"
+    else:
+        opening = incident.title + (f" — {incident.impact}" if incident.impact else "")
     injects: list[dict[str, Any]] = [
         {
             "id": "declared",
             "at": off(incident.milestones.get("detected") or incident.declared_at),
             "kind": "alert",
-            "text": _short(
-                f"{incident.title}" + (f" — {incident.impact}" if incident.impact else "")
-            ),
+            "text": _short(opening),
         }
     ]
     decisions: list[dict[str, Any]] = []
@@ -97,8 +101,7 @@ def scenario_data(incident: Incident, events: list[Event]) -> dict[str, Any]:
             said = (entry.decision or {}).get("call") or entry.text
             item = {"text": _short(said), "keywords": keywords(said)}
             (decisions if entry.kind == EntryKind.DECISION else actions).append(item)
-    if incident.kind is IncidentKind.BACKFILLED:
-        posts = [e for e in events if e.kind == EventKind.UPDATE_SENT]
+    if imported:
         for n, post in enumerate(posts[1:], 2):
             status = post.payload.get("source_status") or post.payload.get("status") or ""
             label = f"Status post ({status}): " if status else "Status post: "

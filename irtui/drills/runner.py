@@ -218,11 +218,11 @@ def skip(store: Any, ref: str | int, inject_id: str, reason: str = "") -> Event:
 def improvise(store: Any, ref: str | int, text: str, kind: str = "news") -> Event:
     """An inject the script did not have (the facilitator reacting to the room)."""
     chosen = normalise_kind(kind) or "news"
-    body = lines(text, "improvised inject")
-    if not body.strip():
-        raise DomainError("an improvised inject needs text")
 
     def build(inc: Incident, drill_time: datetime) -> list[Event]:
+        body = lines(text, "improvised inject")  # inside the write: its notices are shown
+        if not body.strip():
+            raise DomainError("an improvised inject needs text")
         if not is_drill(inc):
             raise DomainError(f"{inc.id} is not a drill")
         if not inc.is_open:
