@@ -583,9 +583,10 @@ def render_markdown(d: Debrief) -> str:
     ]
     for u in d.updates:
         cadence = fmt_duration(u["cadence_s"]) if u["cadence_s"] else "—"
+        on = f"{u['on_cadence']}/{u['gaps']}" if u["gaps"] else "—"
         out.append(
-            f"| {u['audience']} | {cadence} | {u['sent']} | {u['first_at']} | "
-            f"{u['on_cadence']}/{u['gaps']} | {fmt_duration(u['worst_gap_s'])} |"
+            f"| {u['audience']} | {cadence} | {u['sent']} | {u['first_at']} | {on} | "
+            f"{fmt_duration(u['worst_gap_s'])} |"
         )
     if not d.updates:
         out.append("| — | — | 0 | — | — | — |")

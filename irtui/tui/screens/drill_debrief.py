@@ -81,13 +81,18 @@ def scores_renderable(d: Debrief) -> Group:
     for name in ("audience", "cadence", "sent", "first", "on cadence", "worst gap"):
         updates.add_column(name, no_wrap=True)
     for u in d.updates:
-        on = f"{u['on_cadence']}/{u['gaps']}"
+        on = f"{u['on_cadence']}/{u['gaps']}" if u["gaps"] else "—"
         updates.add_row(
             u["audience"],
             fmt_duration(u["cadence_s"]) if u["cadence_s"] else "—",
             str(u["sent"]),
             u["first_at"],
-            Text(on, style="green" if u["on_cadence"] == u["gaps"] else "bold #ff6b6b"),
+            Text(
+                on,
+                style="dim"
+                if not u["gaps"]
+                else ("green" if u["on_cadence"] == u["gaps"] else "bold #ff6b6b"),
+            ),
             fmt_duration(u["worst_gap_s"]),
         )
     rest: list[Any] = []

@@ -42,6 +42,8 @@ STATE_TEXT: dict[str, tuple[str, str]] = {
     "on_ask": ("on ask", "#c792ea"),
     "not_reached": ("not reached", "dim"),
 }
+SIDE_FROM = 100
+"""Narrower than this, the script takes the whole width (the briefing panel is hidden)."""
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 FACILITATOR_CSS = """
@@ -257,7 +259,7 @@ class DrillFacilitatorScreen(Screen[Any]):
                 (
                     row.inject.id,
                     [
-                        tx.literal(row.inject.when_text(), limit=28),
+                        tx.literal(row.inject.when_text(), limit=32),
                         tx.literal(row.inject.label, limit=18),
                         Text(label, style=style),
                         tx.literal(text, limit=400),
@@ -271,11 +273,14 @@ class DrillFacilitatorScreen(Screen[Any]):
             cursor = table.cursor_row
             with self.app.batch_update():
                 table.clear(columns=True)
-                table.add_column("when", key="when", width=22)
+                when = min(max((len(c[0].plain) for _, c in rows), default=4), 32)
+                side = 44 if width >= SIDE_FROM else 0
+                self.query_one("#drill-side").display = bool(side)
+                table.add_column("when", key="when", width=when)
                 table.add_column("kind", key="kind", width=17)
-                table.add_column("state", key="state", width=17)
+                table.add_column("state", key="state", width=16)
                 table.add_column(
-                    "inject", key="text", width=max(width - 44 - 22 - 17 - 17 - 10, 20)
+                    "inject", key="text", width=max(width - side - when - 17 - 16 - 10, 20)
                 )
                 for key, cells in rows:
                     table.add_row(*cells, key=key)
