@@ -18,6 +18,7 @@ inject at the right drill time however coarse the runner's tick.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -62,6 +63,20 @@ class DrillState:
         return float(self.clock.get("speed", 1.0))
 
 
+_SCENARIOS: dict[str, Scenario] = {}
+"""Parsed scripts by their stored text: a seat folds its drill every second."""
+
+
+def _scenario(event: Event) -> Scenario:
+    key = json.dumps(event.payload["scenario"], sort_keys=True)
+    found = _SCENARIOS.get(key)
+    if found is None:
+        if len(_SCENARIOS) > 256:
+            _SCENARIOS.clear()
+        found = _SCENARIOS[key] = scenario_from_dict(event.payload["scenario"])
+    return found
+
+
 def fold(events: Iterable[Event]) -> DrillState | None:
     """The drill in these events; None when they are not a scenario drill's."""
     state: DrillState | None = None
@@ -70,7 +85,7 @@ def fold(events: Iterable[Event]) -> DrillState | None:
         if event.kind == EventKind.DRILL_STARTED:
             state = DrillState(
                 incident_id=event.incident_id,
-                scenario=scenario_from_dict(p["scenario"]),
+                scenario=_scenario(event),
                 started=parse_iso(p["clock"]["drill"]),  # type: ignore[arg-type]
                 clock=dict(p["clock"]),
                 facilitator=event.author,

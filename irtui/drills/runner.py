@@ -12,6 +12,7 @@ again inside it).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,23 @@ from irtui.drills.engine import (
     plan,
 )
 from irtui.drills.scenario import IMPROVISED_KIND, INJECT_KINDS, Scenario, normalise_kind
+
+_SEEN: weakref.WeakKeyDictionary[Any, dict[str, list[Event]]] = weakref.WeakKeyDictionary()
+
+
+def events_of(store: Any, incident_id: str) -> list[Event]:
+    """A drill's events, read incrementally: events are append-only and their ids are in
+    commit order (the store's counter row serialises writers), so each second only what is
+    new is read — the whole stream of a busy drill costs ~30 ms to decode, its tail ~0.1 ms.
+    Inside a write transaction this sees everything committed before it."""
+    per_store = _SEEN.setdefault(store, {})
+    known = per_store.get(incident_id)
+    if not known:
+        known = store.events(incident_id)
+    else:
+        known = known + store.events(incident_id, after_id=known[-1].id or 0)
+    per_store[incident_id] = known
+    return list(known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +82,7 @@ def _drill(store: Any, ref: str | int) -> Incident:
 
 def view(store: Any, ref: str | int) -> DrillView:
     incident = _drill(store, ref)
-    events = store.events(incident.id)
+    events = events_of(store, incident.id)
     state = fold(events)
     now = incident_now(incident, store.now())
     rows = plan(state, incident, events, now) if state else []
@@ -134,7 +152,7 @@ def tick(store: Any, ref: str | int) -> list[Event]:
     incident = store.get(ref)
     if not is_drill(incident) or not incident.is_open:
         return []
-    events = store.events(incident.id)
+    events = events_of(store, incident.id)
     state = fold(events)
     if state is None:
         return []
@@ -143,7 +161,9 @@ def tick(store: Any, ref: str | int) -> list[Event]:
         return []
 
     def build(inc: Incident, drill_time: datetime) -> list[Event]:
-        return _fire_due(store, inc, store.events(inc.id), drill_time) if inc.is_open else []
+        if not inc.is_open:
+            return []
+        return _fire_due(store, inc, events_of(store, inc.id), drill_time)
 
     return list(store.transact(incident.id, build)[1])
 
@@ -196,7 +216,7 @@ def fire(store: Any, ref: str | int, inject_id: str) -> Event:
     def build(inc: Incident, drill_time: datetime) -> list[Event]:
         if not inc.is_open:
             raise DomainError(f"{inc.id} is over ({inc.status}); nothing more is played")
-        state = fold(store.events(inc.id))
+        state = fold(events_of(store, inc.id))
         inject = _one(state, inc, inject_id)
         payload = fire_payload(state, inject, drill_time, "facilitator")  # type: ignore[arg-type]
         return [Event(inc.id, EventKind.DRILL_INJECT_FIRED, drill_time, store.author, payload)]
@@ -208,7 +228,7 @@ def skip(store: Any, ref: str | int, inject_id: str, reason: str = "") -> Event:
     """Pass over an inject (the players are ahead, or it no longer fits): recorded, unseen."""
 
     def build(inc: Incident, drill_time: datetime) -> list[Event]:
-        inject = _one(fold(store.events(inc.id)), inc, inject_id)
+        inject = _one(fold(events_of(store, inc.id)), inc, inject_id)
         payload = {"inject": inject.id, "reason": one_line(reason, "reason")}
         return [Event(inc.id, EventKind.DRILL_INJECT_SKIPPED, drill_time, store.author, payload)]
 
