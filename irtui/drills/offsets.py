@@ -24,7 +24,7 @@ def parse_offset(value: object) -> int:
 
 def format_offset(seconds: float) -> str:
     """240 -> `+4m`; 5400 -> `+1h30m`; 90 -> `+1m30s` (the inverse of `parse_offset`)."""
-    total = max(round(seconds), 0)
+    total = max(int(seconds), 0)  # floored, like fmt_duration: +16m39s is +16m39s
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     out = "+"

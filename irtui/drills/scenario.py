@@ -116,6 +116,16 @@ class ScenarioError(BoundaryError):
         )
 
 
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def stems(text: str) -> list[str]:
+    """The text's words, lower-cased and stemmed (Snowball, English)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english").stemWords(_WORDS.findall(text.lower()))
+
+
 def normalise_kind(value: object) -> str | None:
     if not isinstance(value, str):
         return None
@@ -208,9 +218,20 @@ class KeyItem:
         return {"text": self.text, "keywords": list(self.keywords)}
 
     def matches(self, text: str) -> bool:
-        low = text.lower()
-        words = self.keywords or (self.text,)
-        return any(w.lower() in low for w in words if w.strip())
+        """Any keyword's words, stemmed, appear in order in the text's stemmed words
+        ("roll back" matches "rolled back", "terminate" matches "terminated the sessions");
+        a keyword with no words in it (`[/`) is looked for as it is written."""
+        said = stems(text)
+        for keyword in self.keywords or (self.text,):
+            wanted = stems(keyword)
+            if not wanted:
+                if keyword.strip() and keyword.strip().lower() in text.lower():
+                    return True
+                continue
+            n = len(wanted)
+            if any(said[i : i + n] == wanted for i in range(len(said) - n + 1)):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)

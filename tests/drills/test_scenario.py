@@ -162,3 +162,15 @@ def test_validate_cli_exit_codes(tmp_path: Path, db_path: Path, clock) -> None:
     assert code == 2 and "cannot read" in err
     for path in shipped_files():
         assert cli("drill", "validate", str(path))[0] == 0
+
+
+def test_answer_key_keywords_match_words_not_spellings() -> None:
+    from irtui.drills.scenario import KeyItem
+
+    item = KeyItem("Roll back the release", ("roll back", "revert"))
+    assert item.matches("We rolled back to v41")
+    assert item.matches("Reverted the deploy")
+    assert not item.matches("roll forward instead")
+    assert not item.matches("back to rolling")  # the words, in order
+    assert KeyItem("odd", ("[/",)).matches("x [/ y")  # no words in it: as written
+    assert KeyItem("Terminate idle sessions").matches("Terminated idle sessions at 14:02")

@@ -47,7 +47,9 @@ SIDE_FROM = 100
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 FACILITATOR_CSS = """
-DrillFacilitatorScreen #drill-header { height: 3; padding: 0 1; background: $panel; }
+DrillFacilitatorScreen #drill-header {
+    height: 3; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis;
+}
 DrillFacilitatorScreen #drill-body { height: 1fr; }
 DrillFacilitatorScreen #drill-script { width: 1fr; height: 1fr; }
 DrillFacilitatorScreen #drill-side {
@@ -237,7 +239,10 @@ class DrillFacilitatorScreen(Screen[Any]):
             no_wrap=True,
             overflow="ellipsis",
         )
-        self._set("#drill-header", Text("\n").join([top, clock, players]))
+        content = Text("\n").join([top, clock, players])
+        content.no_wrap = True
+        content.overflow = "ellipsis"
+        self._set("#drill-header", content)
 
     def render_script(self, v: DrillView) -> None:
         from irtui.drills.offsets import drill_elapsed
@@ -273,14 +278,16 @@ class DrillFacilitatorScreen(Screen[Any]):
             cursor = table.cursor_row
             with self.app.batch_update():
                 table.clear(columns=True)
-                when = min(max((len(c[0].plain) for _, c in rows), default=4), 32)
-                side = 44 if width >= SIDE_FROM else 0
-                self.query_one("#drill-side").display = bool(side)
+                wide = width >= SIDE_FROM
+                when = min(max((len(c[0].plain) for _, c in rows), default=4), 32 if wide else 16)
+                side = 44 if wide else 0
+                kind, state = (17, 16) if wide else (11, 15)
+                self.query_one("#drill-side").display = wide
                 table.add_column("when", key="when", width=when)
-                table.add_column("kind", key="kind", width=17)
-                table.add_column("state", key="state", width=16)
+                table.add_column("kind", key="kind", width=kind)
+                table.add_column("state", key="state", width=state)
                 table.add_column(
-                    "inject", key="text", width=max(width - side - when - 17 - 16 - 10, 20)
+                    "inject", key="text", width=max(width - side - when - kind - state - 10, 12)
                 )
                 for key, cells in rows:
                     table.add_row(*cells, key=key)
