@@ -135,6 +135,9 @@ class EventKind(StrEnum):
     POSTMORTEM_SECTION = "postmortem_section"
     REVIEW_COMPLETED = "review_completed"
     REVIEW_REOPENED = "review_reopened"
+    # History import (irtui/importers): who imported what from where, the source's raw
+    # fields and its data-quality flags (irtui/domain/quality.py). Not on the timeline.
+    IMPORTED = "imported"
     # Drills (irtui/drills): the drill clock (start, pause, resume, speed) as stored facts, the
     # injects played to the players, and the drill's deletion (itself recorded).
     DRILL_STARTED = "drill_started"
