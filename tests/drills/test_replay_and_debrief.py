@@ -83,7 +83,7 @@ def test_replay_of_a_resolved_incident(store) -> None:
 def test_replay_of_an_imported_incident_turns_its_posts_into_injects(store, tmp_path) -> None:
     path = tmp_path / "sp.json"
     path.write_text(json.dumps(POSTS), encoding="utf-8")
-    backfill.import_incidents(store, statuspage.read(path))
+    backfill.import_incidents(store, statuspage.read(path).incidents)
     inc = store.get("INC-1")
     s = scenario_from_incident(inc, store.events(inc.id))
     assert [(i.kind, i.at_s, i.text) for i in s.injects] == [
