@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "irtui.cli.runbooks_cmd",
     "irtui.cli.sync_cmd",
     "irtui.cli.review_cmd",
+    "irtui.cli.drill_cmd",
 )
 """Each module has `register(subparsers, parents)`; handlers are `run(args, ctx) -> int`."""
 
@@ -56,6 +57,7 @@ COMMANDS: dict[str, str] = {
         ("postmortem", "reviews", "action", "actions", "cause", "tag", "recurring", "import"),
         "irtui.cli.review_cmd",
     ),
+    "drill": "irtui.cli.drill_cmd",
 }
 """Which module registers each sub-command (a test keeps this in step with the modules), so a
 command builds only its own module's parsers: importing and building all of them costs

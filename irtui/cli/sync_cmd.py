@@ -131,9 +131,14 @@ def cmd_publish(args: argparse.Namespace, ctx: CliContext) -> int:
             {
                 "message_id": done.message_id,
                 "event_id": done.event.id,
-                "state": "pending",
+                "state": "drill" if done.drill else "pending",
                 "payload": done.payload,
             }
+        )
+    elif done.drill:
+        ctx.print(
+            f"DRILL: status-page update #{done.message_id} for {done.event.incident_id} "
+            "recorded in the drill sink; nothing is sent (`irtui drill report` shows it)"
         )
     else:
         ctx.print(

@@ -138,6 +138,27 @@ class EventKind(StrEnum):
     # History import (irtui/importers): who imported what from where, the source's raw
     # fields and its data-quality flags (irtui/domain/quality.py). Not on the timeline.
     IMPORTED = "imported"
+    # Drills (irtui/drills): the drill clock (start, pause, resume, speed) as stored facts, the
+    # injects played to the players, and the drill's deletion (itself recorded).
+    DRILL_STARTED = "drill_started"
+    DRILL_PAUSED = "drill_paused"
+    DRILL_RESUMED = "drill_resumed"
+    DRILL_SPEED_CHANGED = "drill_speed_changed"
+    DRILL_INJECT_FIRED = "drill_inject_fired"
+    DRILL_INJECT_SKIPPED = "drill_inject_skipped"
+    DRILL_IMPROVISED = "drill_improvised"
+    DRILL_DELETED = "drill_deleted"
+
+
+DRILL_CLOCK_EVENTS: frozenset[str] = frozenset(
+    {
+        EventKind.DRILL_STARTED,
+        EventKind.DRILL_PAUSED,
+        EventKind.DRILL_RESUMED,
+        EventKind.DRILL_SPEED_CHANGED,
+    }
+)
+"""Events whose payload `clock` is the incident's new time mapping (see `Incident.time_map`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,10 +229,18 @@ class Incident:
     source_ref: str | None = None
     last_event_id: int = 0
     updated_at: datetime | None = None
+    time_map: dict[str, Any] | None = None
+    """A drill's clock: `{"real", "drill", "speed", "running"}` — from the real instant `real`
+    the incident's own time is `drill`, moving `speed` times as fast while `running`. Every
+    time stored in such an incident (milestones, deadlines, event `at`) is on that clock;
+    `clocks.incident_now` turns a real `now` into it. None: the incident lives in real time."""
+    deleted_at: datetime | None = None
+    """When a drill was deleted (`drill_deleted`): it then leaves the board, lists and
+    reports; its events stay, as every event does."""
 
     @property
     def is_open(self) -> bool:
-        return self.status.is_open
+        return self.status.is_open and self.deleted_at is None
 
     @property
     def commander(self) -> str | None:
@@ -226,6 +255,13 @@ class Incident:
         return audience, self.update_due[audience]
 
     def to_dict(self) -> dict[str, Any]:
+        # A drill's clock and deletion are written only when set, so every other incident's
+        # stored state (and `show --json`) is exactly what it was before drills existed.
+        drill: dict[str, Any] = {}
+        if self.time_map is not None:
+            drill["time_map"] = dict(self.time_map)
+        if self.deleted_at is not None:
+            drill["deleted_at"] = iso(self.deleted_at)
         return {
             "id": self.id,
             "number": self.number,
@@ -248,6 +284,7 @@ class Incident:
             "source_ref": self.source_ref,
             "last_event_id": self.last_event_id,
             "updated_at": iso(self.updated_at),
+            **drill,
         }
 
     @classmethod
@@ -279,6 +316,8 @@ class Incident:
             source_ref=data.get("source_ref"),
             last_event_id=data.get("last_event_id", 0),
             updated_at=parse_iso(data.get("updated_at")),
+            time_map=dict(data["time_map"]) if data.get("time_map") else None,
+            deleted_at=parse_iso(data.get("deleted_at")),
         )
 
 
