@@ -136,3 +136,14 @@ def test_the_code_is_ruff_formatted() -> None:
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_licence_file_matches_pyproject() -> None:
+    """`pyproject.toml` declares MIT; the LICENSE beside it must be that licence's text."""
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    text = (ROOT / "LICENSE").read_text()
+    assert declared == "MIT"
+    assert text.startswith("MIT License\n") and "irtui contributors" in text
+    assert "Permission is hereby granted, free of charge" in text
