@@ -86,16 +86,19 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("id")
     p.add_argument("role")
     p.add_argument("name")
+    add_custom_flag(p)
 
     p = add("handoff", cmd_handoff, "offer a role to someone with a brief (they accept)")
     p.add_argument("id")
     p.add_argument("role")
     p.add_argument("to")
     p.add_argument("--brief", default="")
+    add_custom_flag(p)
 
     p = add("accept", cmd_accept, "accept a hand-off offered to you")
     p.add_argument("id")
     p.add_argument("role")
+    add_custom_flag(p)
 
     p = add("log", cmd_log, "add a timeline entry")
     p.add_argument("id")
@@ -151,6 +154,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=("md", "json"), default="md")
 
 
+def add_custom_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--custom",
+        action="store_true",
+        help="ROLE is a custom role on purpose, even if it looks like a typo of a standard one",
+    )
+
+
 # --- writes ------------------------------------------------------------------------------
 
 
@@ -200,26 +211,41 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import normalise_role, role_label
+def _role(args: argparse.Namespace) -> str:
+    """The role as typed: checked against the standard roles (a near-miss such as `comander`
+    is refused with a suggestion) unless `--custom` says it is a custom role on purpose."""
+    from irtui.domain.model import CustomRole, UnknownRoleError, normalise_role
 
-    inc = ctx.store().assign_role(args.id, args.role, args.name)
-    role = normalise_role(args.role)
+    role = CustomRole(args.role) if args.custom else args.role
+    try:
+        return normalise_role(role)
+    except UnknownRoleError as exc:
+        raise UsageError(
+            f"unknown role {exc.name!r}: did you mean `{exc.suggestion}`? "
+            f"(add --custom to create a custom role called {exc.name!r})"
+        ) from None
+
+
+def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.model import role_label
+
+    role = _role(args)
+    inc = ctx.store().assign_role(args.id, role, args.name)
     ctx.print(f"{inc.id}: {role_label(role)} is {inc.roles[role].name}")
     return 0
 
 
 def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
-    inc = ctx.store().handoff(args.id, args.role, args.to, brief=args.brief)
+    inc = ctx.store().handoff(args.id, _role(args), args.to, brief=args.brief)
     ctx.print(f"{inc.id}: hand-off offered to {args.to}")
     return 0
 
 
 def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import normalise_role, role_label
+    from irtui.domain.model import role_label
 
-    inc = ctx.store().accept_handoff(args.id, args.role)
-    role = normalise_role(args.role)
+    role = _role(args)
+    inc = ctx.store().accept_handoff(args.id, role)
     ctx.print(f"{inc.id}: {role_label(role)} is now {inc.roles[role].name}")
     return 0
 
