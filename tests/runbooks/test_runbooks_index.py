@@ -68,9 +68,9 @@ def test_field_filters_and_prefix_matching(tmp_path: Path) -> None:
     assert parse_query("ns:pod")[0].text == "ns:pod"  # unknown prefixes stay text
 
 
-def test_cjk_long_and_short_queries(tmp_path: Path, kubesphere_corpus: Path) -> None:
+def test_cjk_long_and_short_queries(tmp_path: Path, kubesphere_sample: Path) -> None:
     index = RunbookIndex(tmp_path / "i.sqlite")
-    index.refresh([kubesphere_corpus])
+    index.refresh([kubesphere_sample])
     long_hits = index.search("节点状态")
     assert long_hits and all("节点状态" in h.snippet for h in long_hits[:3])
     short_hits = index.search("节点")  # two characters: below the trigram minimum
@@ -184,11 +184,17 @@ def test_runbook_dirs_from_cli_env_and_config(
 
 
 def test_two_processes_refreshing_one_cache_at_once(
-    tmp_path: Path, bundled_dir: Path, prometheus_corpus: Path
+    tmp_path: Path, bundled_dir: Path, prometheus_sample: Path
 ) -> None:
     """Two irtui windows starting together on a cold cache must not trip over each other."""
+    import shutil
     import threading
 
+    library = tmp_path / "library"  # 120 real runbooks: enough that the refreshes overlap
+    library.mkdir()
+    real = prometheus_sample / "content" / "runbooks" / "kubernetes" / "KubePodCrashLooping.md"
+    for n in range(120):
+        shutil.copy(real, library / f"copy{n}.md")
     path = tmp_path / "shared.sqlite"
     errors: list[BaseException] = []
     counts: list[int] = []
@@ -196,7 +202,7 @@ def test_two_processes_refreshing_one_cache_at_once(
     def refresh() -> None:
         try:
             index = RunbookIndex(path)  # its own connection, like another process
-            index.refresh([bundled_dir, prometheus_corpus])
+            index.refresh([bundled_dir, library])
             counts.append(index.count())
             index.close()
         except BaseException as exc:  # collected and asserted below
@@ -208,4 +214,5 @@ def test_two_processes_refreshing_one_cache_at_once(
     for thread in threads:
         thread.join(60)
     assert errors == []
-    assert len(counts) == 3 and len(set(counts)) == 1 and counts[0] >= 130
+    bundled = len(list(bundled_dir.glob("*.md")))
+    assert len(counts) == 3 and len(set(counts)) == 1 and counts[0] == bundled + 120
