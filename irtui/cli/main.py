@@ -80,18 +80,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"irtui: error: {message}\n")
 
 
-def global_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
+DB_HELP = (
+    "store: a SQLite file or postgresql+psycopg:// URL (default $IRTUI_DB, else the user data dir)"
+)
+
+
+def global_options(
+    *, for_subcommand: bool, db_help: str = DB_HELP, db_metavar: str = "PATH|URL"
+) -> argparse.ArgumentParser:
     """--db/--policy/--as work before or after the sub-command (`irtui --db X log ...` and
-    `irtui log ... --db X`); a sub-command's value wins."""
+    `irtui log ... --db X`); a sub-command's value wins. A command whose --db means something
+    else (`irtui demo`) passes its own help."""
     parent = argparse.ArgumentParser(add_help=False)
     default = argparse.SUPPRESS if for_subcommand else None
-    parent.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        default=default,
-        help="store: a SQLite file or postgresql+psycopg:// URL "
-        "(default $IRTUI_DB, else the user data dir)",
-    )
+    parent.add_argument("--db", metavar=db_metavar, default=default, help=db_help)
     parent.add_argument(
         "--policy",
         metavar="FILE",
