@@ -15,20 +15,38 @@ DEMO_DB_HELP = (
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    from irtui.cli import helptext as h
     from irtui.cli.main import global_options
 
     demo_parents = [global_options(for_subcommand=True, db_help=DEMO_DB_HELP, db_metavar="FILE")]
+    summary = (
+        "open the war room on a throwaway store seeded with a believable incident (no network)"
+    )
     p = sub.add_parser(
         "demo",
         parents=demo_parents,
-        help="open the war room on a throwaway store seeded with a believable "
-        "incident (no network)",
+        help=summary,
+        description=summary,
+        **h.examples(
+            "irtui demo",
+            "irtui demo --db practice.db      # kept; run it again to carry on",
+            "irtui demo --runbooks ~/runbooks",
+        ),
     )
-    p.add_argument("--keep", action="store_true", help="keep the demo store and print where it is")
+    p.add_argument(
+        "--keep", action="store_true", help="keep the throwaway store and print where it is"
+    )
     add_runbooks_option(p)
     p.set_defaults(handler=run_demo)
-    p = sub.add_parser("tui", parents=parents, help="open the war-room TUI (same as no command)")
-    p.add_argument("incident", nargs="?", help="open this incident directly")
+    summary = "open the war-room TUI on your store (same as no command)"
+    p = sub.add_parser(
+        "tui",
+        parents=parents,
+        help=summary,
+        description=summary,
+        **h.examples("irtui tui", "irtui tui INC-7 --as alice", "irtui --db team.db"),
+    )
+    p.add_argument("incident", nargs="?", help="open this incident directly (INC-7, 7)")
     add_runbooks_option(p)
     p.set_defaults(handler=run)
 
