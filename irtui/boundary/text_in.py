@@ -17,7 +17,11 @@ Lengths are bounded per field; too long is refused (never cut) with the field's 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from irtui.boundary.errors import TextRefused
 
@@ -64,8 +68,20 @@ class CleanText:
         return "; ".join(self.notices)
 
 
-def _count(pattern: re.Pattern[str], text: str) -> tuple[str, int]:
-    return pattern.subn("", text)
+_COLLECTOR: ContextVar[list[str] | None] = ContextVar("irtui_text_notices", default=None)
+
+
+@contextmanager
+def collect_notices() -> Iterator[list[str]]:
+    """Gather the notices of every `clean_input` call made inside the block (in this thread
+    or task): the store wraps each write in one, so the CLI and the TUI can tell the person
+    what was taken out of what they typed, whichever command cleaned it."""
+    notices: list[str] = []
+    token = _COLLECTOR.set(notices)
+    try:
+        yield notices
+    finally:
+        _COLLECTOR.reset(token)
 
 
 def clean_input(
@@ -102,10 +118,30 @@ def clean_input(
         raise TextRefused(
             f"{what} is {len(text):,} characters long; the limit is {maximum:,} (nothing was saved)"
         )
-    return CleanText(text, tuple(f"{what}: {n}" for n in notices))
+    cleaned = CleanText(text, tuple(f"{what}: {n}" for n in notices))
+    collector = _COLLECTOR.get()
+    if collector is not None and cleaned.notices:
+        collector.extend(n for n in cleaned.notices if n not in collector)
+    return cleaned
 
 
-def clean_lines(value: str, **kwargs: object) -> str:
-    """`clean_input(...).text`, for callers that report nothing (imports log their notices
-    elsewhere)."""
-    return clean_input(value, **kwargs).text  # type: ignore[arg-type]
+def clean_payload(value: Any, *, what: str = "text") -> Any:
+    """Every string inside a JSON-able value cleaned (multi-line, `body` limit): the store's
+    safety net under every event, whatever command or importer built it."""
+    if isinstance(value, str):
+        return clean_input(value, what=what, field="body").text if _SUSPECT.search(value) else value
+    if isinstance(value, dict):
+        return {k: clean_payload(v, what=str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_payload(v, what=what) for v in value]
+    return value
+
+
+def one_line(value: str, what: str, *, field: str = "short") -> str:
+    """A single-line field (title, name, reason): cleaned, stripped, bounded."""
+    return clean_input(value, what=what, field=field, multiline=False).text.strip()
+
+
+def lines(value: str, what: str, *, field: str = "entry") -> str:
+    """A multi-line field (entry, update, brief): cleaned and bounded, spacing kept."""
+    return clean_input(value, what=what, field=field).text

@@ -198,7 +198,10 @@ def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) ->
             parser.print_help()
             return 2
     try:
-        return int(handler(args, ctx) or 0)
+        code = int(handler(args, ctx) or 0)
+        for notice in getattr(ctx._store, "last_notices", ()):
+            ctx.err.write(f"irtui: note: {notice}\n")  # what the text boundary removed
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

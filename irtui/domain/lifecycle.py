@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from irtui.boundary.text_in import lines, one_line
 from irtui.domain.model import (
     MILESTONES,
     Audience,
@@ -57,6 +58,11 @@ def _policy_payload(policy: Policy, severity: int) -> dict[str, Any]:
         "cadence_s": dict(level.cadence_s),
         "backlog": level.backlog,
     }
+
+
+def _services(names: list[str]) -> list[str]:
+    cleaned = (one_line(name, "service", field="name") for name in names)
+    return list(dict.fromkeys(name for name in cleaned if name))
 
 
 def _check_time(at: datetime, now: datetime, what: str) -> datetime:
@@ -104,7 +110,7 @@ def cmd_declare(
     detected_at: datetime | None = None,
     source_ref: str | None = None,
 ) -> list[Event]:
-    title = title.strip()
+    title = one_line(title, "title", field="title")
     if not title:
         raise DomainError("an incident needs a title")
     if severity not in policy.levels:
@@ -118,22 +124,23 @@ def cmd_declare(
         "number": number,
         "title": title,
         "kind": str(kind),
-        "services": [s.strip() for s in services or [] if s.strip()],
-        "impact": impact.strip(),
+        "services": _services(services or []),
+        "impact": one_line(impact, "impact"),
         "started": iso(started),
         "detected": iso(detected),
         "source_ref": source_ref,
         **_policy_payload(policy, severity),
     }
     events = [Event(incident_id, EventKind.DECLARED, now, author, payload)]
-    if commander and commander.strip():
+    commander = one_line(commander or "", "commander", field="name")
+    if commander:
         events.append(
             Event(
                 incident_id,
                 EventKind.ROLE_ASSIGNED,
                 now,
                 author,
-                {"role": "commander", "name": commander.strip()},
+                {"role": "commander", "name": commander},
             )
         )
     return events
@@ -166,7 +173,7 @@ def cmd_severity(
         raise DomainError(f"{incident.id} is already SEV{severity}")
     payload = {
         "from": incident.severity,
-        "reason": reason.strip(),
+        "reason": one_line(reason, "reason"),
         **_policy_payload(policy, severity),
     }
     return [Event(incident.id, EventKind.SEVERITY_CHANGED, now, author, payload)]
@@ -209,7 +216,7 @@ def cmd_status(
             EventKind.STATUS_CHANGED,
             when,
             author,
-            {"from": str(incident.status), "to": str(target), "note": note.strip()},
+            {"from": str(incident.status), "to": str(target), "note": one_line(note, "note")},
         )
     ]
 
@@ -220,7 +227,7 @@ def cmd_role(
     """Assign a role; if someone already holds it, this is a hand-off to `name`."""
     _require_open(incident, "change roles")
     role = normalise_role(role)
-    name = name.strip()
+    name = one_line(name, "name", field="name")
     if not name:
         raise DomainError("a role needs a person's name")
     holder = incident.roles.get(role)
@@ -248,7 +255,8 @@ def cmd_handoff(
     _require_open(incident, "hand off")
     role = normalise_role(role)
     holder = incident.roles.get(role)
-    to = to.strip()
+    to = one_line(to, "name", field="name")
+    brief = lines(brief, "brief", field="body")
     if not to:
         raise DomainError("hand off to whom?")
     if holder is None:
@@ -296,6 +304,7 @@ def cmd_log(
 ) -> list[Event]:
     """A timeline entry. `decision` keeps a decision record's parts (proposal, objections,
     the call) beside the sentence people read, so a postmortem can tabulate them."""
+    text = lines(text, "entry")
     if not text.strip():
         raise DomainError("a timeline entry needs text")
     try:
@@ -327,6 +336,7 @@ def cmd_amend(
 ) -> list[Event]:
     if entry.kind != EventKind.ENTRY:
         raise DomainError("only timeline entries can be amended")
+    text = lines(text, "amendment")
     if not text.strip():
         raise DomainError("an amendment needs text (retract the entry instead)")
     return [
@@ -339,7 +349,8 @@ def cmd_retract(
 ) -> list[Event]:
     if entry.kind != EventKind.ENTRY:
         raise DomainError("only timeline entries can be retracted")
-    if not reason.strip():
+    reason = one_line(reason, "reason")
+    if not reason:
         raise DomainError("a retraction needs a reason")
     return [
         Event(
@@ -369,6 +380,7 @@ def cmd_update(
         raise DomainError(
             f"audience must be one of {', '.join(a.value for a in Audience)}"
         ) from None
+    text = lines(text, "update")
     if not text.strip():
         raise DomainError("an update needs text")
     when = _check_time(at or now, now, "update time")
@@ -388,7 +400,8 @@ def cmd_snooze(
 ) -> list[Event]:
     """Move a reminder (`ack` or `update:<audience>`) to `until`; needs a reason."""
     _require_open(incident, "snooze")
-    if not reason.strip():
+    reason = one_line(reason, "reason")
+    if not reason:
         raise DomainError("a snooze needs a reason")
     until = to_utc(until)
     if until <= now:
@@ -407,7 +420,7 @@ def cmd_snooze(
             EventKind.REMINDER_SNOOZED,
             now,
             author,
-            {"target": target, "until": iso(until), "reason": reason.strip()},
+            {"target": target, "until": iso(until), "reason": reason},
         )
     ]
 
@@ -442,13 +455,14 @@ def cmd_details(
 ) -> list[Event]:
     payload: dict[str, Any] = {}
     if title is not None:
-        if not title.strip():
+        title = one_line(title, "title", field="title")
+        if not title:
             raise DomainError("an incident needs a title")
-        payload["title"] = title.strip()
+        payload["title"] = title
     if services is not None:
-        payload["services"] = [s.strip() for s in services if s.strip()]
+        payload["services"] = _services(services)
     if impact is not None:
-        payload["impact"] = impact.strip()
+        payload["impact"] = one_line(impact, "impact")
     if not payload:
         raise DomainError("nothing to change")
     return [Event(incident.id, EventKind.DETAILS_CHANGED, now, author, payload)]

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from irtui.boundary.text_in import clean_payload, collect_notices, one_line
 from irtui.domain import lifecycle
 from irtui.domain.model import (
     DomainError,
@@ -144,7 +145,9 @@ class Store:
         self.db = db
         self._policy = policy
         self.clock = clock or default_clock()
-        self.author = author or default_author()
+        self.author = one_line(author or default_author(), "author", field="name") or "unknown"
+        self.last_notices: tuple[str, ...] = ()
+        """What the boundary took out of the text of the last write (shown to the user)."""
 
     # --- lifecycle of the store object ----------------------------------------------
     @classmethod
@@ -217,7 +220,9 @@ class Store:
         stored = []
         state = incident
         for event, eid in zip(events, ids, strict=True):
-            event = replace(event, id=eid, recorded_at=now)
+            # The safety net under every command and importer: no string reaches the store
+            # with a terminal escape, control or bidi override in it (boundary.text_in).
+            event = replace(event, id=eid, recorded_at=now, payload=clean_payload(event.payload))
             state = lifecycle.apply(state, event)
             stored.append(event)
             db.execute(
@@ -256,6 +261,14 @@ class Store:
             "state": json.dumps(inc.to_dict(), ensure_ascii=False),
         }
 
+    def _write(self, tx: Callable[[Database], Any]) -> Any:
+        """`db.write(tx)`, collecting what the text boundary removed into `last_notices`."""
+        with collect_notices() as notices:
+            try:
+                return self.db.write(tx)
+            finally:
+                self.last_notices = tuple(notices)
+
     def transact(
         self,
         ref: str | int,
@@ -280,7 +293,7 @@ class Store:
                 extra(db, state, stored)
             return state, stored
 
-        return self.db.write(tx)
+        return self._write(tx)
 
     # --- commands ----------------------------------------------------------------------
     def declare(
@@ -335,7 +348,7 @@ class Store:
             state, _ = self._persist(db, None, events, now)
             return state
 
-        return self.db.write(tx)
+        return self._write(tx)
 
     def ack(self, ref: str | int, *, at: datetime | None = None) -> Incident:
         return self.transact(

@@ -301,7 +301,20 @@ class IrtuiApp(App[None]):
         self.refresh_now()
         if done:
             self.notify(done, markup=False)
+        self.notify_cleaned()
         return result if result is not None else True
+
+    def notify_cleaned(self) -> None:
+        """Say what the text boundary took out of what was just saved (never silent)."""
+        notices = getattr(self.store, "last_notices", ())
+        if notices:
+            self.notify(
+                "; ".join(notices),
+                title="Saved without control characters",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
     def offer_status_page_resolve(self, incident_id: str) -> None:
         """Resolving an incident that is on the status page offers (never forces) resolving it

@@ -44,7 +44,8 @@ async def test_nasty_text_renders_literally_everywhere(store: Store, clock: Manu
         inc.id, "task", task={"text": NASTY[7], "owner": NASTY[1], "due": None, "timer_s": None}
     )
     for title in NASTY[1:]:
-        store.declare(title, 3, commander=title)
+        title = title[:300]  # the longest title the boundary accepts
+        store.declare(title, 3, commander=title[:120])
     app = make_app(store, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -61,7 +62,8 @@ async def test_nasty_text_renders_literally_everywhere(store: Store, clock: Manu
         cells = [timeline.get_cell(key, "text").plain for key in screen.row_ids]
         for text in NASTY[:7]:
             assert any(text in c for c in cells), text
-        assert any("␛[31mred via ANSI" in c for c in cells)
+        # stored without the escape sequences: the words stay, the terminal control does not
+        assert any(c.startswith("red via ANSI ") and "\x1b" not in c for c in cells)
         assert "RETRACTED: [/foo]" in "".join(cells)
         for key in ("down", "up", "up", "up"):  # detail pane shows full text literally
             await pilot.press(key)
@@ -75,7 +77,7 @@ async def test_nasty_text_renders_literally_everywhere(store: Store, clock: Manu
         await pilot.press("escape", "r")
         await pilot.pause()
         brief = app.screen.query_one("#brief").text
-        assert NASTY[0] in brief and "␛[31mred via ANSI" in brief and "\x1b" not in brief
+        assert NASTY[0] in brief and "red via ANSI" in brief and "\x1b" not in brief
         await pilot.press("escape", "l", *"[b]x[/", "enter")
         await pilot.pause()
         assert store.timeline(inc.id)[-1].text == "[b]x[/"

@@ -555,6 +555,7 @@ class IncidentScreen(IncidentActions):
             return
         event.input.value = ""  # only now: the entry is durable
         self.irtui.refresh_now()
+        self.irtui.notify_cleaned()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "inc-search":
