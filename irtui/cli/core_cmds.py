@@ -8,6 +8,8 @@ imports: `irtui log` pays for sqlite3 and the domain, nothing else.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -366,13 +368,20 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _role(args: argparse.Namespace) -> str:
-    """The role as typed: checked against the standard roles (a near-miss such as `comander`
-    is refused with a suggestion) unless `--custom` says it is a custom role on purpose."""
-    from irtui.domain.model import CustomRole, UnknownRoleError, normalise_role
+    """The role as typed, or marked custom on purpose by `--custom`. The store's command
+    checks it against the standard roles (so what the text boundary removes from it is said,
+    like any other field); `_near_miss_hint` turns its refusal into the command line's."""
+    from irtui.domain.model import CustomRole
 
-    role = CustomRole(args.role) if args.custom else args.role
+    return CustomRole(args.role) if args.custom else args.role
+
+
+@contextmanager
+def _near_miss_hint() -> Iterator[None]:
+    from irtui.domain.model import UnknownRoleError
+
     try:
-        return normalise_role(role)
+        yield
     except UnknownRoleError as exc:
         raise UsageError(
             f"unknown role {exc.name!r}: did you mean `{exc.suggestion}`? "
@@ -381,26 +390,31 @@ def _role(args: argparse.Namespace) -> str:
 
 
 def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import role_label
+    from irtui.domain.model import normalise_role, role_label
 
     role = _role(args)
-    inc = ctx.store().assign_role(args.id, role, args.name)
-    ctx.print(f"{inc.id}: {role_label(role)} is {inc.roles[role].name}")
+    with _near_miss_hint():
+        inc = ctx.store().assign_role(args.id, role, args.name)
+    key = normalise_role(role)
+    ctx.print(f"{inc.id}: {role_label(key)} is {inc.roles[key].name}")
     return 0
 
 
 def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
-    inc = ctx.store().handoff(args.id, _role(args), args.to, brief=args.brief)
+    with _near_miss_hint():
+        inc = ctx.store().handoff(args.id, _role(args), args.to, brief=args.brief)
     ctx.print(f"{inc.id}: hand-off offered to {args.to}")
     return 0
 
 
 def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import role_label
+    from irtui.domain.model import normalise_role, role_label
 
     role = _role(args)
-    inc = ctx.store().accept_handoff(args.id, role)
-    ctx.print(f"{inc.id}: {role_label(role)} is now {inc.roles[role].name}")
+    with _near_miss_hint():
+        inc = ctx.store().accept_handoff(args.id, role)
+    key = normalise_role(role)
+    ctx.print(f"{inc.id}: {role_label(key)} is now {inc.roles[key].name}")
     return 0
 
 

@@ -111,17 +111,23 @@ def normalise_role(name: str) -> str:
     """Map `IC`, `tech-lead`, `Comms` ... to a canonical role key. Any other name is a custom
     role, except one that looks like a typo of a standard role (`comander`, `techlead`): that
     is refused with a suggestion, because a silent custom role leaves the real one empty and
-    the policy's required-role warning firing. A `CustomRole` is never refused."""
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    the policy's required-role warning firing. A `CustomRole` is never refused. The name is
+    text someone typed: cleaned like a person's name (escape sequences and controls removed,
+    and said; at most 120 characters)."""
+    from irtui.boundary.text_in import one_line
+
+    custom = isinstance(name, CustomRole)
+    typed = one_line(str(name), "role", field="name")
+    key = typed.lower().replace("-", "_").replace(" ", "_")
     if not key:
         raise ValueError("role name is empty")
     if key in ROLE_ALIASES:
         return ROLE_ALIASES[key]
-    if isinstance(name, CustomRole):
+    if custom:
         return CustomRole(key)  # stays custom through the next layer's normalise_role
     suggestion = near_miss_role(key)
     if suggestion is not None:
-        raise UnknownRoleError(name.strip(), suggestion)
+        raise UnknownRoleError(typed, suggestion)
     return key
 
 

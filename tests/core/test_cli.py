@@ -216,3 +216,18 @@ def test_custom_makes_a_near_miss_a_custom_role_on_purpose(cli: Cli) -> None:
     assert set(roles) == {"comander"} and roles["comander"]["name"] == "carol"
     # --custom never turns a standard alias into a custom role
     assert "Incident Commander is dana" in cli.ok("role", "1", "IC", "dana", "--custom")
+
+
+def test_role_names_are_text_cleaned_said_and_bounded(cli: Cli) -> None:
+    cli.ok("declare", "Checkout 500s", "--sev", "2")
+    code, out, err = cli("role", "1", "\x1b[31mvendor\x07", "bob")
+    assert code == 0 and out.strip() == "INC-1: Vendor is bob"
+    assert "irtui: note: role:" in err and "removed" in err
+    code, _, err = cli("role", "1", "\x1b]0;pwn\x07comander", "bob")  # still a near-miss
+    assert code == 2 and "did you mean `ic`?" in err and "\x1b" not in err
+    assert "X [/ Y is erin" in cli.ok("role", "1", "x [/ y", "erin")  # shown literally
+    assert "[Red]Liaison[/] is dana" in cli.ok("role", "1", "[red]liaison[/]", "dana")
+    code, _, err = cli("role", "1", "r" * 100_000, "bob")
+    assert code == 2 and "limit is 120" in err and "nothing was saved" in err
+    roles = json.loads(cli.ok("show", "1", "--json"))["roles"]
+    assert set(roles) == {"vendor", "x_[/_y", "[red]liaison[/]"}

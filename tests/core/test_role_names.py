@@ -91,3 +91,14 @@ def test_a_near_miss_in_a_policy_names_its_file_and_line(tmp_path) -> None:
     assert str(caught.value).startswith(f"team.yaml:{line}: ")
     assert "did you mean `ic`?" in str(caught.value)
     assert load_policy().levels[1].required_roles[0] == Role.COMMANDER
+
+
+def test_a_role_name_is_typed_text_cleaned_and_bounded() -> None:
+    from irtui.boundary.errors import TextRefused
+
+    assert normalise_role("\x1b[1mScribe\x1b[0m") == Role.SCRIBE
+    assert normalise_role("ven\u202edor") == "vendor"  # a bidi override is not part of a name
+    with pytest.raises(TextRefused, match="limit is 120"):
+        normalise_role("x" * 121)
+    with pytest.raises(ValueError, match="empty"):
+        normalise_role("\x1b[31m\x1b[0m")
