@@ -14,6 +14,7 @@ from irtui.domain.model import DomainError, IncidentKind, Status
 from irtui.importers import backfill, github_statuses, statuspage
 from irtui.review import workflow
 from irtui.review.events import learning_facts
+from irtui.review.report import build_report
 
 
 def _sp_incident(ident: str = "p31zjtct2jer", impact: str = "major") -> dict:
@@ -71,7 +72,7 @@ def _at(text: str) -> datetime:
 def test_single_statuspage_incident(store, tmp_path: Path) -> None:
     path = tmp_path / "one.json"
     path.write_text(json.dumps({"incident": _sp_incident()}), encoding="utf-8")
-    result = backfill.import_incidents(store, statuspage.read(path))
+    result = backfill.import_incidents(store, statuspage.read(path).incidents)
     assert result.imported == ["INC-1"] and not result.failed
     inc = store.get("INC-1")
     assert inc.kind is IncidentKind.BACKFILLED and inc.status is Status.RESOLVED
@@ -111,12 +112,12 @@ def test_list_directory_and_idempotent_reimport(store, tmp_path: Path) -> None:
     )
     (tmp_path / "b2.json").write_text(json.dumps({"incident": _sp_incident("b2", "none")}))
     (tmp_path / "notes.txt").write_text("not json, ignored")
-    first = backfill.import_incidents(store, statuspage.read(tmp_path))
+    first = backfill.import_incidents(store, statuspage.read(tmp_path).incidents)
     assert len(first.imported) == 2 and first.skipped == ["statuspage:b2"]
     sevs = {i.source_ref: i.severity for i in store.list_incidents(include_closed=True)}
     assert sevs == {"statuspage:a1": 1, "statuspage:b2": 4}
     marker = store.change_marker()
-    again = backfill.import_incidents(store, statuspage.read(tmp_path))
+    again = backfill.import_incidents(store, statuspage.read(tmp_path).incidents)
     assert again.imported == [] and len(again.skipped) == 3
     assert store.change_marker() == marker  # nothing written at all
 
@@ -132,7 +133,7 @@ def test_unresolved_and_bad_statuspage_input(store, tmp_path: Path) -> None:
     assert inc.status is Status.MONITORING and inc.is_open
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
-    with pytest.raises(DomainError, match="not Statuspage JSON"):
+    with pytest.raises(DomainError, match=r"bad\.json:1: not JSON"):
         statuspage.read(bad)
     (tmp_path / "odd.json").write_text(json.dumps({"hello": 1}))
     with pytest.raises(DomainError, match="expected"):
@@ -143,11 +144,12 @@ def test_unresolved_and_bad_statuspage_input(store, tmp_path: Path) -> None:
 
 def _import_and_check_durations(store, path: Path) -> tuple[list[dict], dict]:
     """Import a github-statuses file; every incident's TTR must equal its duration_minutes,
-    and one whose impact window ends before its first public post must still be valid."""
+    its facts are authored by the source, one whose impact window ends before its first
+    public post must still be valid, and a re-import changes nothing."""
     rows = [
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
-    result = backfill.import_incidents(store, github_statuses.read(path))
+    result = backfill.import_incidents(store, github_statuses.read(path).incidents)
     assert len(result.imported) == len(rows) and not result.failed and not result.skipped
     by_ref = {i.source_ref: i for i in store.list_incidents(include_closed=True)}
     mismatches = [
@@ -157,6 +159,8 @@ def _import_and_check_durations(store, path: Path) -> tuple[list[dict], dict]:
     ]
     assert mismatches == []
     assert all(i.kind is IncidentKind.BACKFILLED for i in by_ref.values())
+    sample = store.events(by_ref[f"github-statuses:{rows[0]['id']}"].id)
+    assert {e.author for e in sample if e.kind != "imported"} == {"github-statuses"}
     # Impact windows from postmortems can end before the first public post; still valid.
     early = next(
         r for r in rows if r["impact_window"] and r["downtime_end"] < r["updates"][0]["at"]
@@ -165,7 +169,7 @@ def _import_and_check_durations(store, path: Path) -> tuple[list[dict], dict]:
     assert inc.milestones["resolved"] == inc.milestones["detected"]
     assert store.verify_projection(inc.id)
     marker = store.change_marker()
-    again = backfill.import_incidents(store, github_statuses.read(path))
+    again = backfill.import_incidents(store, github_statuses.read(path).incidents)
     assert again.imported == [] and len(again.skipped) == len(rows)
     assert store.change_marker() == marker
     return rows, by_ref
@@ -179,6 +183,8 @@ def test_github_sample_durations_match(store, corpus_sample: Path) -> None:
     maintenance = [i for i in by_ref.values() if "(impact: maintenance)" in i.impact]
     facts = learning_facts(store.db)
     assert maintenance and all(facts[i.id].tags == ["maintenance"] for i in maintenance)
+    report = build_report(store, None, None, store.now())
+    assert report.metrics["all"]["ttr"].count + len(report.excluded) == 14
 
 
 @pytest.mark.slow
@@ -186,6 +192,12 @@ def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
     """Every one of the 819 incidents: imported TTR == the corpus' duration_minutes."""
     rows, by_ref = _import_and_check_durations(store, corpus)
     assert len(rows) == 819
+    # data quality, by the corpus' own fields: 22 zero-length windows (retroactive posts),
+    # 29 single posts, 92 with posts outside the (postmortem) impact window
+    report = build_report(store, None, None, store.now())
+    assert report.quality == {"zero_length": 22, "one_post": 29, "posts_outside_window": 92}
+    assert len(report.excluded) == 22 and report.metrics["all"]["ttr"].count == 819 - 22
+    assert report.metrics["all"]["ttr"].median > 0
     maintenance = [i for i in by_ref.values() if "(impact: maintenance)" in i.impact]
     facts = learning_facts(store.db)
     assert len(maintenance) == 18
