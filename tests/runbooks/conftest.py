@@ -42,14 +42,14 @@ def kubesphere_corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def prometheus_sample() -> Path:
-    """9 real Prometheus runbook files (tests/fixtures): section indexes, Hugo shortcodes,
-    `<details>` blocks and the extensionless file."""
+    """12 real Prometheus runbook files (tests/fixtures): section indexes, Hugo shortcodes
+    (with their link targets), `<details>` blocks and the extensionless file."""
     return fixture_path("corpora", PROMETHEUS)
 
 
 @pytest.fixture(scope="session")
 def kubesphere_sample() -> Path:
-    """9 real Chinese runbooks (tests/fixtures) for CJK search."""
+    """11 real Chinese runbooks (tests/fixtures) for CJK search."""
     return fixture_path("corpora", KUBESPHERE)
 
 

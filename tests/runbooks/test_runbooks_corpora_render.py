@@ -21,7 +21,7 @@ def test_every_real_runbook_indexes_searches_and_renders(
     roots = [*corpora, nasty_dir]
     runbooks = load_dirs(roots)
     nasty = len(load_dirs([nasty_dir]))
-    assert len(runbooks) == (9 + 9 if which == "sample" else 118 + 59) + nasty
+    assert len(runbooks) == (12 + 11 if which == "sample" else 118 + 59) + nasty
     index = RunbookIndex(tmp_path / "i.sqlite")
     stats = index.refresh(roots)
     assert stats.total == len(runbooks) == index.count()
