@@ -62,11 +62,11 @@ schedules:
 """
 
 
-def write_catalog(folder: Path, now: datetime) -> Path:
+def write_catalog(folder: Path, now: datetime, *, name: str = "catalog.yaml") -> Path:
     """Write the demo catalog into `folder`; rotations start three Mondays before `now`."""
     local = now.astimezone(ZoneInfo("Europe/Berlin")).date()
     start = local - timedelta(days=local.weekday() + 14)
-    path = folder / "catalog.yaml"
+    path = folder / name
     path.write_text(CATALOG.format(start=start.isoformat()), encoding="utf-8")
     return path
 

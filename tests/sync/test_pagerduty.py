@@ -248,3 +248,13 @@ def test_next_attempt_time_is_exact(store: Store, fake: FakePagerDuty, sleeps: l
     (report,) = drain(store, provider(fake, sleeps))
     msg = OutboxRepo(store.db).get(report.message_id)
     assert msg.state == "retrying" and msg.next_attempt_at == store.now() + timedelta(seconds=5)
+
+
+def test_a_drill_never_pages_anyone(store: Store, fake: FakePagerDuty, sleeps: list[float]) -> None:
+    """A drill's page is recorded and its clock runs, but its PagerDuty trigger goes to the
+    drill sink: nobody is woken up by a rehearsal."""
+    inc = store.declare("Tabletop: payments DB down", 1, drill=True)
+    rec = paging.page(store, inc.id, ERIN, keys=keys_env())
+    (msg,) = OutboxRepo(store.db).messages(incident_id=inc.id)
+    assert msg.state == "drill" and rec.page.waiting
+    assert drain(store, provider(fake, sleeps)) == [] and fake.requests == []
