@@ -21,6 +21,8 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    from irtui.cli import helptext as h
+
     catalog_opt = argparse.ArgumentParser(add_help=False)
     catalog_opt.add_argument(
         "--catalog",
@@ -31,6 +33,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "(repeatable; default $IRTUI_CATALOG, else catalog.yaml in the user config dir)",
     )
     both = [*parents, catalog_opt]
+    send = "record and queue only; `irtui sync` (or the TUI) delivers to PagerDuty"
 
     p = sub.add_parser(
         "catalog",
@@ -38,11 +41,21 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="the service catalog: check, show SERVICE, deps SERVICE, blast ID",
         description="Check the service catalog, show a service, its dependencies, or the "
         "blast radius of an incident.",
+        **h.examples(
+            "irtui catalog check",
+            "irtui catalog show payments-db",
+            "irtui catalog deps checkout --json",
+            "irtui catalog blast INC-1 --add",
+        ),
     )
-    p.add_argument("what", choices=("check", "show", "deps", "blast"))
+    p.add_argument(
+        "what",
+        choices=("check", "show", "deps", "blast"),
+        help="check the files, show a service, its dependency tree, or an incident's blast radius",
+    )
     p.add_argument("name", nargs="?", help="a service (show, deps) or an incident id (blast)")
     p.add_argument("--add", action="store_true", help="blast: add the dependants to the incident")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_catalog)
 
     p = sub.add_parser(
@@ -53,15 +66,26 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         description="Who is on call now (or --at any time) for a service or a team, when "
         "their shift ends, and the escalation chain. `irtui oncall handoff [TEAM]` prints "
         "the brief for the incoming on-call.",
+        **h.examples(
+            "irtui oncall payments-db",
+            "irtui oncall payments --at 2026-03-30T06:59:59Z",
+            "irtui oncall payments-db --at INC-7",
+            "irtui oncall handoff payments",
+        ),
     )
-    p.add_argument("target", nargs="*", metavar="SERVICE|TEAM", help="or: handoff [TEAM]")
+    p.add_argument(
+        "target",
+        nargs="*",
+        metavar="SERVICE|TEAM",
+        help="a service or team (none: every team), or `handoff [TEAM]`",
+    )
     p.add_argument(
         "--at",
         default=None,
         metavar="WHEN",
         help="ISO-8601, HH:MM (today, local), -3h / +2d, or INC-7 (when it started)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_oncall)
 
     p = sub.add_parser(
@@ -70,13 +94,23 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="page one person for an incident: a person, a team's on-call "
         "(team:secondary) or a service (through its escalation policy)",
         description="Record a page (an event with its own clock) and queue it for PagerDuty.",
+        **h.examples(
+            'irtui page INC-1 payments-db --reason "replica 40s behind"',
+            "irtui page INC-1 payments:secondary",
+            "irtui page INC-1 dana --timeout 10m",
+        ),
     )
-    p.add_argument("id")
-    p.add_argument("who", metavar="WHO")
-    p.add_argument("--reason", default="", metavar="TEXT")
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "who",
+        metavar="WHO",
+        help="a service (payments-db, payments-db@2), a team or team:role, "
+        "schedule:NAME, or a person",
+    )
+    p.add_argument("--reason", default="", metavar="TEXT", help="why them, now (one line)")
     p.add_argument("--timeout", default=None, metavar="DURATION", help="answer within (e.g. 10m)")
-    p.add_argument("--no-send", action="store_true", help="queue only; `irtui sync` delivers")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-send", action="store_true", help=send)
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_page)
 
     p = sub.add_parser(
@@ -84,8 +118,9 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=both,
         help="nobody answered: page the next level of the escalation policy",
         description="Escalate an unanswered page to the next level (one person).",
+        **h.examples("irtui escalate INC-1", 'irtui escalate INC-1 --page 2 --reason "no ack"'),
     )
-    p.add_argument("id")
+    p.add_argument("id", help=h.ID)
     p.add_argument(
         "--page",
         type=int,
@@ -93,9 +128,9 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         metavar="N",
         help="which page (default: the latest unanswered)",
     )
-    p.add_argument("--reason", default="", metavar="TEXT")
-    p.add_argument("--no-send", action="store_true")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--reason", default="", metavar="TEXT", help="why now (default: no answer)")
+    p.add_argument("--no-send", action="store_true", help=send)
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_escalate)
 
     p = sub.add_parser(
@@ -103,11 +138,19 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=both,
         help="the paged person answers: acknowledge a page (run it --as them)",
         description="Acknowledge a page (stops its clock; PagerDuty is told too).",
+        **h.examples("irtui page-ack INC-1 --as erin", 'irtui page-ack INC-1 2 --note "on it"'),
     )
-    p.add_argument("id")
-    p.add_argument("page", nargs="?", type=int, default=None, metavar="N")
-    p.add_argument("--note", default="", metavar="TEXT")
-    p.add_argument("--no-send", action="store_true")
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "page",
+        nargs="?",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the page number (default: yours, else the only one waiting)",
+    )
+    p.add_argument("--note", default="", metavar="TEXT", help="a word with the answer")
+    p.add_argument("--no-send", action="store_true", help=send)
     p.set_defaults(handler=cmd_page_ack)
 
     p = sub.add_parser(
@@ -115,11 +158,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=both,
         help="resolve an incident's pages (all live ones, or the numbers given)",
         description="Resolve pages (PagerDuty is told too).",
+        **h.examples("irtui page-resolve INC-1", "irtui page-resolve INC-1 2 3"),
     )
-    p.add_argument("id")
-    p.add_argument("pages", nargs="*", type=int, metavar="N")
-    p.add_argument("--reason", default="", metavar="TEXT")
-    p.add_argument("--no-send", action="store_true")
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "pages", nargs="*", type=int, metavar="N", help="page numbers (default: every live one)"
+    )
+    p.add_argument("--reason", default="", metavar="TEXT", help="why (one line)")
+    p.add_argument("--no-send", action="store_true", help=send)
     p.set_defaults(handler=cmd_page_resolve)
 
     p = sub.add_parser(
@@ -127,9 +173,10 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=both,
         help="an incident's pages: who, when, their clock and delivery",
         description="List the pages of an incident with their clocks and delivery state.",
+        **h.examples("irtui pages INC-1", "irtui pages INC-1 --json"),
     )
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", help=h.ID)
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_pages)
 
 
