@@ -45,6 +45,7 @@ class OnCallHandoffScreen(ModalScreen[None]):
         self.incident_id = incident_id
         """Without a team: the owner team of this incident's services comes first."""
         self._teams: list[tuple[str, str]] = []
+        self._shown_once = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="handoff-box"):
@@ -61,7 +62,7 @@ class OnCallHandoffScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.load(self.team)
 
-    @work(thread=True, exclusive=True, group="oncall-handoff")
+    @work(thread=True, group="oncall-handoff")
     def load(self, team_key: str | None) -> None:
         try:
             from irtui.oncall.handoff import build_handoff, render_handoff
@@ -100,6 +101,9 @@ class OnCallHandoffScreen(ModalScreen[None]):
 
     def on_brief_ready(self, message: BriefReady) -> None:
         message.stop()
+        if self._shown_once and message.team != self.team:
+            return  # an older request (the team was changed meanwhile)
+        self._shown_once = True
         select = self.query_one("#handoff-team", Select)
         if message.teams != self._teams:
             self._teams = message.teams

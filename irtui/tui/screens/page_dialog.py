@@ -140,7 +140,7 @@ class PageDialog(ModalScreen[bool]):
         self.query_one("#page-options", OptionList).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="page-dialog")
+    @work(thread=True, group="page-dialog")
     def load(self) -> None:
         from irtui.tui.oncall_view import gather
 

@@ -329,11 +329,14 @@ class OnCallPanel(Static):
 
     def on_mount(self) -> None:
         if self._threaded:
+            # One gather at a time (never `exclusive`: a cancelled worker would fail whoever
+            # waits for the app's workers); `_loading` is cleared when its data arrives.
+            self._loading = True
             self.reload()  # catalog and schedule files: read in a thread
         if self.tick_s > 0:
             self.set_interval(self.tick_s, self._tick, name="oncall-tick")
 
-    @work(thread=True, exclusive=True, group="oncall-gather")
+    @work(thread=True, group="oncall-gather")
     def reload(self, pages_only: bool = False) -> None:
         """Gather everything (thread), or only re-read the pages when the store moved (one
         indexed query; the schedules do not change because someone typed an entry)."""

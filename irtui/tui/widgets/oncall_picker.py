@@ -50,7 +50,7 @@ class OnCallPicker(Select[str]):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="oncall-picker")
+    @work(thread=True, group="oncall-picker")
     def load(self) -> None:
         from irtui.tui.oncall_view import gather
 
