@@ -42,10 +42,11 @@ def _with_runbooks(app: Any, args: argparse.Namespace) -> Any:
     return app
 
 
-def _run(app: Any) -> None:
+def _run(app: Any) -> int:
     """Run the app with everything loaded so far (Textual, the domain, the store: ~35,000
     objects that live as long as the process) frozen out of the garbage collector's view:
-    a full collection that re-scanned them landed in the first frame and cost ~25 ms."""
+    a full collection that re-scanned them landed in the first frame and cost ~25 ms.
+    Returns the exit code: 1 after a crash (the app wrote its log and said where)."""
     import gc
 
     gc.freeze()  # no collect() first: that alone would cost ~20 ms
@@ -53,6 +54,7 @@ def _run(app: Any) -> None:
         app.run()
     finally:
         gc.unfreeze()
+    return int(app.return_code or 0)
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
@@ -62,8 +64,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     app = IrtuiApp(
         store, clock=ctx.clock, seat_name=ctx.author, open_incident=getattr(args, "incident", None)
     )
-    _run(_with_runbooks(app, args))
-    return 0
+    return _run(_with_runbooks(app, args))
 
 
 def run_demo(args: argparse.Namespace, ctx: Any) -> int:
@@ -80,11 +81,11 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
     try:
         seed(store)
         app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)
-        _run(_with_runbooks(app, args))
+        code = _run(_with_runbooks(app, args))
     finally:
         store.close()
         if args.keep:
             ctx.print(f"demo store kept at {folder / 'demo.db'}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
-    return 0
+    return code

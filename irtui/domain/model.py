@@ -135,6 +135,9 @@ class EventKind(StrEnum):
     POSTMORTEM_SECTION = "postmortem_section"
     REVIEW_COMPLETED = "review_completed"
     REVIEW_REOPENED = "review_reopened"
+    # A task marked done by mistake is reopened by an event (`refers_to`: the task's entry),
+    # never by deleting the `task_done`: the one-key undo of the war room's task list.
+    TASK_REOPENED = "task_reopened"
 
 
 @dataclass(frozen=True, slots=True)

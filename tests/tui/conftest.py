@@ -51,8 +51,5 @@ def app(store: Store, clock: ManualClock, demo_ids: dict[str, str]) -> IrtuiApp:
 async def settle(pilot: object) -> None:
     """Wait out the type-ahead grace after a screen change (keys typed within it are not
     commands), as a person does who looks at the new screen before pressing a key."""
-    try:
-        from irtui.tui.keys import TYPEAHEAD_GRACE_S
-    except ImportError:  # before the keyboard model existed
-        TYPEAHEAD_GRACE_S = 0.35
-    await pilot.pause(TYPEAHEAD_GRACE_S + 0.1)  # type: ignore[attr-defined]
+    grace = getattr(pilot.app, "typeahead_grace_s", 0.35)  # type: ignore[attr-defined]
+    await pilot.pause(grace + 0.1)  # type: ignore[attr-defined]

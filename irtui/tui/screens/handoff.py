@@ -13,12 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from irtui.domain.model import Role, normalise_role, role_label
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
+from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
     from irtui.tui.app import IrtuiApp
@@ -29,7 +29,10 @@ OTHER = "__other__"
 `customer_liaison`, ...), named in a field that appears beside it."""
 
 
-class RolesScreen(ModalScreen[bool]):
+class RolesScreen(GuardedModal[bool]):
+    CANCEL_RESULT = False
+    WHAT = "the roles dialog"
+
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("ctrl+s", "handoff", "Assign / hand off", priority=True),
@@ -157,8 +160,8 @@ class RolesScreen(ModalScreen[bool]):
             "cancel": self.action_cancel,
         }[str(event.button.id)]()
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def submit(self) -> None:
+        self.action_handoff()
 
     def action_handoff(self) -> None:
         role = self.chosen_role()  # asked in the order the fields stand: role, then person
