@@ -215,11 +215,7 @@ def is_chord(action: Action) -> bool:
 def commands(scope: str) -> list[Action]:
     """What `Esc` then a key runs on a typing screen: the scope's and the app's keys that
     are not chords (chords work directly), `escape` itself excluded."""
-    return [
-        a
-        for a in for_scope(scope) + for_scope("app")
-        if not is_chord(a) and a.key != "escape"
-    ]
+    return [a for a in for_scope(scope) + for_scope("app") if not is_chord(a) and a.key != "escape"]
 
 
 def bindings(scope: str) -> list[Binding]:

@@ -128,7 +128,7 @@ class IrtuiApp(App[None]):
         frame."""
         self._reload_tasks([i.id for i in self.incidents.values() if i.is_open], initial=True)
         # the writer opens its own connection now, so the first entry does not wait for it
-        self.writer.submit(WriteJob(lambda store: None, "open the writer's connection"))
+        self.writer.submit(WriteJob(lambda store: None, "open the writer connection"))
         if self.heartbeat_enabled:
             self.beat()
             self.set_interval(HEARTBEAT_S, self.beat, name="heartbeat")
@@ -401,9 +401,7 @@ class IrtuiApp(App[None]):
                 )
             question = ConfirmDialog("Quit and lose typed text?", body, yes="Quit", no="Stay")
         else:
-            question = ConfirmDialog(
-                "Quit irtui?", "Everything is saved.", yes="Quit", no="Stay"
-            )
+            question = ConfirmDialog("Quit irtui?", "Everything is saved.", yes="Quit", no="Stay")
         question.add_class("quit")
 
         def answered(yes: bool | None) -> None:

@@ -108,11 +108,10 @@ class StoreWriter:
         cannot be reopened, e.g. a test double)."""
         if self._own is None:
             try:
-                from irtui.store.db import Database
                 from irtui.store.repo import Store
 
                 base = self.store
-                db = Database.open(base.db.target, create=False)
+                db = base.db.sibling()
                 self._own = Store(
                     db, policy=lambda: base.policy, clock=base.clock, author=base.author
                 )

@@ -45,6 +45,7 @@ def kinds(store: Store, iid: str) -> list[str]:
 # --- 1. navigation never stacks two incident screens ------------------------------------
 async def _goto(pilot, ref: str, *, palette: bool = False) -> None:
     """`Esc g` (or the command palette's "Go to", which runs the same action)."""
+    await settle(pilot)  # a person looks at the screen first (an Esc typed ahead is ignored)
     if palette:
         await pilot.app.run_action("goto")
     else:
@@ -68,6 +69,7 @@ async def test_goto_from_an_open_incident_switches_instead_of_crashing(
         await _goto(pilot, demo_ids["sev1"])
         await _goto(pilot, demo_ids["sev1"])  # the one already open: stays, nothing stacked
         assert [s.incident_id for s in incident_screens(app)] == [demo_ids["sev1"]]
+        await settle(pilot)
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
@@ -247,9 +249,7 @@ async def test_typing_qu_on_the_board_neither_quits_nor_crashes(
     assert app.return_code in (0, None)
 
 
-async def test_focus_returns_where_it_was_after_a_dialog(
-    app: IrtuiApp, demo_ids: dict[str, str]
-):
+async def test_focus_returns_where_it_was_after_a_dialog(app: IrtuiApp, demo_ids: dict[str, str]):
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         timeline = screen.query_one("#timeline")
@@ -260,6 +260,7 @@ async def test_focus_returns_where_it_was_after_a_dialog(
         await pilot.pause()
         assert app.focused is timeline
         screen.query_one("#entry").focus()
+        await settle(pilot)
         await pilot.press(*"draft", "escape", "t")
         await pilot.pause()
         await pilot.press("escape")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from irtui.domain.timeutil import ManualClock
 from irtui.store.repo import Store
 from irtui.tui import text as tx
-from tests.tui.conftest import make_app
+from tests.tui.conftest import make_app, settle
 
 NASTY = [
     "[bold]not bold[/bold]",
@@ -71,19 +71,25 @@ async def test_nasty_text_renders_literally_everywhere(store: Store, clock: Manu
         for size in ((80, 24), (200, 60)):
             await pilot.resize_terminal(*size)
             await pilot.pause()
-        await pilot.press("u")
+        await pilot.press("escape", "u")
         await pilot.pause()
         assert NASTY[0] in str(app.screen.query_one("#preview").render())
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("escape", "r")
         await pilot.pause()
         brief = app.screen.query_one("#brief").text
         assert NASTY[0] in brief and "red via ANSI" in brief and "\x1b" not in brief
-        await pilot.press("escape", "l", *"[b]x[/", "enter")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press(*"[b]x[/", "enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert store.timeline(inc.id)[-1].text == "[b]x[/"
         await pilot.press("escape", "e")
         await pilot.pause()
         await pilot.press("enter")  # prompt prefilled with markup-looking text
+        await app.workers.wait_for_complete()
         await pilot.pause()
         app.notify(NASTY[3], markup=False)
         await pilot.pause()

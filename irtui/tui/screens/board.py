@@ -131,6 +131,7 @@ class BoardScreen(IncidentActions):
         self.cells: dict[str, dict[str, Text]] = {}
         self.filter = ""
         self._stale = False
+        self._shown_marker = -1
         self._columns: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
@@ -222,6 +223,7 @@ class BoardScreen(IncidentActions):
             self.rows = [i.id for i in incidents]
             if selected in self.rows:
                 table.move_cursor(row=self.rows.index(selected), animate=False)
+        self._shown_marker = self.irtui.marker
         self.query_one("#board-empty").display = not incidents
         table.display = bool(incidents)
         self.update_top(len(incidents))
@@ -299,7 +301,9 @@ class BoardScreen(IncidentActions):
             self._stale = True
 
     def on_screen_resume(self) -> None:
-        if self._stale and self.is_mounted:
+        """Back from an incident (another mode: the app's polls did not reach us there):
+        rebuild if anything changed meanwhile."""
+        if self.is_mounted and (self._stale or self._shown_marker != self.irtui.marker):
             self._stale = False
             self.populate()
 

@@ -48,7 +48,9 @@ class Dialog(GuardedModal[Any]):
     def sev_options(self) -> list[tuple[Text, int]]:
         """Severity names come from the policy file: a `Text` prompt, never markup."""
         levels = self.irtui.store.policy.levels
-        return [(tx.literal(f"SEV{n} {lvl.name}", limit=60), n) for n, lvl in sorted(levels.items())]
+        return [
+            (tx.literal(f"SEV{n} {lvl.name}", limit=60), n) for n, lvl in sorted(levels.items())
+        ]
 
     def submit(self) -> None:
         self.action_submit()

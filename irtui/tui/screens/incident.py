@@ -471,7 +471,10 @@ class IncidentScreen(IncidentActions):
         entry = self.selected_entry()
         if entry is None:
             self.set_detail(
-                Text("Select an entry (↑↓ from the entry line) to see it in full; type to log.", style="dim")
+                Text(
+                    "Select an entry (↑↓ from the entry line) to see it in full; type to log.",
+                    style="dim",
+                )
             )
             return
         parts: list[Any] = [
@@ -760,6 +763,12 @@ class IncidentScreen(IncidentActions):
                 await self.run_command(key, key_label(event))
             return
         meta = meta_command(key)
+        if (meta is not None or key == "escape") and self.irtui.typed_ahead(extend=True):
+            # an Esc (or Alt+key) typed while a dialog closed was meant for the dialog: it
+            # must not arm a command the next typed letter would run
+            event.stop()
+            event.prevent_default()
+            return
         if meta is not None:
             event.stop()
             event.prevent_default()
