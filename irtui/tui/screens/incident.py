@@ -549,6 +549,8 @@ class IncidentScreen(IncidentActions):
     def tick(self, now: datetime) -> None:
         if not self.is_mounted:
             return
+        if self.saving is not None:
+            self.show_saving()
         self.render_header(now)
         table = self.query_one("#tasks", FastTable)
         for task in self.tasks:
