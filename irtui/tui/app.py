@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
@@ -35,6 +35,7 @@ from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
+from textual.filter import LineFilter
 from textual.screen import ModalScreen, Screen
 
 from irtui.domain.clocks import ClockState, all_clocks
@@ -43,6 +44,7 @@ from irtui.domain.timeutil import Clock, to_utc
 from irtui.paths import styles_dir
 from irtui.tui.actions import bindings, for_scope
 from irtui.tui.keys import TYPEAHEAD_GRACE_S
+from irtui.tui.safety import NoControlCharacters
 from irtui.tui.task_timers import TaskWatch
 from irtui.tui.text import clean
 from irtui.tui.writer import StoreWriter, WriteJob
@@ -92,6 +94,7 @@ class IrtuiApp(App[None]):
         self.outbox_summary: str = ""
         self.task_watch = TaskWatch()
         self.writer = StoreWriter(self, store)
+        self._no_controls = NoControlCharacters()
         self._modal_closed_at = 0.0
         self.typeahead_grace_s = TYPEAHEAD_GRACE_S
         self.crash_log: str | None = None
@@ -102,6 +105,11 @@ class IrtuiApp(App[None]):
     # --- life cycle -------------------------------------------------------------------
     def now(self) -> datetime:
         return to_utc(self.clock())
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then ours: no control character in any drawn line reaches the
+        terminal (`irtui.tui.safety`)."""
+        return [*super().get_line_filters(), self._no_controls]
 
     def _make_board(self) -> Screen[Any]:
         """The board is the first mode's screen (one screen to build before the first paint),

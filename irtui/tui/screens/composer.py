@@ -25,7 +25,7 @@ from irtui.tui import text as tx
 from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 AUDIENCES = (Audience.INTERNAL, Audience.EXEC, Audience.STATUSPAGE)
 AUDIENCE_LABELS = {
@@ -75,7 +75,7 @@ class ComposerScreen(GuardedModal[bool]):
         self.audience: Audience = Audience.INTERNAL
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

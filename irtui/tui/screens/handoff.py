@@ -21,7 +21,7 @@ from irtui.tui.brief import build_brief
 from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 ROLES = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 OTHER = "__other__"
@@ -46,15 +46,16 @@ class RolesScreen(GuardedModal[bool]):
         self._generated = ""
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
-    def role_options(self) -> list[tuple[str, str]]:
-        """The standard roles, the custom roles this incident already has, then "other"."""
+    def role_options(self) -> list[tuple[Text, str]]:
+        """The standard roles, the custom roles this incident already has, then "other".
+        Prompts are `Text`: a role named `[/]` is a name, never markup for the picker."""
         custom = [r for r in self.irtui.incident(self.incident_id).roles if r not in ROLES]
-        return [(role_label(r), str(r)) for r in (*ROLES, *sorted(custom))] + [
-            ("Other role…", OTHER)
-        ]
+        return [
+            (tx.literal(role_label(r), limit=60), str(r)) for r in (*ROLES, *sorted(custom))
+        ] + [(Text("Other role…"), OTHER)]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="roles-box"):
