@@ -788,9 +788,12 @@ class IncidentScreen(IncidentActions):
         if printable(event) and not is_text_widget(self.focused):
             event.stop()
             event.prevent_default()
+            # The key goes to the line through its own handler (in arrival order: keys typed
+            # after the focus moved are queued behind it), so the line's cursor and
+            # selection rules apply exactly as if it had been typed there.
             entry = self.query_one("#entry", Input)
             entry.focus()
-            entry.insert_text_at_cursor(event.character or "")
+            entry.post_message(events.Key(key, event.character))
 
     async def run_command(self, key: str, label: str) -> None:
         """Run the binding `key` has from the focused widget up (a panel's own keys first,
