@@ -135,6 +135,9 @@ class EventKind(StrEnum):
     POSTMORTEM_SECTION = "postmortem_section"
     REVIEW_COMPLETED = "review_completed"
     REVIEW_REOPENED = "review_reopened"
+    # History import (irtui/importers): who imported what from where, the source's raw
+    # fields and its data-quality flags (irtui/domain/quality.py). Not on the timeline.
+    IMPORTED = "imported"
     # A task marked done by mistake is reopened by an event (`refers_to`: the task's entry),
     # never by deleting the `task_done`: the one-key undo of the war room's task list.
     TASK_REOPENED = "task_reopened"
