@@ -312,7 +312,7 @@ class IncidentScreen(IncidentActions):
         roles = list(ROLE_ORDER) + sorted(r for r in inc.roles if r not in ROLE_ORDER)
         for role in roles:
             holder = inc.roles.get(role)
-            label = SHORT_ROLE.get(role) or tx.clean(role_label(role), limit=10)
+            label = SHORT_ROLE.get(role) or tx.clean(role_label(role), limit=40)
             if holder is None:
                 style = "bold #ff6b6b" if role in required else "dim"
                 lines.append(Text.assemble((f"{label:<10}", "dim"), ("— empty", style)))
