@@ -26,6 +26,10 @@ class NoControlCharacters(LineFilter):
     """Drops C0/C1 controls, DEL and bidi overrides from the text of every segment."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        # Fast path (nearly every line): one C-level check over the line's text. Everything
+        # removed below is non-printable, so a printable line needs no further look.
+        if "".join([text for text, _style, control in segments if not control]).isprintable():
+            return segments
         search = _UNSAFE.search
         if not any(search(text) for text, _style, control in segments if not control):
             return segments
