@@ -20,6 +20,9 @@ SCOPE_TITLES = {
     "app": "Everywhere (on the incident screen: Esc then the key)",
     "board": "Board (single keys: it has nothing to type but its / filter)",
     "incident": "Incident screen commands (Esc then the key, or Alt+key)",
+    "runbook": "Reading a runbook",
+    "drill_facilitator": "Drill facilitator's seat",
+    "drill_debrief": "Drill debrief",
 }
 MODEL = (
     ("Typing", "On the incident screen and in every dialog, what you type is text. The"),
