@@ -112,7 +112,12 @@ class IrtuiApp(App[None]):
         return [*super().get_line_filters(), self._no_controls]
 
     def _make_board(self) -> Screen[Any]:
-        """The board is the first mode's screen (one screen to build before the first paint),
+        """The first mode's screen: `get_default_screen()` (an app built on this one, like
+        the drill facilitator's, puts its own screen first by overriding that)."""
+        return self.get_default_screen()
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The board *is* the default screen (one screen to build before the first paint),
         with the open incidents loaded before it mounts."""
         from irtui.tui.screens.board import BoardScreen
 

@@ -60,7 +60,7 @@ async def test_a_held_write_lock_does_not_freeze_the_war_room(
             held_for = time.monotonic() - started
             entry = screen.query_one("#entry", Input)
             # the screen kept living: the 1 Hz tick (here 10 Hz) ran, keys were handled
-            assert len(ticks) >= 5, (len(ticks), held_for)
+            assert len(ticks) >= 3, (len(ticks), held_for)  # 10 Hz; a loaded CI still ticks
             await pilot.press(*" and verified")
             assert entry.value == "failover to replica done and verified"  # kept, and typed on
             state = screen.query_one("#entry-state")
