@@ -59,6 +59,10 @@ class Dialog(GuardedModal[Any]):
         raise NotImplementedError
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Textual calls this *and* a subclass's own handler: a dialog that handles Enter
+        # itself (the drill's improvise dialog) must not submit twice
+        if type(self).on_input_submitted is not Dialog.on_input_submitted:
+            return
         self.submit_or_next(event)
 
     def save(self, fn: Any, done: str | None, then: Any) -> None:
