@@ -560,8 +560,8 @@ class IncidentScreen(IncidentActions):
         return Text(fmt_duration(left), style="bold #ffb000" if left <= 60 else "")
 
     def tick(self, now: datetime) -> None:
-        if not self.is_mounted:
-            return
+        if not self.is_mounted or not self.query("#tasks"):
+            return  # not composed yet, or being taken down (the app is quitting)
         if self.saving is not None:
             self.show_saving()
         self.render_header(now)
