@@ -215,6 +215,9 @@ def _name_words(rid: str) -> str:
     return " ".join(parts).replace("-", " ").replace("_", " ")
 
 
+_OPEN_ATTEMPTS = 8  # busy retries before the cache falls back to memory
+
+
 def _secure_file(path: str) -> None:
     """The index holds full runbook text: its folder 0700, the file (and WAL files) 0600."""
     folder = os.path.dirname(path) or "."
@@ -267,21 +270,31 @@ class RunbookIndex:
 
     # --- connection -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        """Open (or rebuild) the cache; an unusable cache degrades to memory, never fails."""
+        """Open (or rebuild) the cache; an unusable cache degrades to memory, never fails.
+
+        Only a file SQLite calls damaged is deleted and rebuilt. A busy or locked cache (another
+        irtui process creating the same cold file) is waited for and retried: deleting it then
+        would pull the file from under the other process, whose WAL would then describe a
+        different database ("database disk image is malformed").
+        """
         if self.path != ":memory:":
-            try:
-                _secure_file(self.path)
-                return self._open_checked(self.path)
-            except sqlite3.DatabaseError:
-                # A corrupt or foreign file: it is only a cache, so start again.
+            for attempt in range(_OPEN_ATTEMPTS):
                 try:
-                    Path(self.path).unlink(missing_ok=True)
                     _secure_file(self.path)
                     return self._open_checked(self.path)
-                except (OSError, sqlite3.Error):
-                    pass
-            except OSError:
-                pass
+                except sqlite3.OperationalError:
+                    time.sleep(0.05 * (attempt + 1))  # busy, locked: someone else is writing
+                except sqlite3.DatabaseError:
+                    # A corrupt or foreign file: it is only a cache, so start again.
+                    try:
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(self.path + suffix).unlink(missing_ok=True)
+                        _secure_file(self.path)
+                        return self._open_checked(self.path)
+                    except (OSError, sqlite3.Error):
+                        break
+                except OSError:
+                    break
             self.path = ":memory:"
         return self._open_checked(":memory:")
 
