@@ -269,6 +269,7 @@ async def test_go_to_opens_a_resolved_incident_the_board_does_not_list(
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
         assert app.screen.incident_id == resolved
+        await settle(pilot)  # an Esc within the type-ahead grace was meant for the dialog
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)

@@ -122,6 +122,7 @@ async def test_leaving_keeps_unsaved_text_where_it_was_typed(
         await pilot.press(*"half a sentence")
         await _goto(pilot, demo_ids["sev2"])
         assert app.screen.incident_id == demo_ids["sev2"]
+        await settle(pilot)  # an Esc within the type-ahead grace was meant for the dialog
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
