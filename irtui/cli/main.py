@@ -194,11 +194,56 @@ def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) ->
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the user gets a message, never a traceback
-        code = exit_code_for(exc)
-        ctx.err.write(f"irtui: {exc}\n")
+        code, message = explain(exc, command=args.command)
+        ctx.err.write(f"irtui: {message}\n")
         return code
     finally:
-        ctx.close()
+        with contextlib.suppress(Exception):  # closing must not hide the real outcome
+            ctx.close()
+
+
+MAX_MESSAGE = 1_000
+"""An error message echoing a 100 KB argument is cut: the person needs what is wrong, once."""
+
+
+def explain(exc: BaseException, *, command: str | None = None) -> tuple[int, str]:
+    """(exit code, one-line message) for an exception that reached `main`.
+
+    2: the person can fix it (what they typed or pointed at): the message says what is wrong.
+    1: the machine's trouble (disk full, server down, a file that cannot be written): said.
+    1: a bug: the traceback goes to a private crash log and the message names only its path
+       (no Python text, no incident data on the screen)."""
+    import os
+
+    from irtui.boundary.secrets import shorten
+
+    token = os.environ.get("IRTUI_STATUSPAGE_TOKEN")
+    code = exit_code_for(exc)
+    if code == 2 or _is_expected(exc):
+        return code, shorten(_message(exc), MAX_MESSAGE, [token])
+    from irtui.crashlog import write_crash_log
+
+    log = write_crash_log(exc, where=f"irtui {command or 'tui'}")
+    where = f"; the details are in {log}" if log else ""
+    return 1, (
+        f"unexpected error ({type(exc).__name__}); nothing more was saved{where} "
+        "— please attach it to a bug report"
+    )
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to read"
+    text = str(exc).strip()
+    return " ".join(text.splitlines()) if text else type(exc).__name__
+
+
+def _is_expected(exc: BaseException) -> bool:
+    """Failures with a message of their own that are not bugs: store trouble (disk full,
+    a server down) and operating-system errors (a file that cannot be written)."""
+    from irtui.store.errors import StoreError
+
+    return isinstance(exc, StoreError | OSError)
 
 
 def exit_code_for(exc: BaseException) -> int:
@@ -206,18 +251,16 @@ def exit_code_for(exc: BaseException) -> int:
     from irtui.boundary.errors import BoundaryError
     from irtui.domain.model import DomainError
     from irtui.domain.policy import PolicyError
-    from irtui.store.errors import NewerStoreError, NotAStoreError, NotFound
+    from irtui.store.errors import NotFound, StoreError
 
+    if isinstance(exc, StoreError):
+        return exc.exit_code
     if isinstance(
         exc,
-        UsageError
-        | BoundaryError
-        | DomainError
-        | PolicyError
-        | NotFound
-        | NotAStoreError
-        | NewerStoreError,
+        UsageError | BoundaryError | DomainError | PolicyError | NotFound | RecursionError,
     ):
+        return 2
+    if type(exc).__name__ == "SyncConfigError":  # irtui.sync.config, not imported here
         return 2
     return 1
 
