@@ -576,9 +576,16 @@ def _probe(target: Target) -> None:
         _refuse_foreign(target, _tables(cur), _application_id(cur))
         if target.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
             rows = cur.execute("PRAGMA quick_check(5)").fetchall()
-            problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+            problems = [
+                line.strip()
+                for r in rows
+                for line in str(r[0]).splitlines()
+                if line.strip() not in ("ok", "", "*** in database main ***")
+            ]
             if problems:
-                raise CorruptStoreError(_damaged(target.path, "; ".join(problems)[:300]))
+                more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+                why = f"integrity check: {problems[0][:160]}{more}"
+                raise CorruptStoreError(_damaged(target.path, why))
     except sqlite3.Error as exc:
         raise _sqlite_error(target.path, exc) from None
     finally:
