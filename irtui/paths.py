@@ -102,8 +102,14 @@ def write_private(path: str | os.PathLike[str], text: str) -> None:
 
     target = Path(os.path.realpath(path))
     with contextlib.suppress(FileNotFoundError):
-        if not stat.S_ISREG(target.stat().st_mode):
-            with open(target, "w", encoding="utf-8") as fh:
+        mode = target.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            # Non-blocking open: a FIFO nobody reads fails at once (ENXIO) instead of hanging.
+            fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
             return
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

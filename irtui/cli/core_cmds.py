@@ -201,11 +201,13 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.boundary.text_in import one_line as clean_line
     from irtui.domain.model import normalise_role, role_label
 
     inc = ctx.store().assign_role(args.id, args.role, args.name)
-    role = normalise_role(args.role)
-    ctx.print(f"{inc.id}: {role_label(role)} is {inc.roles[role].name}")
+    role = normalise_role(clean_line(args.role, "role", field="name"))  # as the store keyed it
+    holder = inc.roles.get(role)
+    ctx.print(f"{inc.id}: {role_label(role)} is {holder.name if holder else args.name}")
     return 0
 
 
@@ -216,11 +218,13 @@ def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.boundary.text_in import one_line as clean_line
     from irtui.domain.model import normalise_role, role_label
 
     inc = ctx.store().accept_handoff(args.id, args.role)
-    role = normalise_role(args.role)
-    ctx.print(f"{inc.id}: {role_label(role)} is now {inc.roles[role].name}")
+    role = normalise_role(clean_line(args.role, "role", field="name"))  # as the store keyed it
+    holder = inc.roles.get(role)
+    ctx.print(f"{inc.id}: {role_label(role)} is now {holder.name if holder else ctx.author}")
     return 0
 
 

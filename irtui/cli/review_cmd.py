@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from irtui.cli.context import CliContext, UsageError
@@ -172,10 +171,9 @@ def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
         workflow.save_section(store, iid, args.section.strip().lower().replace("-", "_"), text)
         ctx.print(f"{iid}: saved section {args.section}")
     if args.from_file:
-        try:
-            markdown = Path(args.from_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {args.from_file}: {exc.strerror or exc}") from None
+        from irtui.boundary.files import read_text_file
+
+        markdown = read_text_file(args.from_file)  # a FIFO, a huge or non-UTF-8 file: refused
         changed = workflow.save_sections_from_markdown(store, iid, markdown)
         ctx.print(f"{iid}: saved {', '.join(changed) if changed else 'nothing (no changes)'}")
     if args.reopen:
@@ -217,7 +215,9 @@ def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     if args.out:
         try:
-            Path(args.out).write_text(draft.markdown + "\n", encoding="utf-8")
+            from irtui.paths import write_private
+
+            write_private(args.out, draft.markdown + "\n")  # 0600: incident data
         except OSError as exc:
             raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         ctx.print(

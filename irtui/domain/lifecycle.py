@@ -226,7 +226,7 @@ def cmd_role(
 ) -> list[Event]:
     """Assign a role; if someone already holds it, this is a hand-off to `name`."""
     _require_open(incident, "change roles")
-    role = normalise_role(role)
+    role = normalise_role(one_line(role, "role", field="name"))
     name = one_line(name, "name", field="name")
     if not name:
         raise DomainError("a role needs a person's name")
@@ -253,7 +253,7 @@ def cmd_handoff(
 ) -> list[Event]:
     """Offer a hand-off with a brief; it takes effect when the incoming person accepts."""
     _require_open(incident, "hand off")
-    role = normalise_role(role)
+    role = normalise_role(one_line(role, "role", field="name"))
     holder = incident.roles.get(role)
     to = one_line(to, "name", field="name")
     brief = lines(brief, "brief", field="body")
@@ -275,7 +275,7 @@ def cmd_handoff(
 
 
 def cmd_accept_handoff(incident: Incident, role: str, *, now: datetime, author: str) -> list[Event]:
-    role = normalise_role(role)
+    role = normalise_role(one_line(role, "role", field="name"))
     holder = incident.roles.get(role)
     if holder is None or not holder.pending_handoff_to:
         raise DomainError(f"no hand-off of {role} is waiting to be accepted")

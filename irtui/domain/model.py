@@ -87,7 +87,7 @@ def normalise_role(name: str) -> str:
     """Map `IC`, `tech-lead`, `Comms` ... to a canonical role key; unknown names stay custom."""
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     if not key:
-        raise ValueError("role name is empty")
+        raise DomainError("role name is empty")
     return ROLE_ALIASES.get(key, key)
 
 

@@ -236,12 +236,17 @@ def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
 
 def load_policy(path: Path | str | None = None) -> Policy:
     """Load a policy file; with no path, the bundled default."""
+    import stat
+
     from irtui import paths
     from irtui.boundary.yaml_load import MAX_BYTES
 
     file = Path(path) if path else paths.default_policy_file()
     try:
-        if file.stat().st_size > MAX_BYTES:  # refused before it is read in full
+        st = file.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, a device never end
+            raise PolicyError(str(file), None, "not a regular file")
+        if st.st_size > MAX_BYTES:  # refused before it is read in full
             raise PolicyError(str(file), None, f"file is larger than {MAX_BYTES:,} bytes")
         data = file.read_bytes()
     except FileNotFoundError:

@@ -214,12 +214,15 @@ class RunbookIndex:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 return self._open_checked(self.path)
             except sqlite3.DatabaseError:
-                # A corrupt or foreign file: it is only a cache, so start again.
-                try:
-                    Path(self.path).unlink(missing_ok=True)
-                    return self._open_checked(self.path)
-                except (OSError, sqlite3.Error):
-                    pass
+                # A corrupt cache of our own: it is only a cache, so start again. Never delete
+                # what is not ours: `--index /dev/null` replaced the system's /dev/null, and
+                # `--index notes.db` deleted someone's database.
+                if _own_cache_file(self.path):
+                    try:
+                        Path(self.path).unlink(missing_ok=True)
+                        return self._open_checked(self.path)
+                    except (OSError, sqlite3.Error):
+                        pass
             except OSError:
                 pass
             self.path = ":memory:"
@@ -455,3 +458,19 @@ class RunbookIndex:
                 text, spans = python_snippet(row["body"], needles)
             hits.append(SearchHit(self._summary(row), float(row["score"]), text, spans))
         return hits
+
+
+def _own_cache_file(path: str) -> bool:
+    """Whether `path` is a regular file in irtui's cache dir (the index irtui made there)."""
+    import os
+    import stat
+
+    from irtui import paths
+
+    try:
+        st = os.lstat(path)
+        return stat.S_ISREG(st.st_mode) and Path(path).resolve().parent == (
+            paths.cache_dir().resolve()
+        )
+    except OSError:
+        return False
