@@ -74,6 +74,7 @@ NO_STORE = {
     ("runbooks", "show"),
     ("runbooks", "check"),
     ("runbooks", "stale"),
+    ("runbooks", "steps"),
 }
 """Commands that never open the incident store (a bad --db is not theirs to refuse)."""
 
