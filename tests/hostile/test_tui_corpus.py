@@ -64,6 +64,8 @@ def _poison(store: Store) -> None:
     def value_for(name: str) -> str:
         if name == "PH-long":
             return TEXT["long-line"]
+        if name == "PH-role":  # a custom role whose label starts with `[/]`
+            return TEXT["all-at-once"]
         if name not in values:
             values[name] = HOSTILE[len(values) % len(HOSTILE)] + f" ({name})"
         return values[name]
@@ -170,18 +172,26 @@ async def _dialogs(app: Any, ids: dict[str, str], look: Any, keys: Any) -> None:
     app.open(ids["open"])
     await keys("t")
     await look("status dialog")
-    await keys("escape", "n")
-    await look("declare dialog")
-    title = app.screen.query("Input").first()
-    title.focus()
-    await keys(*"[/] x [/ y")
-    title.insert_text_at_cursor(TEXT["all-at-once"].replace("\x00", ""))
-    await look("declare dialog with a pasted escape")
     await keys("escape", "s")
     await look("severity dialog (policy names)")
     app.screen.query_one("#sev").focus()
     await keys("enter")
-    await look("severity dropdown")
+    await look("severity dropdown (policy names)")
+
+
+async def _declare(app: Any, ids: dict[str, str], look: Any, keys: Any) -> None:
+    await keys("n")
+    await look("declare dialog")
+    title = app.screen.query("Input").first()
+    title.focus()
+    await keys(*"[/] x [/ y")
+    await look("declare dialog with markup typed")
+    title.insert_text_at_cursor(TEXT["all-at-once"].replace("\x00", ""))
+    await look("declare dialog with a pasted escape")
+    title.value = ""
+    app.screen.query_one("#sev").focus()
+    await keys("enter")
+    await look("declare severity dropdown (policy names)")
 
 
 async def _runbooks(app: Any, ids: dict[str, str], look: Any, keys: Any) -> None:
@@ -208,11 +218,39 @@ async def _postmortem_and_help(app: Any, ids: dict[str, str], look: Any, keys: A
     await look("a notification")
 
 
+KNOWN_OPEN: dict[str, dict[str, str]] = {
+    "composer-roles": {
+        "composer:": "keys (TUI sinks): the composer shows entry text raw (a DCS/APC sequence "
+        "reaches the terminal)",
+    },
+    "dialogs": {
+        "crashed after ['severity dialog (policy names)']": "keys (TUI sinks): opening the "
+        "severity dropdown crashes: policy severity names go into a Select prompt as a markup "
+        "string (MarkupError on `[/]`)",
+    },
+    "declare": {
+        "declare dialog with a pasted escape": "keys (TUI sinks): an Input shows a pasted "
+        "escape sequence raw",
+        "crashed after ['declare severity dropdown (policy names)']": "keys (TUI sinks): the "
+        "declare dialog's severity dropdown crashes on policy names (Select prompt markup)",
+    },
+    "runbooks": {
+        "runbook browser": "runbooks: runbook titles with ESC (from YAML `\\e`) shown raw",
+        "runbook search": "runbooks: titles and headings with ESC shown raw in results",
+        "runbook viewer": "runbooks: titles and headings with ESC shown raw in the viewer",
+    },
+}
+"""Findings of this driver in screens other helpers own, open when it was written (issue 13:
+"note it for the owner"). Strict: a step listed here that is now clean fails the test, so the
+entry is removed the day the sink is fixed; every other step must be clean already."""
+
+
 SCREENS = {
     "board": _board,
     "incident": _incident,
     "composer-roles": _composer_and_roles,
     "dialogs": _dialogs,
+    "declare": _declare,
     "runbooks": _runbooks,
     "postmortem-help": _postmortem_and_help,
 }
@@ -257,4 +295,15 @@ async def test_the_corpus_through_every_screen(
     finally:
         store.close()
     assert steps, "no screen was reached"
-    assert not problems, "\n".join(problems[:30])
+    known = KNOWN_OPEN.get(name, {})
+    unexpected = [p for p in problems if not any(k in p for k in known)]
+    assert not unexpected, "\n".join(unexpected[:30])
+
+    def could_see(key: str) -> bool:  # a crash entry is fixed once the next step is reached
+        if key.startswith("crashed after ['"):
+            after = key.removeprefix("crashed after ['").removesuffix("']")
+            return after in steps and steps.index(after) + 1 < len(steps)
+        return any(step.startswith(key.rstrip(":")) for step in steps)
+
+    fixed = [k for k in known if could_see(k) and not any(k in p for p in problems)]
+    assert not fixed, f"fixed, remove from KNOWN_OPEN in {Path(__file__).name}: {fixed}"
