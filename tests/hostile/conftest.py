@@ -90,8 +90,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             }
         )
     )
+    jsonl = tmp / "incidents.jsonl"
+    jsonl.write_text(
+        json.dumps(
+            {
+                "id": "gh1",
+                "title": "Git operations degraded",
+                "downtime_start": "2026-10-01T10:00:00Z",
+                "downtime_end": "2026-10-01T11:00:00Z",
+                "updates": [],
+            }
+        )
+        + "\n"
+    )
     return {
         "tmp": tmp,
+        "jsonl": jsonl,
         "template": template,
         "entry_id": entry.id,
         "draft": draft,

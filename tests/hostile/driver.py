@@ -34,7 +34,7 @@ from urllib.parse import quote
 from tests.hostile.corpus import forbidden_in
 
 GLOBAL_DESTS = frozenset({"help", "db", "policy", "as_", "version", "command"})
-PATHS = frozenset({"path", "from_file", "out", "runbooks", "dirs", "index"})
+PATHS = frozenset({"path", "paths", "config", "from_file", "out", "runbooks", "dirs", "index"})
 """Arguments that name files or folders: they also get the hostile files."""
 PROBE_BUDGET_S = 20
 STATE_TABLES = ("incidents", "events", "outbox", "remote_links", "action_items", "counters")
@@ -155,6 +155,13 @@ def base_value(leaf: Leaf, action: argparse.Action, world: dict[str, Any]) -> st
         "dirs": str(world["runbooks"]),
         "index": str(world["tmp"] / "index.db"),
     }
+    if dest == "paths":
+        source = leaf.words[-1]
+        return str(
+            {"github-statuses": world["jsonl"], "postmortem": world["draft"]}.get(
+                source, world["import_file"]
+            )
+        )
     if dest == "name":
         return world["runbook"] if leaf.words[0] == "runbooks" else "bob"
     if dest == "incident" and leaf.words == ("tui",):

@@ -75,8 +75,10 @@ NO_STORE = {
     ("runbooks", "check"),
     ("runbooks", "stale"),
     ("runbooks", "steps"),
+    ("demo",),
 }
-"""Commands that never open the incident store (a bad --db is not theirs to refuse)."""
+"""Commands that never open the named store (a bad --db is not theirs to refuse): runbook
+commands without an incident, and `demo` (a throwaway store of its own)."""
 
 
 @pytest.mark.parametrize("leaf", LEAVES, ids=[leaf.name for leaf in LEAVES])
