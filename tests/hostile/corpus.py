@@ -129,7 +129,6 @@ STORE_REFUSALS = (
     "a-directory",
     "a-fifo",
     "dev-null",
-    "missing-dir",
 )
 """`--db` values every command must refuse with exit 2, before writing anything."""
 

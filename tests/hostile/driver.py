@@ -209,6 +209,7 @@ def probes(
     files: dict[str, Path],
     *,
     reduced: bool = False,
+    scratch: Path | None = None,
 ) -> Iterator[Probe]:
     """Every probe of one leaf command (`reduced`: a subset of the values for slow ones)."""
     base = base_argv(leaf, world)
@@ -227,10 +228,13 @@ def probes(
         if action.dest in PATHS:
             # /dev/null only where the argument is written to: a bug elsewhere could replace
             # the machine's /dev/null (it happened: see conftest._dev_null_survives)
+            targets = files
+            if action.dest in WRITTEN and scratch is not None:
+                targets = _copies(files, scratch / action.dest)  # the corpus stays intact
             corpus.update(
                 {
                     f"file:{k}": str(p)
-                    for k, p in files.items()
+                    for k, p in targets.items()
                     if k != "dev-null" or action.dest == "out"
                 }
             )
@@ -244,12 +248,38 @@ def probes(
         yield Probe(leaf.name, f"--policy={what}", ["--policy", str(files[what]), *base])
 
 
+WRITTEN = frozenset({"out", "index"})
+"""Arguments a command writes to (a draft, an index): they get copies of the hostile files in
+a scratch folder, so a legitimate write does not change the corpus other probes use."""
+
+
+def _copies(files: dict[str, Path], folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Path] = {}
+    for name, path in files.items():
+        if name == "missing-dir":
+            out[name] = folder / "no" / "such" / "dir" / "x"
+        elif path.is_file() and path.parent != Path("/dev"):
+            copy = folder / path.name
+            shutil.copyfile(path, copy)
+            out[name] = copy
+        else:
+            out[name] = path
+    return out
+
+
 def store_refusals(leaf: Leaf, world: dict[str, Any], files: dict[str, Path]) -> Iterator[Probe]:
     from tests.hostile.corpus import STORE_REFUSALS
 
     base = base_argv(leaf, world)
     for name in STORE_REFUSALS:
         yield Probe(leaf.name, f"--db={name}", base, db=files[name])
+
+
+def missing_directory(folder: Path) -> Path:
+    """A store path in a directory that does not exist (fresh per test: some other command
+    may legitimately create the corpus' own missing-dir for a file it writes)."""
+    return folder / "typo" / "deeper" / "store.db"
 
 
 def _replace(

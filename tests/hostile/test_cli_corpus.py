@@ -64,7 +64,9 @@ def test_hostile_values_in_every_argument(
     started = time.perf_counter()
     failures = _run_all([first], world, tmp_path)
     slow = time.perf_counter() - started > SLOW_BASE_S
-    probes = list(driver.probes(leaf, world, TEXT, hostile_files, reduced=slow))[1:]
+    probes = list(
+        driver.probes(leaf, world, TEXT, hostile_files, reduced=slow, scratch=tmp_path / "w")
+    )[1:]
     failures += _run_all(probes, world, tmp_path)
     assert not failures, f"{len(failures)} of {len(probes)} probes:\n" + "\n".join(failures[:40])
 
@@ -86,6 +88,8 @@ def test_damaged_and_foreign_stores_are_refused_by_every_command(
     leaf: driver.Leaf, world: dict[str, Any], hostile_files: dict[str, Path], tmp_path: Path
 ) -> None:
     probes = list(driver.store_refusals(leaf, world, hostile_files))
+    typo = driver.missing_directory(tmp_path)
+    probes.append(driver.Probe(leaf.name, "--db=typo-dir", driver.base_argv(leaf, world), db=typo))
     digests = {name: _digest(path) for name, path in hostile_files.items() if path.is_file()}
     state_dir = Path(os.environ["IRTUI_STATE_DIR"])
     failures: list[str] = []
@@ -107,7 +111,7 @@ def test_damaged_and_foreign_stores_are_refused_by_every_command(
         for name, path in hostile_files.items()
         if path.is_file() and _digest(path) != digests[name]
     ]
-    assert not (hostile_files["missing-dir"].parent.parent.parent).exists()
+    assert not typo.parent.parent.exists(), "a directory was created for a --db path"
     assert not failures, "\n".join(failures[:40])
 
 
