@@ -130,3 +130,16 @@ def _dev_null_survives() -> Any:
             os.mknod("/dev/null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
             os.chmod("/dev/null", 0o666)
         pytest.fail("a probe replaced /dev/null with a regular file")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_lands_in_the_checkout() -> Any:
+    """A probe with a relative path (`--out 1e308`) must write into its scratch folder, never
+    into the working directory the suite runs from."""
+    import os
+
+    root = Path(__file__).resolve().parents[2]
+    before = set(os.listdir(root))
+    yield
+    stray = set(os.listdir(root)) - before
+    assert not stray, f"files written into {root}: {sorted(map(repr, stray))[:10]}"

@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import hashlib
 import io
+import os
 import shutil
 import signal
 import sqlite3
@@ -352,8 +353,9 @@ def run_in_process(
     out, err, stray_out, stray_err = io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO()
     ctx = CliContext(None, clock=clock, out=out, err=err)  # type: ignore[arg-type]
     started = time.perf_counter()
-    old_stdin = sys.stdin
+    old_stdin, old_cwd = sys.stdin, os.getcwd()
     sys.stdin = io.StringIO(probe.stdin)
+    os.chdir(work)  # a relative path in a probe (`--out 1e308`) lands in the scratch folder
     try:
         with (
             time_limit(PROBE_BUDGET_S),
@@ -363,6 +365,7 @@ def run_in_process(
             code = main(["--db", str(db), *probe.argv], ctx=ctx)
     finally:
         sys.stdin = old_stdin
+        os.chdir(old_cwd)
     seconds = time.perf_counter() - started
     logs = set(state_dir.glob("crash-*.log")) if state_dir.exists() else set()
     outcome = Outcome(
