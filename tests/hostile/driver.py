@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -77,6 +78,7 @@ class Outcome:
     crash_logs: list[str] = field(default_factory=list)
 
 
+@functools.cache
 def leaves() -> list[Leaf]:
     """Every leaf command of the real parser, in `COMMANDS` order."""
     from irtui.cli.main import COMMANDS, build_parser
@@ -226,6 +228,10 @@ def probes(
         if action.nargs == 0:
             continue
         corpus: dict[str, str] = dict(values)
+        if action.choices or action.type is not None or _probed_by_sibling(leaf, action):
+            # argparse checks these itself, one code path whatever the value: a subset shows
+            # that its refusal is escaped and bounded
+            corpus = {k: v for k, v in values.items() if k in REDUCED}
         if action.dest in PATHS:
             # /dev/null only where the argument is written to: a bug elsewhere could replace
             # the machine's /dev/null (it happened: see conftest._dev_null_survives)
@@ -247,6 +253,22 @@ def probes(
         yield Probe(leaf.name, f"--as={what}", [f"--as={values[what]}", *base])
     for what in ("alias-bomb.yaml", "huge-number-policy.yaml", "escapes-policy.yaml", "deep.yaml"):
         yield Probe(leaf.name, f"--policy={what}", ["--policy", str(files[what]), *base])
+
+
+def _probed_by_sibling(leaf: Leaf, action: argparse.Action) -> bool:
+    """Whether an earlier sub-command of the same command has this option too (`runbooks
+    search|show|... --index`, from one shared parent parser): one code path, probed in full
+    once, with a subset elsewhere."""
+    if not action.option_strings or len(leaf.words) < 2:
+        return False
+    for other in leaves():
+        if other.words == leaf.words:
+            return False
+        if other.words[0] == leaf.words[0] and any(
+            a.dest == action.dest and a.option_strings for a in other.actions
+        ):
+            return True
+    return False
 
 
 WRITTEN = frozenset({"out", "index"})
