@@ -67,6 +67,9 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         "IRTUI_STATUSPAGE_TOKEN",
         "IRTUI_STATUSPAGE_URL",
         "IRTUI_STATUSPAGE_PAGE_ID",
+        "IRTUI_CATALOG",
+        "IRTUI_PAGERDUTY_ROUTING_KEY",
+        "IRTUI_PAGERDUTY_URL",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("IRTUI_USER", "tester")
@@ -98,8 +101,9 @@ def pg_url_or_skip() -> str:
                 "IRTUI_TEST_PG_URL is not set in CI: .ci/run should have started PostgreSQL"
             )
         pytest.skip(
-            "NO POSTGRESQL: set IRTUI_TEST_PG_URL=postgresql://... to run the "
-            "PostgreSQL half of the store tests (CI always does)"
+            "NO POSTGRESQL: set IRTUI_TEST_PG_URL to run the PostgreSQL half of the store "
+            "tests; `bash .ci/start-postgres.sh` starts a throwaway server (Debian's packages) "
+            "and prints its URL on its last line (CI always runs them)"
         )
     return url
 

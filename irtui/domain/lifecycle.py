@@ -20,6 +20,7 @@ from typing import Any
 
 from irtui.boundary.text_in import lines, one_line
 from irtui.domain.model import (
+    DRILL_CLOCK_EVENTS,
     MILESTONES,
     Audience,
     DomainError,
@@ -226,7 +227,7 @@ def cmd_role(
 ) -> list[Event]:
     """Assign a role; if someone already holds it, this is a hand-off to `name`."""
     _require_open(incident, "change roles")
-    role = normalise_role(one_line(role, "role", field="name"))
+    role = normalise_role(role)
     name = one_line(name, "name", field="name")
     if not name:
         raise DomainError("a role needs a person's name")
@@ -253,7 +254,7 @@ def cmd_handoff(
 ) -> list[Event]:
     """Offer a hand-off with a brief; it takes effect when the incoming person accepts."""
     _require_open(incident, "hand off")
-    role = normalise_role(one_line(role, "role", field="name"))
+    role = normalise_role(role)
     holder = incident.roles.get(role)
     to = one_line(to, "name", field="name")
     brief = lines(brief, "brief", field="body")
@@ -275,7 +276,7 @@ def cmd_handoff(
 
 
 def cmd_accept_handoff(incident: Incident, role: str, *, now: datetime, author: str) -> list[Event]:
-    role = normalise_role(one_line(role, "role", field="name"))
+    role = normalise_role(role)
     holder = incident.roles.get(role)
     if holder is None or not holder.pending_handoff_to:
         raise DomainError(f"no hand-off of {role} is waiting to be accepted")
@@ -538,6 +539,7 @@ def apply(incident: Incident | None, event: Event) -> Incident:
         update_due=dict(incident.update_due),
         last_update=dict(incident.last_update),
         services=list(incident.services),
+        time_map=dict(incident.time_map) if incident.time_map is not None else None,
     )
     kind = event.kind
     if kind == EventKind.ACKNOWLEDGED:
@@ -584,6 +586,11 @@ def apply(incident: Incident | None, event: Event) -> Incident:
         inc.title = p.get("title", inc.title)
         inc.services = list(p.get("services", inc.services))
         inc.impact = p.get("impact", inc.impact)
+    elif kind in DRILL_CLOCK_EVENTS:
+        inc.time_map = dict(p["clock"])  # the drill clock's new segment (irtui/drills/clock.py)
+    elif kind == EventKind.DRILL_DELETED:
+        inc.deleted_at = event.at
+        _recompute_update_due(inc)
     # Entries, amendments, tasks, runbook ticks change the timeline, not the projection.
     return _stamp(inc, event)
 

@@ -132,7 +132,7 @@ class IrtuiApp(App[None]):
             self.ring()
             for iid, name in sorted(fresh):
                 self.notify(f"{iid}: {name} is OVERDUE", severity="error", markup=False)
-        expired = self.task_watch.expired(now)
+        expired = self.task_watch.expired(now, self.incidents)
         if expired:
             self.ring()
             for task in expired:
@@ -193,7 +193,9 @@ class IrtuiApp(App[None]):
 
     def _reload_tasks(self, ids: list[str], *, initial: bool = False) -> None:
         try:
-            self.task_watch.reload(self.store.db, ids, self.now(), initial=initial)
+            self.task_watch.reload(
+                self.store.db, ids, self.now(), initial=initial, incidents=self.incidents
+            )
         except Exception:  # timers are a reminder, never a reason to stop the war room
             return
 
@@ -240,6 +242,7 @@ class IrtuiApp(App[None]):
     def _start_outbox(self) -> None:
         if not self.background_sync:
             return
+        self._start_paging()
         try:
             from irtui.sync.background import OutboxWorker  # type: ignore[import-not-found]
         except ImportError:
@@ -257,6 +260,20 @@ class IrtuiApp(App[None]):
                 group="outbox",
                 exclusive=True,
             )
+
+    def _start_paging(self) -> None:
+        """PagerDuty pages go out from every seat (the outbox keeps them once-only)."""
+        try:
+            from irtui.sync.pagerduty_worker import PagingWorker
+        except ImportError:  # pragma: no cover
+            return
+        worker = PagingWorker(self.store)
+        self.run_worker(
+            worker.run_forever(self.update_outbox_summary),
+            name="paging",
+            group="paging",
+            exclusive=True,
+        )
 
     def update_outbox_summary(self, *_: Any) -> None:
         try:

@@ -16,9 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from irtui.domain.model import Role, normalise_role, role_label
+from irtui.domain.model import CustomRole, Role, normalise_role, role_label
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
+from irtui.tui.widgets.oncall_picker import OnCallPicker
 
 if TYPE_CHECKING:
     from irtui.tui.app import IrtuiApp
@@ -66,6 +67,7 @@ class RolesScreen(ModalScreen[bool]):
                     classes="hidden",
                 )
                 yield Input(placeholder="to whom (name)", id="to")
+            yield OnCallPicker(self.incident_id, target="#to", id="oncall-pick")
             yield Static(id="holder", classes="help-line")
             yield Label("Hand-off brief (edit freely; it is stored with the hand-off)")
             yield TextArea(id="brief", soft_wrap=True)
@@ -81,11 +83,13 @@ class RolesScreen(ModalScreen[bool]):
         self.refresh_brief()
 
     def chosen_role(self) -> str | None:
-        """The role key to act on; None while "other" is picked and not named yet."""
+        """The role key to act on; None while "other" is picked and not named yet. A name
+        typed under *Other role…*, or a custom role the incident has, is custom on purpose
+        (`CustomRole`): never refused as a typo of a standard role."""
         if self.role != OTHER:
-            return self.role
+            return self.role if self.role in ROLES else CustomRole(self.role)
         try:
-            return normalise_role(self.query_one("#custom-role", Input).value)
+            return normalise_role(CustomRole(self.query_one("#custom-role", Input).value))
         except ValueError:
             return None
 
