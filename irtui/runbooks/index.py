@@ -224,11 +224,18 @@ def _secure_file(path: str) -> None:
     folder = os.path.dirname(path) or "."
     created = not os.path.isdir(folder)
     os.makedirs(folder, mode=0o700, exist_ok=True)
-    # Only a folder irtui made or owns (the cache dir) is tightened: `--index /tmp/x.sqlite`
-    # must not make /tmp 0700 for everyone.
+    # Only a folder that is the index's own is tightened (irtui made it, it is the cache dir,
+    # or it holds nothing but the index): `--index /tmp/x.sqlite` must not make /tmp 0700.
     try:
-        own = created or os.path.realpath(folder) == os.path.realpath(paths.cache_dir())
-        if own and os.stat(folder).st_mode & 0o077:
+        st = os.stat(folder)
+        base = os.path.basename(path)
+        dedicated = set(os.listdir(folder)) <= {base, f"{base}-wal", f"{base}-shm"}
+        own = (
+            created
+            or os.path.realpath(folder) == os.path.realpath(paths.cache_dir())
+            or (dedicated and st.st_uid == os.geteuid() and not st.st_mode & stat.S_ISVTX)
+        )
+        if own and st.st_mode & 0o077:
             os.chmod(folder, 0o700)
     except OSError:
         pass
