@@ -67,17 +67,8 @@ def cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False)
 
 
-def default_db_path() -> Path:
-    return data_dir() / "irtui.db"
-
-
-def user_policy_file() -> Path:
-    return config_dir() / "policy.yaml"
-
-
 def state_dir() -> Path:
-    """Per-user state directory (crash logs): `$IRTUI_STATE_DIR`, else platformdirs'
-    user state dir (`~/.local/state/irtui` on Linux). Callers create it 0700."""
+    """Per-user state directory: crash logs live here (`IRTUI_STATE_DIR` overrides)."""
     override = os.environ.get("IRTUI_STATE_DIR")
     if override:
         return Path(override)
@@ -87,9 +78,19 @@ def state_dir() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """`path` created if missing, 0700 (irtui's own directories hold incident data)."""
+    """`path` created if missing and made 0700: what irtui writes there may hold incident
+    text (a crash log's traceback, unsaved lines)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
     return path
+
+
+def default_db_path() -> Path:
+    return data_dir() / "irtui.db"
+
+
+def user_policy_file() -> Path:
+    return config_dir() / "policy.yaml"
 
 
 def write_private(path: str | os.PathLike[str], text: str) -> None:

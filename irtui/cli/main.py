@@ -339,7 +339,7 @@ def exit_code_for(exc: BaseException) -> int:
         return 2  # a path with a NUL in it (from a file or the environment)
     if _not_utf8(exc):
         return 2
-    if type(exc).__name__ == "SyncConfigError":  # irtui.sync.config, not imported here
+    if type(exc).__name__ in ("SyncConfigError", "RunbookDirsError"):  # not imported here
         return 2
     return 1
 

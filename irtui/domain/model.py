@@ -208,6 +208,9 @@ class EventKind(StrEnum):
     PAGE_ACKNOWLEDGED = "page_acknowledged"
     PAGE_ESCALATED = "page_escalated"
     PAGE_RESOLVED = "page_resolved"
+    # A task marked done by mistake is reopened by an event (`refers_to`: the task's entry),
+    # never by deleting the `task_done`: the one-key undo of the war room's task list.
+    TASK_REOPENED = "task_reopened"
 
 
 DRILL_CLOCK_EVENTS: frozenset[str] = frozenset(

@@ -19,6 +19,7 @@ _SYSTEM_KIND: dict[str, str] = {
     EventKind.MILESTONE_SET: EntryKind.NOTE,
     EventKind.DETAILS_CHANGED: EntryKind.NOTE,
     EventKind.TASK_DONE: EntryKind.ACTION,
+    EventKind.TASK_REOPENED: EntryKind.ACTION,
     EventKind.RUNBOOK_PINNED: EntryKind.NOTE,
     EventKind.RUNBOOK_STEP: EntryKind.ACTION,
     EventKind.RUNBOOK_UNPINNED: EntryKind.NOTE,
@@ -80,6 +81,8 @@ def describe(event: Event) -> str:
         return "Details changed: " + ", ".join(f"{key}={value}" for key, value in p.items())
     if k == EventKind.TASK_DONE:
         return f"Task done: {p.get('text', '')}"
+    if k == EventKind.TASK_REOPENED:
+        return f"Task reopened: {p.get('text', '')}"
     if k == EventKind.DRILL_STARTED:
         speed = p.get("clock", {}).get("speed", 1)
         return f"DRILL started: {p.get('title', '')} (speed ×{speed:g})"

@@ -44,6 +44,19 @@ PG_IDLE_TX_TIMEOUT_MS = 30_000
 """The server ends a seat's transaction left idle this long (see `_pg_connect`)."""
 
 
+_OPEN_HERE: dict[tuple[int, int] | str, int] = {}
+"""SQLite files this process has open, with how many connections (see `Database.sibling`)."""
+_OPEN_HERE_LOCK = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | str:
+    try:
+        st = path.stat()
+        return (st.st_dev, st.st_ino)
+    except OSError:
+        return str(path.resolve())
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where a store lives: a SQLite file path, or a PostgreSQL URL."""
@@ -112,6 +125,7 @@ class Database:
         self._closed = False  # closed by us (close()), not lost
         self.created = False
         """This open created the SQLite file (it is removed again if setting it up fails)."""
+        self._file_key: tuple[int, int] | str | None = None
 
     # --- opening ---------------------------------------------------------------------
     @classmethod
@@ -122,8 +136,28 @@ class Database:
             return cls._open_sqlite(target, create=create, create_dirs=create_dirs)
         return cls._open_postgres(target)
 
+    def sibling(self) -> Database:
+        """A second connection to this same store, for another thread (the TUI's writer):
+        its writes then wait on the store's lock without holding this connection's lock.
+
+        SQLite's locks are POSIX locks, owned by the *process*: closing any file descriptor
+        on the database file drops every lock this process holds on it, so this must not
+        read the file's header with a plain `open()` as a first open does (doing so while
+        this connection had a read snapshot let another process check-point under it:
+        "database disk image is malformed"). The file is known to be an irtui store."""
+        if self.dialect == "sqlite":
+            return self._open_sqlite(self.target, create=False, known_store=True)
+        return self._open_postgres(self.target)
+
     @classmethod
-    def _open_sqlite(cls, target: Target, *, create: bool, create_dirs: bool = False) -> Database:
+    def _open_sqlite(
+        cls,
+        target: Target,
+        *,
+        create: bool,
+        create_dirs: bool = False,
+        known_store: bool = False,
+    ) -> Database:
         """Open a SQLite store, refusing before anything is written when the file is not an
         irtui store, is damaged, or sits where irtui should not create one.
 
@@ -131,22 +165,28 @@ class Database:
         directory; a present file's header must be SQLite's and agree with the file's size;
         a read-only connection then looks at the tables, the application id and (stores up to
         `QUICK_CHECK_MAX_BYTES`) runs `PRAGMA quick_check` — and only then is the file opened
-        for writing, switched to WAL and tightened to 0600."""
+        for writing, switched to WAL and tightened to 0600. A file this process already has
+        open (or `known_store`, see `sibling`) was checked then: its header is not read again
+        with a plain `open()`, whose close would drop this process's SQLite locks."""
         import sqlite3
 
         assert target.path is not None
         path = target.path
-        created = False
-        existing = _existing_file(path)
-        if existing is None:
-            if not create:
-                raise StoreLocationError(f"no store at {path}")
-            _require_directory(path, create_dirs=create_dirs)
-            created = _create_empty(path)
-        fresh = _check_header(path)  # True: an empty file irtui may turn into a store
+        created = fresh = False
+        with _OPEN_HERE_LOCK:
+            open_here = known_store or _OPEN_HERE.get(_file_key(path), 0) > 0
+        if not open_here:
+            existing = _existing_file(path)
+            if existing is None:
+                if not create:
+                    raise StoreLocationError(f"no store at {path}")
+                _require_directory(path, create_dirs=create_dirs)
+                created = _create_empty(path)
+            fresh = _check_header(path)  # True: an empty file irtui may turn into a store
+        key = _file_key(path)  # after creation: the file's own (device, inode)
         old_umask = os.umask(0o077)  # -wal, -shm and -journal files are private too
         try:
-            if not fresh:
+            if not fresh and not open_here:
                 _probe(target)
             try:
                 conn = sqlite3.connect(
@@ -158,15 +198,18 @@ class Database:
             except sqlite3.Error as exc:
                 raise _sqlite_error(path, exc) from None
             db = cls(target, conn)
+            db._file_key = key
+            with _OPEN_HERE_LOCK:
+                _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
             try:
                 db._pragma_setup(fresh=fresh)
             except sqlite3.Error as exc:
-                conn.close()
+                db.close()
                 if created:
                     _remove_if_empty(path)
                 raise _sqlite_error(path, exc) from None
             except BaseException:
-                conn.close()
+                db.close()
                 if created:
                     _remove_if_empty(path)
                 raise
@@ -260,6 +303,9 @@ class Database:
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):  # closing is best effort
+            if not self._closed and self._file_key is not None:
+                with _OPEN_HERE_LOCK:
+                    _OPEN_HERE[self._file_key] = _OPEN_HERE.get(self._file_key, 1) - 1
             self._closed = True
             self._conn.close()
 

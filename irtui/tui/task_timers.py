@@ -33,13 +33,22 @@ def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
     """Open tasks with a due time in these incidents, by entry id."""
     if not incident_ids:
         return {}
-    kinds = (EventKind.ENTRY, EventKind.TASK_DONE, EventKind.ENTRY_RETRACTED)
-    rows = events_of_kinds(db, kinds, incident_ids=incident_ids)
+    kinds = (
+        EventKind.ENTRY,
+        EventKind.TASK_DONE,
+        EventKind.TASK_REOPENED,
+        EventKind.ENTRY_RETRACTED,
+    )
+    rows = sorted(events_of_kinds(db, kinds, incident_ids=incident_ids), key=lambda r: r[0])
     timers: dict[int, TaskTimer] = {}
     closed: set[int] = set()
     for event_id, incident_id, kind, _at, _author, payload, refers_to in rows:
         if kind != EventKind.ENTRY:
-            if refers_to is not None:
+            if refers_to is None:
+                continue
+            if kind == EventKind.TASK_REOPENED:
+                closed.discard(int(refers_to))
+            else:
                 closed.add(int(refers_to))
             continue
         task = json.loads(payload).get("task") or {}

@@ -76,6 +76,9 @@ class Outcome:
     seconds: float = 0.0
     changed: bool = False
     crash_logs: list[str] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    """The stores the command opened (Store.open calls), to tell a refusal from a command that
+    never looked at --db."""
 
 
 @functools.cache
@@ -374,8 +377,18 @@ def run_in_process(
     logs_before = set(state_dir.glob("crash-*.log")) if state_dir.exists() else set()
     out, err, stray_out, stray_err = io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO()
     ctx = CliContext(None, clock=clock, out=out, err=err)  # type: ignore[arg-type]
+    from irtui.store.repo import Store
+
+    opened: list[str] = []
+    real_open = Store.open.__func__  # type: ignore[attr-defined]
+
+    def recording_open(cls: type, target: Any = None, **kw: Any) -> Any:
+        opened.append(str(target))
+        return real_open(cls, target, **kw)
+
     started = time.perf_counter()
     old_stdin, old_cwd = sys.stdin, os.getcwd()
+    Store.open = classmethod(recording_open)  # type: ignore[method-assign,assignment]
     sys.stdin = io.StringIO(probe.stdin)
     os.chdir(work)  # a relative path in a probe (`--out 1e308`) lands in the scratch folder
     try:
@@ -388,6 +401,7 @@ def run_in_process(
     finally:
         sys.stdin = old_stdin
         os.chdir(old_cwd)
+        Store.open = classmethod(real_open)  # type: ignore[method-assign,assignment]
     seconds = time.perf_counter() - started
     logs = set(state_dir.glob("crash-*.log")) if state_dir.exists() else set()
     outcome = Outcome(
@@ -397,6 +411,7 @@ def run_in_process(
         stray=stray_out.getvalue() + stray_err.getvalue(),
         seconds=seconds,
         crash_logs=[p.read_text()[-2000:] for p in sorted(logs - logs_before)],
+        opened=opened,
     )
     if before is not None:
         outcome.changed = store_state(db) != before

@@ -24,8 +24,6 @@ from tests.hostile.corpus import TEXT, forbidden_bytes
 
 LEAVES = driver.leaves()
 STARTS_A_TUI = {("tui",), ("demo",)}
-NO_STORE = {("runbooks", w) for w in ("search", "show", "check", "stale", "steps")}
-"""Commands that read only runbooks when not given an incident."""
 TIMEOUT_S = 60
 
 
@@ -84,9 +82,8 @@ def test_every_command_as_a_real_process(
         outcomes.append(done)
         failures += [f"{argv[:4]}: {p}" for p in contract(done, tmp_path)]
         assert time.monotonic() - started < TIMEOUT_S
-    if leaf.words not in NO_STORE:
-        refusal = outcomes[0]  # the damaged store, or an argument checked before it
-        assert refusal.returncode == 2 and refusal.stderr.startswith(b"irtui: "), refusal
+    # (whether the damaged store is refused is the in-process corpus' job: it sees which
+    # commands open it; here the process contract: no crash, clean streams, an exit code)
     assert not failures, failures
 
 

@@ -234,11 +234,6 @@ KNOWN_OPEN: dict[str, dict[str, str]] = {
         "crashed after ['declare severity dropdown (policy names)']": "keys (TUI sinks): the "
         "declare dialog's severity dropdown crashes on policy names (Select prompt markup)",
     },
-    "runbooks": {
-        "runbook browser": "runbooks: runbook titles with ESC (from YAML `\\e`) shown raw",
-        "runbook search": "runbooks: titles and headings with ESC shown raw in results",
-        "runbook viewer": "runbooks: titles and headings with ESC shown raw in the viewer",
-    },
 }
 """Findings of this driver in screens other helpers own, open when it was written (issue 13:
 "note it for the owner"). Strict: a step listed here that is now clean fails the test, so the

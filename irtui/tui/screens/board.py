@@ -16,6 +16,7 @@ from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
@@ -24,6 +25,7 @@ from irtui.domain.clocks import ack_clock, incident_now, next_update_clock, soon
 from irtui.domain.model import Incident, IncidentKind
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings
+from irtui.tui.keys import is_text_widget, key_label, printable
 from irtui.tui.screens.common import IncidentActions
 from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
@@ -129,6 +131,7 @@ class BoardScreen(IncidentActions):
         self.cells: dict[str, dict[str, Text]] = {}
         self.filter = ""
         self._stale = False
+        self._shown_marker = -1
         self._columns: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
@@ -220,6 +223,7 @@ class BoardScreen(IncidentActions):
             self.rows = [i.id for i in incidents]
             if selected in self.rows:
                 table.move_cursor(row=self.rows.index(selected), animate=False)
+        self._shown_marker = self.irtui.marker
         self.query_one("#board-empty").display = not incidents
         table.display = bool(incidents)
         self.update_top(len(incidents))
@@ -297,7 +301,9 @@ class BoardScreen(IncidentActions):
             self._stale = True
 
     def on_screen_resume(self) -> None:
-        if self._stale and self.is_mounted:
+        """Back from an incident (another mode: the app's polls did not reach us there):
+        rebuild if anything changed meanwhile."""
+        if self.is_mounted and (self._stale or self._shown_marker != self.irtui.marker):
             self._stale = False
             self.populate()
 
@@ -349,6 +355,22 @@ class BoardScreen(IncidentActions):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "board-search":
             self.query_one("#board-table").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters are commands here, but not the ones typed while a dialog was closing:
+        those were aimed at the dialog (`irtui.tui.keys`)."""
+        if is_text_widget(self.focused) or not (printable(event) or event.key == "enter"):
+            return
+        if self.irtui.typed_ahead(extend=True):
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                f"Ignored '{key_label(event)}' typed while the dialog was closing: "
+                "look, then press it again.",
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
 
     def key_escape(self) -> None:
         search = self._search_input()
