@@ -218,23 +218,7 @@ async def _postmortem_and_help(app: Any, ids: dict[str, str], look: Any, keys: A
     await look("a notification")
 
 
-KNOWN_OPEN: dict[str, dict[str, str]] = {
-    "composer-roles": {
-        "composer:": "keys (TUI sinks): the composer shows entry text raw (a DCS/APC sequence "
-        "reaches the terminal)",
-    },
-    "dialogs": {
-        "crashed after ['severity dialog (policy names)']": "keys (TUI sinks): opening the "
-        "severity dropdown crashes: policy severity names go into a Select prompt as a markup "
-        "string (MarkupError on `[/]`)",
-    },
-    "declare": {
-        "declare dialog with a pasted escape": "keys (TUI sinks): an Input shows a pasted "
-        "escape sequence raw",
-        "crashed after ['declare severity dropdown (policy names)']": "keys (TUI sinks): the "
-        "declare dialog's severity dropdown crashes on policy names (Select prompt markup)",
-    },
-}
+KNOWN_OPEN: dict[str, dict[str, str]] = {}
 """Findings of this driver in screens other helpers own, open when it was written (issue 13:
 "note it for the owner"). Strict: a step listed here that is now clean fails the test, so the
 entry is removed the day the sink is fixed; every other step must be clean already."""
