@@ -120,7 +120,7 @@ def normalise_role(name: str) -> str:
     typed = one_line(str(name), "role", field="name")
     key = typed.lower().replace("-", "_").replace(" ", "_")
     if not key:
-        raise ValueError("role name is empty")
+        raise DomainError("role name is empty")
     if key in ROLE_ALIASES:
         return ROLE_ALIASES[key]
     if custom:

@@ -77,6 +77,8 @@ def parse_duration(value: Any) -> int | None:
     if isinstance(value, int):
         if value <= 0:
             raise ValueError("a duration must be positive")
+        if value > MAX_DURATION_S:
+            raise ValueError(f"{value} s is more than a year; the limit is 366d")
         return value
     text = str(value).strip().lower()
     if text in ("", "none", "null", "never", "off"):
@@ -88,61 +90,34 @@ def parse_duration(value: Any) -> int | None:
     seconds = d * 86400 + h * 3600 + m * 60 + s
     if seconds <= 0:
         raise ValueError("a duration must be positive")
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"{value!r} is more than a year; the limit is 366d")
     return seconds
 
 
-# --- YAML with line numbers -------------------------------------------------------------
+# --- YAML -------------------------------------------------------------------------------
+
+MAX_DURATION_S = 366 * 86400
+"""No promise in a policy is further out than a year: a bigger number is a typo (or an attack:
+`ack_within: 99999999999999d` overflowed every clock that read it)."""
 
 
-class _LineDict(dict):
-    """A dict that remembers the 1-based line of each key (and of itself)."""
+def _load_yaml_with_lines(text: str | bytes, source: str) -> Any:
+    """The one YAML reader (`boundary.yaml_load`: aliases refused, size and depth bounded,
+    duplicate keys refused), its refusals reported as PolicyError `file:line`."""
+    from irtui.boundary.errors import YamlError
+    from irtui.boundary.yaml_load import load_yaml
 
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-def _load_yaml_with_lines(text: str, source: str) -> Any:
-    import yaml
-
-    # libyaml's parser when PyYAML has it (about 10x faster; its nodes carry the same
-    # marks), the pure-Python one otherwise. Either way only safe tags are constructed.
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        pass
-
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _LineDict:
-        loader.flatten_mapping(node)
-        result = _LineDict()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                raise PolicyError(
-                    source, key_node.start_mark.line + 1, "a mapping key must be a plain value"
-                ) from None
-            if key in result:
-                raise PolicyError(source, key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            result[key] = loader.construct_object(value_node, deep=True)
-            result.key_lines[key] = key_node.start_mark.line + 1
-        return result
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     try:
-        return yaml.load(text, Loader=Loader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise PolicyError(source, line, f"invalid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(source, None, f"invalid YAML: {exc}") from None
+        return load_yaml(text, source)
+    except YamlError as exc:
+        raise PolicyError(source, exc.line, exc.message) from None
 
 
 def _line_of(mapping: Any, key: Any) -> int | None:
-    if isinstance(mapping, _LineDict):
-        return mapping.key_lines.get(key, mapping.line)
-    return None
+    from irtui.boundary.yaml_load import line_of
+
+    return line_of(mapping, key)
 
 
 def _sev_number(raw: Any) -> int | None:
@@ -152,7 +127,7 @@ def _sev_number(raw: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def parse_policy(text: str, source: str = "<policy>") -> Policy:
+def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
     """Parse and validate policy YAML text. Raises PolicyError naming the line."""
     data = _load_yaml_with_lines(text, source)
     if not isinstance(data, dict):
@@ -265,16 +240,24 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
 
 def load_policy(path: Path | str | None = None) -> Policy:
     """Load a policy file; with no path, the bundled default."""
+    import stat
+
     from irtui import paths
+    from irtui.boundary.yaml_load import MAX_BYTES
 
     file = Path(path) if path else paths.default_policy_file()
     try:
-        text = file.read_text(encoding="utf-8")
+        st = file.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, a device never end
+            raise PolicyError(str(file), None, "not a regular file")
+        if st.st_size > MAX_BYTES:  # refused before it is read in full
+            raise PolicyError(str(file), None, f"file is larger than {MAX_BYTES:,} bytes")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise PolicyError(str(file), None, "policy file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(str(file), None, f"cannot read policy: {exc}") from None
-    return parse_policy(text, str(file))
+    except OSError as exc:
+        raise PolicyError(str(file), None, f"cannot read policy: {exc.strerror or exc}") from None
+    return parse_policy(data, str(file))
 
 
 def resolve_policy_path(explicit: str | None) -> Path | None:

@@ -22,7 +22,10 @@ def parse_when(text: str, now: datetime) -> datetime:
     rel = _RELATIVE.match(raw)
     if rel and any(rel.groups()):
         h, m, s = (int(g) if g else 0 for g in rel.groups())
-        return to_utc(now) - timedelta(hours=h, minutes=m, seconds=s)
+        try:
+            return to_utc(now) - timedelta(hours=h, minutes=m, seconds=s)
+        except (OverflowError, ValueError):  # -99999999999h: before year 1
+            raise DomainError(f"time {text!r} is too far in the past") from None
     hhmm = _HHMM.match(raw)
     if hhmm:
         local_now = to_utc(now).astimezone()
@@ -34,7 +37,7 @@ def parse_when(text: str, now: datetime) -> datetime:
         return to_utc(candidate)
     try:
         return to_utc(datetime.fromisoformat(raw.replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise DomainError(
             f"cannot read time {text!r} (use -5m, -1h30m, 14:02 or ISO-8601)"
         ) from None

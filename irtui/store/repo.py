@@ -163,11 +163,15 @@ class Store:
     ) -> Store:
         from irtui.store.schema import ensure_schema
 
-        db = Database.open(parse_target(resolve_target(target)), create=create)
+        chosen = resolve_target(target)
+        # Only irtui's own default location grows its directory; a --db/$IRTUI_DB path whose
+        # directory is missing is a typo to report, not a place to create an empty store.
+        default = not target and not os.environ.get("IRTUI_DB", "").strip()
+        db = Database.open(parse_target(chosen), create=create, create_dirs=default)
         try:
             ensure_schema(db)
         except BaseException:
-            db.close()
+            db.discard_if_new()
             raise
         return cls(db, policy=policy, clock=clock, author=author)
 

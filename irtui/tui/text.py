@@ -15,7 +15,9 @@ from rich.text import Text
 from irtui.domain.clocks import ClockState, ClockView
 from irtui.domain.timeutil import fmt_duration
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Controls, bidi overrides/isolates and lone surrogates (invalid UTF-8 from an old store):
+none may reach the terminal as they are."""
 _CONTROL_NAMES = {"\x1b": "␛", "\t": " ", "\r": "␍"}
 
 

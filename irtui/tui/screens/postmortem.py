@@ -315,15 +315,14 @@ class PostmortemScreen(Screen[None]):
         )
 
     def action_write(self) -> None:
-        from irtui.paths import data_dir
+        from irtui.paths import data_dir, private_dir, write_private
         from irtui.review import workflow
 
         try:
             draft = workflow.build_draft(self.store, self.incident_id)
-            folder = Path(data_dir()) / "postmortems"
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = private_dir(Path(data_dir()) / "postmortems")
             path = folder / f"{draft.incident_id}.md"
-            path.write_text(draft.markdown + "\n", encoding="utf-8")
+            write_private(path, draft.markdown + "\n")
         except Exception as exc:
             self.notify(str(exc), title="Not written", severity="error", markup=False)
             return
