@@ -549,6 +549,13 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return [Incident.from_dict(json.loads(r[0])) for r in self.db.query(sql)]
 
+    def recently_resolved(self, since: datetime, *, limit: int = 25) -> list[Incident]:
+        """Incidents resolved (or closed) since `since`, most recent first, at most `limit`:
+        bounded whatever the store's history (the board's "recently resolved" toggle)."""
+        from irtui.store.queries import recently_resolved_states
+
+        return [Incident.from_dict(d) for d in recently_resolved_states(self.db, since, limit)]
+
     def incidents_between(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[Incident]:

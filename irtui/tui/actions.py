@@ -84,6 +84,14 @@ ACTIONS: tuple[Action, ...] = (
         "board",
         key_display="/",
     ),
+    Action(
+        "h",
+        "toggle_resolved",
+        "Resolved",
+        "Show/hide the incidents resolved in the last 7 days (below the open ones)",
+        "board",
+        footer=False,
+    ),
     # incident
     Action(
         "escape",

@@ -102,6 +102,10 @@ class IrtuiApp(App[None]):
         """Presence, task timers and the status-page worker are not needed for the first
         frame."""
         self._reload_tasks([i.id for i in self.incidents.values() if i.is_open], initial=True)
+        for screen in self.screen_stack:  # the board's "what is due next" includes tasks
+            handler = getattr(screen, "on_tasks_changed", None)
+            if handler is not None:
+                handler()
         if self.heartbeat_enabled:
             self.beat()
             self.set_interval(HEARTBEAT_S, self.beat, name="heartbeat")

@@ -25,6 +25,8 @@ class TaskTimer:
     owner: str | None
     text: str
     due: datetime
+    window_s: int | None = None
+    """The timer's length ("back in 3 min": 180): its amber zone is a quarter of it."""
 
 
 def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
@@ -44,7 +46,12 @@ def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
         due = parse_iso(task.get("due"))
         if due is not None:
             timers[int(event_id)] = TaskTimer(
-                int(event_id), incident_id, task.get("owner"), str(task.get("text") or ""), due
+                int(event_id),
+                incident_id,
+                task.get("owner"),
+                str(task.get("text") or ""),
+                due,
+                task.get("timer_s"),
             )
     return {k: v for k, v in timers.items() if k not in closed}
 
@@ -70,3 +77,7 @@ class TaskWatch:
         out = [t for k, t in sorted(self.timers.items()) if t.due <= now and k not in self.nagged]
         self.nagged.update(t.entry_id for t in out)
         return out
+
+    def of(self, incident_id: str) -> list[TaskTimer]:
+        """The open timed tasks of one incident (the board's "what is due next")."""
+        return [t for t in self.timers.values() if t.incident_id == incident_id]
