@@ -48,7 +48,7 @@ def test_a_task_timer_sooner_than_the_update_is_next_with_its_owner(store: Store
     assert view.state is ClockState.WARNING  # a quarter of 3 min, at least a minute
     assert ob.clock(clock() + timedelta(minutes=3)).state is ClockState.OVERDUE
     later = Task(42, None, "later", clock() + timedelta(hours=5))
-    assert [o.key for o in obligations(inc, [later, bob])][0] == "task:41"
+    assert obligations(inc, [later, bob])[0].key == "task:41"
 
 
 def test_ties_put_the_acknowledgement_first_and_resolved_incidents_owe_nothing(store: Store):
