@@ -17,86 +17,146 @@ from irtui.cli.context import CliContext, UsageError
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    from irtui.cli import helptext as h
+
     both = [*parents, _runbook_options(for_action=False)]
     per_action = [*parents, _runbook_options(for_action=True)]
     top = sub.add_parser(
         "runbooks", parents=both, help="search, read and check runbooks",
         description="Search, read and check the runbook library (offline Markdown files).",
+        **h.examples(
+            'irtui runbooks search "connection pool"', "irtui runbooks show disk-full",
+            "irtui runbooks check ~/runbooks", "irtui runbooks ACTION --help",
+        ),
     )  # fmt: skip
     top.set_defaults(handler=_help(top))
     rb = top.add_subparsers(dest="runbooks_command", metavar="ACTION")
 
-    def add(name: str, handler: Any, help_: str) -> argparse.ArgumentParser:
-        p = rb.add_parser(name, parents=per_action, help=help_, description=help_)
+    def add(
+        name: str, handler: Any, help_: str, example: tuple[str, ...]
+    ) -> argparse.ArgumentParser:
+        p = rb.add_parser(
+            name, parents=per_action, help=help_, description=help_, **h.examples(*example)
+        )
         p.set_defaults(handler=handler)
         return p
 
-    p = add("search", cmd_search, "full-text search (title, alerts, services, tags, body)")
+    inc = "the incident: INC-7, inc-7 or 7"
+    name_help = "the runbook: its id, file name, title or an alert it covers"
+    p = add(
+        "search", cmd_search, "full-text search (title, alerts, services, tags, body)",
+        ('irtui runbooks search "connection pool"', "irtui runbooks search service:postgres lag",
+         "irtui runbooks search alert:KubePodCrashLooping --json",
+         'irtui runbooks search "disk full" --explain'),
+    )  # fmt: skip
     p.add_argument("query", nargs="+", help="words; prefix with service:, alert:, tag:, title:")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p.add_argument("--json", action="store_true", help=h.JSON)
+    p.add_argument("--explain", action="store_true", help="say why each result ranked there")
 
-    p = add("show", cmd_show, "print a runbook (by id, file name, title or alert)")
-    p.add_argument("name")
+    p = add(
+        "show", cmd_show, "print a runbook (by id, file name, title or alert)",
+        ("irtui runbooks show disk-full", "irtui runbooks show NodeFilesystemAlmostOutOfSpace"),
+    )  # fmt: skip
+    p.add_argument("name", help=name_help)
     p.add_argument("--json", action="store_true", help="metadata, steps and body as JSON")
 
-    p = add("check", cmd_check, "lint runbook folders; exit 1 when problems are found")
-    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p = add(
+        "check", cmd_check, "lint runbook folders; exit 1 when problems are found",
+        ("irtui runbooks check ~/runbooks",
+         "irtui runbooks check docs/runbooks --sections starter"),
+    )  # fmt: skip
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="a folder of Markdown runbooks")
     p.add_argument(
-        "--no-sections", action="store_true", help="do not require the recommended sections"
-    )
-    p.add_argument("--json", action="store_true")
+        "--sections", metavar="PRESET", default=None,
+        help="also require the sections of PRESET (`starter`: the bundled set's template), "
+             "whatever the library's irtui-runbooks.yaml says",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-sections", action="store_true",
+        help="do not require sections, even where a library's irtui-runbooks.yaml asks",
+    )  # fmt: skip
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("stale", cmd_stale, "runbooks not reviewed for more than 90 days, with owners")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "stale", cmd_stale, "runbooks not reviewed for more than 90 days, with owners",
+        ("irtui runbooks stale", "irtui runbooks stale --runbooks ~/runbooks --json"),
+    )  # fmt: skip
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("suggest", cmd_suggest, "runbooks matching an incident's services and title")
-    p.add_argument("incident")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "suggest", cmd_suggest, "runbooks matching an incident's services and title",
+        ("irtui runbooks suggest INC-7",),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("pin", cmd_pin, "pin a runbook to an incident (its steps become a checklist)")
-    p.add_argument("incident")
-    p.add_argument("name")
+    p = add(
+        "pin", cmd_pin, "pin a runbook to an incident (its steps become a checklist)",
+        ("irtui runbooks pin INC-7 database-connection-exhaustion",),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("name", help=name_help)
 
-    p = add("unpin", cmd_unpin, "take a runbook off an incident (its ticks stay on the timeline)")
-    p.add_argument("incident")
-    p.add_argument("name")
+    p = add(
+        "unpin", cmd_unpin, "take a runbook off an incident (its ticks stay on the timeline)",
+        ("irtui runbooks unpin INC-7 database-connection-exhaustion",),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("name", help=name_help)
 
-    p = add("tick", cmd_tick, "tick (or --undo) a step of a runbook for an incident")
-    p.add_argument("incident")
-    p.add_argument("name")
-    p.add_argument("step", type=int)
-    p.add_argument("--undo", action="store_true")
+    p = add(
+        "tick", cmd_tick, "tick (or --undo) a step of a runbook for an incident",
+        ("irtui runbooks tick INC-7 disk-full 2", "irtui runbooks tick INC-7 disk-full 2 --undo"),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("name", help=name_help)
+    p.add_argument("step", type=int, help="the step's number (irtui runbooks steps NAME)")
+    p.add_argument("--undo", action="store_true", help="untick it (an event as well)")
 
-    p = add("steps", cmd_steps, "list a runbook's steps (with ticks for --incident)")
-    p.add_argument("name")
-    p.add_argument("--incident", default=None, metavar="INC")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "steps", cmd_steps, "list a runbook's steps (with ticks for --incident)",
+        ("irtui runbooks steps disk-full", "irtui runbooks steps disk-full --incident INC-7"),
+    )  # fmt: skip
+    p.add_argument("name", help=name_help)
+    p.add_argument("--incident", default=None, metavar="INC", help="show this incident's ticks")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
 
 def _runbook_options(*, for_action: bool) -> argparse.ArgumentParser:
-    """`--runbooks/--no-bundled/--index`, accepted before or after the action (`irtui runbooks
-    --runbooks X search q` and `irtui runbooks search q --runbooks X`); on the action they
-    default to SUPPRESS so they do not overwrite a value given before it."""
+    """`--runbooks/--no-bundled/--index`, accepted before `runbooks`, after it and after the
+    action (`irtui --runbooks X runbooks search q`, `irtui runbooks --runbooks X search q`,
+    `irtui runbooks search q --runbooks X`).
+
+    argparse gives each sub-command a fresh namespace and copies it over its parent's, so an
+    option that a sub-parser also defines overwrites the value given before it (that is how
+    `irtui --runbooks DIR runbooks search` used to lose DIR). Each level therefore has its
+    own `dest`, defaulting to SUPPRESS, and `_runbook_dirs` adds them up in order.
+    """
     shared = argparse.ArgumentParser(add_help=False)
-
-    def default(value: Any) -> Any:
-        return argparse.SUPPRESS if for_action else value
-
     shared.add_argument(
-        "--runbooks", action="append", default=default(None), metavar="DIR",
+        "--runbooks", action="append", default=argparse.SUPPRESS, metavar="DIR",
+        dest="runbooks_action" if for_action else "runbooks_group",
         help="a runbook folder (repeatable); searched before $IRTUI_RUNBOOKS, config.yaml "
              "`runbooks:` and the bundled library",
     )  # fmt: skip
     shared.add_argument(
-        "--no-bundled", action="store_true", default=default(False),
+        "--no-bundled", action="store_true", default=argparse.SUPPRESS,
         help="leave the bundled starter runbooks out",
     )  # fmt: skip
     shared.add_argument(
-        "--index", default=default(None), metavar="FILE",
+        "--index", default=argparse.SUPPRESS, metavar="FILE",
         help="search index file (default: <cache dir>/runbooks.sqlite)",
     )  # fmt: skip
     return shared
+
+
+def _runbook_dirs(args: argparse.Namespace) -> list[str]:
+    """Every `--runbooks` given, wherever on the command line, in the order given."""
+    dirs: list[str] = []
+    for dest in ("runbooks", "runbooks_group", "runbooks_action"):
+        dirs.extend(getattr(args, dest, None) or [])
+    return dirs
 
 
 def _help(parser: argparse.ArgumentParser) -> Any:
@@ -112,13 +172,36 @@ def _library(args: argparse.Namespace) -> Any:
     from irtui.runbooks.library import RunbookLibrary
 
     try:
-        return RunbookLibrary.from_config(
-            getattr(args, "runbooks", None),
+        library = RunbookLibrary.from_config(
+            _runbook_dirs(args),
             index_path=getattr(args, "index", None),
             include_bundled=not getattr(args, "no_bundled", False),
         )
     except RunbookDirsError as exc:
         raise UsageError(str(exc)) from exc
+    return _Guarded(library)
+
+
+class _Guarded:
+    """The library, with a folder too big to walk (`--runbooks /`) turned into exit 2."""
+
+    def __init__(self, library: Any) -> None:
+        self._library = library
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._library, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            from irtui.runbooks.walk import WalkLimitError
+
+            try:
+                return attr(*args, **kwargs)
+            except WalkLimitError as exc:
+                raise UsageError(str(exc)) from None
+
+        return call
 
 
 def _resolve(library: Any, name: str) -> Any:
@@ -163,21 +246,36 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
 def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
     library = _library(args)
     try:
-        hits = library.search(" ".join(args.query), limit=max(1, args.limit))
+        hits = library.search(" ".join(args.query), limit=max(1, args.limit),
+                              explain=args.explain)  # fmt: skip
     finally:
         library.close()
     if args.json:
         ctx.print_json(
-            [{**_summary_dict(h.summary), "score": h.score, "snippet": h.snippet} for h in hits]
-        )
+            [
+                {**_summary_dict(h.summary), "score": h.score, "snippet": h.snippet,
+                 "match": h.tier, **({"why": list(h.reasons)} if args.explain else {})}
+                for h in hits
+            ]
+        )  # fmt: skip
         return 0
     if not hits:
         ctx.err.write("no runbook matches\n")
         return 1
-    for hit in hits:
-        ctx.print(f"{hit.id}  —  {hit.title}")
+    for rank, hit in enumerate(hits, start=1):
+        marks = "".join(
+            f"  [{m}]" for m in (
+                "starter" if hit.summary.origin == "bundled" else "",
+                f"stub: {hit.summary.stub}" if hit.summary.stub else "",
+            ) if m
+        )  # fmt: skip
+        ctx.print(f"{hit.id}  —  {hit.title}{marks}")
         if hit.snippet:
             ctx.print(f"    {hit.snippet}")
+        if args.explain:
+            ctx.print(f"    #{rank} ({hit.tier}, score {hit.score:g}):")
+            for reason in hit.reasons:
+                ctx.print(f"      - {reason}")
     return 0
 
 
@@ -224,7 +322,23 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing))
-    problems = lint_paths(paths, ctx.clock().date(), require_sections=not args.no_sections)
+    from irtui.runbooks.libconfig import PRESETS
+    from irtui.runbooks.walk import WalkLimitError
+
+    sections = None
+    if args.sections is not None:
+        sections = PRESETS.get(args.sections.strip().lower())
+        if sections is None:
+            raise UsageError(
+                f"--sections {args.sections}: unknown preset (known: {', '.join(PRESETS)})"
+            )
+    try:
+        problems = lint_paths(
+            paths, ctx.clock().date(), require_sections=False if args.no_sections else None,
+            sections=sections,
+        )  # fmt: skip
+    except WalkLimitError as exc:
+        raise UsageError(str(exc)) from None
     if args.json:
         ctx.print_json(
             [{"path": str(p.path), "line": max(p.line, 1), "code": p.code, "message": p.message}

@@ -20,6 +20,7 @@ from typing import Any
 
 from irtui.boundary.text_in import lines, one_line
 from irtui.domain.model import (
+    DRILL_CLOCK_EVENTS,
     MILESTONES,
     Audience,
     DomainError,
@@ -538,6 +539,7 @@ def apply(incident: Incident | None, event: Event) -> Incident:
         update_due=dict(incident.update_due),
         last_update=dict(incident.last_update),
         services=list(incident.services),
+        time_map=dict(incident.time_map) if incident.time_map is not None else None,
     )
     kind = event.kind
     if kind == EventKind.ACKNOWLEDGED:
@@ -584,6 +586,11 @@ def apply(incident: Incident | None, event: Event) -> Incident:
         inc.title = p.get("title", inc.title)
         inc.services = list(p.get("services", inc.services))
         inc.impact = p.get("impact", inc.impact)
+    elif kind in DRILL_CLOCK_EVENTS:
+        inc.time_map = dict(p["clock"])  # the drill clock's new segment (irtui/drills/clock.py)
+    elif kind == EventKind.DRILL_DELETED:
+        inc.deleted_at = event.at
+        _recompute_update_due(inc)
     # Entries, amendments, tasks, runbook ticks change the timeline, not the projection.
     return _stamp(inc, event)
 

@@ -217,6 +217,10 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         roles = spec.get("required_roles") or []
         if not isinstance(roles, list):
             raise fail(spec, "required_roles", "required_roles must be a list")
+        try:
+            required = tuple(normalise_role(str(r)) for r in roles)
+        except ValueError as exc:  # an empty name, or a typo of a standard role (`comander`)
+            raise fail(spec, "required_roles", f"SEV{number} required_roles: {exc}") from None
         examples = spec.get("examples") or []
         if not isinstance(examples, list):
             raise fail(spec, "examples", "examples must be a list")
@@ -230,7 +234,7 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
             examples=tuple(str(e) for e in examples),
             ack_within_s=ack,
             cadence_s=cadence,
-            required_roles=tuple(normalise_role(str(r)) for r in roles),
+            required_roles=required,
             backlog=backlog,
         )
     expected = list(range(1, len(levels) + 1))

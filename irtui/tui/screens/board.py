@@ -30,7 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
-from irtui.domain.clocks import ClockState, ClockView
+from irtui.domain.clocks import ClockState, ClockView, incident_now
 from irtui.domain.due_next import Obligation, due_next
 from irtui.domain.model import Incident, IncidentKind
 from irtui.tui import text as tx
@@ -108,9 +108,10 @@ def sort_key(incident: Incident, ob: Obligation | None) -> tuple:
 def moving_views(
     incident: Incident, ob: Obligation | None, now: datetime
 ) -> tuple[tuple[object, ...], tuple[object, ...]]:
-    """(age, countdown) as shown."""
     """What the moving cells (age, countdown) show, as cheap comparable tuples: built every
-    second for every row, turned into segments only for the cells that changed."""
+    second for every row, turned into segments only for the cells that changed. On the
+    incident's own clock (a drill's may run faster or be paused: `clocks.incident_now`)."""
+    now = incident_now(incident, now)
     age = ("age", tx.age(now - incident.declared_at))
     if ob is None:
         state = ClockState.DONE if not incident.is_open else ClockState.NONE
@@ -131,7 +132,10 @@ def next_change(incident: Incident, ob: Obligation | None, now: datetime) -> dat
     minutes, its first 5 overdue), else the next minute boundary of the countdown or of the
     age (both change by whole minutes there; state changes all fall in the seconds zone).
     Conservative by a second at each edge: a row checked too often costs a comparison, a
-    row checked too late would show a stale clock."""
+    row checked too late would show a stale clock. A drill's clock may run at another speed:
+    its rows are looked at every second."""
+    if incident.time_map:
+        return now
     elapsed = int((now - incident.declared_at).total_seconds())
     soonest = incident.declared_at + _MINUTE * (max(elapsed, 0) // 60 + 1)
     if ob is None:
