@@ -202,6 +202,15 @@ class EventKind(StrEnum):
     DRILL_INJECT_SKIPPED = "drill_inject_skipped"
     DRILL_IMPROVISED = "drill_improvised"
     DRILL_DELETED = "drill_deleted"
+    # A task marked done by mistake is reopened by an event (`refers_to`: the task's entry),
+    # never by deleting the `task_done`: the one-key undo of the war room's task list.
+    TASK_REOPENED = "task_reopened"
+    # A task's owner or due time set after it was captured (`refers_to`: the task's entry;
+    # the payload holds only what changed): "TODO: check lag" becomes Bob's, due 14:30.
+    TASK_UPDATED = "task_updated"
+    # A named link of the incident (dashboard, bridge, channel, ticket, or any name): set,
+    # or removed with an empty URL. The latest event per name wins (`Incident.links`).
+    LINK_SET = "link_set"
 
 
 DRILL_CLOCK_EVENTS: frozenset[str] = frozenset(

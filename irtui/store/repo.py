@@ -500,6 +500,51 @@ class Store:
             ),
         )[0]
 
+    # --- tasks (irtui/domain/tasks.py folds them; the rules are checked in the transaction) --
+    def _task_fold(self, db: Database, iid: str) -> dict[int, Any]:
+        from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
+
+        params: dict[str, Any] = {"iid": iid}
+        kinds = ", ".join(f":k{n}" for n in range(len(TASK_EVENT_KINDS)))
+        params.update({f"k{n}": str(k) for n, k in enumerate(TASK_EVENT_KINDS)})
+        rows = db.query(f"{_EVENT_SELECT} WHERE incident_id = :iid AND kind IN ({kinds})", params)
+        return fold_tasks(_event_from_row(r) for r in rows)
+
+    def tasks(self, ref: str | int) -> list[Any]:
+        """Every task of one incident (open and done), oldest first (`domain.tasks.Task`)."""
+        iid = incident_id(ref)
+        self._load(self.db, iid)  # an unknown incident is said as such
+        return sorted(self._task_fold(self.db, iid).values(), key=lambda t: t.entry_id)
+
+    def _task_command(self, ref: str | int, command: Callable[..., list[Event]], **kw: Any) -> Any:
+        """One task command through `transact`: the tasks are folded inside the write
+        transaction (`self.db` is the transaction's connection there), so two seats marking
+        the same task done at once get one `task_done` and one clear refusal."""
+
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            tasks = self._task_fold(self.db, inc.id)
+            return command(tasks, incident_id=inc.id, now=now, author=self.author, **kw)
+
+        return self.transact(ref, build)[1][0]
+
+    def task_done(self, ref: str | int, entry_id: int) -> Event:
+        """Mark a task done (refused if it is done already or was retracted)."""
+        from irtui.domain.tasks import cmd_task_done
+
+        return self._task_command(ref, cmd_task_done, entry_id=entry_id)
+
+    def task_reopen(self, ref: str | int, entry_id: int) -> Event:
+        """Reopen a task done by mistake (an event: the `task_done` stays in history)."""
+        from irtui.domain.tasks import cmd_task_reopen
+
+        return self._task_command(ref, cmd_task_reopen, entry_id=entry_id)
+
+    def task_update(self, ref: str | int, entry_id: int, **changes: Any) -> Event:
+        """Give an open task an owner and/or a due time (`owner=None` / `due=None` clear)."""
+        from irtui.domain.tasks import cmd_task_update
+
+        return self._task_command(ref, cmd_task_update, entry_id=entry_id, **changes)
+
     def append(
         self,
         ref: str | int,
