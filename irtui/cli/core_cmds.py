@@ -596,6 +596,10 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
         lines.append(f"services: {', '.join(one_line(s) for s in inc.services)}")
     if inc.impact:
         lines.append(f"impact:   {one_line(inc.impact)}")
+    if inc.links:
+        from irtui.domain.links import ordered
+
+        lines.append("links:    " + "  ".join(f"{n} {one_line(v)}" for n, v in ordered(inc.links)))
     lines.append(
         "milestones: "
         + "  ".join(

@@ -300,6 +300,10 @@ class Incident:
     deleted_at: datetime | None = None
     """When a drill was deleted (`drill_deleted`): it then leaves the board, lists and
     reports; its events stay, as every event does."""
+    links: dict[str, str] = field(default_factory=dict)
+    """Named links (dashboard, bridge, channel, ticket, ...: `irtui.domain.links`)."""
+    impact_parts: dict[str, str] = field(default_factory=dict)
+    """The impact's parts (who, how_many, regions: `irtui.domain.details`), when given."""
 
     @property
     def is_open(self) -> bool:
@@ -325,6 +329,10 @@ class Incident:
             drill["time_map"] = dict(self.time_map)
         if self.deleted_at is not None:
             drill["deleted_at"] = iso(self.deleted_at)
+        if self.links:  # likewise: only incidents that have them carry them
+            drill["links"] = dict(self.links)
+        if self.impact_parts:
+            drill["impact_parts"] = dict(self.impact_parts)
         return {
             "id": self.id,
             "number": self.number,
@@ -381,6 +389,8 @@ class Incident:
             updated_at=parse_iso(data.get("updated_at")),
             time_map=dict(data["time_map"]) if data.get("time_map") else None,
             deleted_at=parse_iso(data.get("deleted_at")),
+            links=dict(data.get("links") or {}),
+            impact_parts=dict(data.get("impact_parts") or {}),
         )
 
 

@@ -76,7 +76,9 @@ def describe(event: Event) -> str:
     if k == EventKind.MILESTONE_SET:
         return f"Milestone {p['milestone']} set to {p['value'][:16].replace('T', ' ')}Z"
     if k == EventKind.DETAILS_CHANGED:
-        return "Details changed: " + ", ".join(f"{key}={value}" for key, value in p.items())
+        from irtui.domain.details import describe as describe_details
+
+        return describe_details(p)
     if k == EventKind.TASK_DONE:
         return f"Task done: {p.get('text', '')}"
     if k == EventKind.TASK_REOPENED:

@@ -492,15 +492,33 @@ class Store:
         title: str | None = None,
         services: list[str] | None = None,
         impact: str | None = None,
+        parts: dict[str, str] | None = None,
     ) -> Incident:
+        """Edit the title, services, impact sentence or impact parts (who, how_many,
+        regions: they rewrite the sentence unless one is given); only changes are kept."""
+        from irtui.domain.details import cmd_edit_details
+
         return self.transact(
             ref,
-            lambda inc, now: lifecycle.cmd_details(
-                inc, now=now, author=self.author, title=title, services=services, impact=impact
+            lambda inc, now: cmd_edit_details(
+                inc,
+                now=now,
+                author=self.author,
+                title=title,
+                services=services,
+                impact=impact,
+                parts=parts,
             ),
         )[0]
 
-    # --- tasks (irtui/domain/tasks.py folds them; the rules are checked in the transaction) --
+    def set_link(self, ref: str | int, name: str, url: str | None) -> Incident:
+        """Set a named link (dashboard, bridge, channel, ticket, ...), or remove it (None)."""
+        from irtui.domain.links import cmd_link
+
+        return self.transact(
+            ref, lambda inc, now: cmd_link(inc, name, url, now=now, author=self.author)
+        )[0]
+
     def _task_fold(self, db: Database, iid: str) -> dict[int, Any]:
         from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
 
