@@ -23,7 +23,9 @@ import time
 from typing import Any
 
 from irtui.cli.context import CliContext, UsageError
+from irtui.cli.helptext import ID, JSON, examples
 
+TICK = "seconds between checks of the drill clock (default 0.5)"
 SUBCOMMANDS = (
     "list",
     "validate",
@@ -48,34 +50,62 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=parents,
         help="tabletop drills: scripted injects, a facilitator's seat, replay, scored debrief",
         description="Tabletop drills: practise before it's real.",
+        **examples(
+            "irtui drill list",
+            "irtui drill run db-connection-exhaustion --speed 2",
+            "irtui drill facilitate INC-12",
+            "irtui drill report INC-12 --format md",
+        ),
     )
     drill = p.add_subparsers(dest="drill_command", metavar="|".join(SUBCOMMANDS[:7]), required=True)
 
-    def add(name: str, handler: Any, help_: str) -> argparse.ArgumentParser:
-        q = drill.add_parser(name, parents=parents, help=help_, description=help_)
+    def add(name: str, handler: Any, help_: str, *example: str) -> argparse.ArgumentParser:
+        q = drill.add_parser(
+            name, parents=parents, help=help_, description=help_, **examples(*example)
+        )
         q.set_defaults(handler=handler)
         return q
 
     def runbooks(q: argparse.ArgumentParser) -> None:
+        # Its own dest (SUPPRESS by default): argparse copies a sub-command's namespace over
+        # its parent's, so a `runbooks` dest here would drop `irtui --runbooks DIR drill ...`.
         q.add_argument(
             "--runbooks",
             action="append",
             metavar="DIR",
-            default=None,
+            dest="drill_runbooks",
+            default=argparse.SUPPRESS,
             help="runbook folder scenarios may reference (repeatable; plus $IRTUI_RUNBOOKS, "
             "config and the bundled library)",
         )
 
-    q = add("list", cmd_list, "the shipped scenarios and the drills in the store")
+    q = add(
+        "list",
+        cmd_list,
+        "the shipped scenarios and the drills in the store",
+        "irtui drill list",
+        "irtui drill list --all --json",
+    )
     q.add_argument("--all", action="store_true", help="include deleted drills")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help=JSON)
     runbooks(q)
 
-    q = add("validate", cmd_validate, "check scenario files; exit 2 naming file:line problems")
-    q.add_argument("files", nargs="+", metavar="FILE")
+    q = add(
+        "validate",
+        cmd_validate,
+        "check scenario files; exit 2 naming file:line problems",
+        "irtui drill validate drills/payments-db.yaml",
+    )
+    q.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files to check")
     runbooks(q)
 
-    q = add("run", cmd_run, "declare a drill from a scenario and facilitate it")
+    q = add(
+        "run",
+        cmd_run,
+        "declare a drill from a scenario and facilitate it",
+        "irtui drill run db-connection-exhaustion",
+        "irtui drill run my-scenario.yaml --speed 2 --headless",
+    )
     q.add_argument("scenario", help="a shipped scenario id (irtui drill list) or a YAML file")
     q.add_argument(
         "--speed", type=float, default=1.0, help="drill clock speed (60: a minute a second)"
@@ -83,31 +113,52 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     mode = q.add_mutually_exclusive_group()
     mode.add_argument("--headless", action="store_true", help="play the injects in this terminal")
     mode.add_argument("--detach", action="store_true", help="only declare it; print its id")
-    q.add_argument("--tick", type=float, default=0.5, help=argparse.SUPPRESS)
+    q.add_argument("--tick", type=float, default=0.5, help=TICK)
     runbooks(q)
 
-    q = add("facilitate", cmd_facilitate, "the facilitator's seat of a drill (resumes a drill)")
-    q.add_argument("id")
+    q = add(
+        "facilitate",
+        cmd_facilitate,
+        "the facilitator's seat of a drill (resumes a drill)",
+        "irtui drill facilitate INC-12",
+    )
+    q.add_argument("id", help=ID)
     q.add_argument("--headless", action="store_true", help="play the injects in this terminal")
-    q.add_argument("--tick", type=float, default=0.5, help=argparse.SUPPRESS)
+    q.add_argument("--tick", type=float, default=0.5, help=TICK)
 
-    q = add("from", cmd_from, "turn a resolved or imported incident into a scenario")
-    q.add_argument("id")
+    q = add(
+        "from",
+        cmd_from,
+        "turn a resolved or imported incident into a scenario",
+        "irtui drill from INC-42 --out drills/inc-42.yaml",
+    )
+    q.add_argument("id", help=ID)
     q.add_argument("--out", metavar="FILE", help="write the scenario to FILE (default: stdout)")
     q.add_argument("--force", action="store_true", help="overwrite FILE")
     runbooks(q)
 
-    q = add("report", cmd_report, "the scored debrief of a drill")
-    q.add_argument("id")
-    q.add_argument("--format", choices=("md", "json"), default="md")
+    q = add(
+        "report",
+        cmd_report,
+        "the scored debrief of a drill",
+        "irtui drill report INC-12",
+        "irtui drill report INC-12 --format json --file-actions",
+    )
+    q.add_argument("id", help=ID)
+    q.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
     q.add_argument(
         "--file-actions",
         action="store_true",
         help="file every finding as an action item of the drill (once each)",
     )
 
-    q = add("delete", cmd_delete, "delete a drill: recorded, then gone from lists and reports")
-    q.add_argument("id")
+    q = add(
+        "delete",
+        cmd_delete,
+        "delete a drill: recorded, then gone from lists and reports",
+        'irtui drill delete INC-12 --yes --reason "practice run"',
+    )
+    q.add_argument("id", help=ID)
     q.add_argument("--reason", default="", help="why (kept with the deletion)")
     q.add_argument("--yes", action="store_true", help="really delete it")
 
@@ -116,21 +167,33 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         ("resume", "resume the drill clock"),
         ("end", "end the drill (resolve its incident)"),
     ):
-        q = add(name, cmd_clock, help_)
-        q.add_argument("id")
-    q = add("speed", cmd_clock, "change the drill clock's speed")
-    q.add_argument("id")
-    q.add_argument("value", type=float, metavar="SPEED")
-    q = add("fire", cmd_fire, "play an inject now (a clue the players asked for)")
-    q.add_argument("id")
-    q.add_argument("inject")
-    q = add("skip", cmd_fire, "pass over an inject")
-    q.add_argument("id")
-    q.add_argument("inject")
-    q.add_argument("--reason", default="")
-    q = add("improvise", cmd_improvise, "play an inject the script does not have")
-    q.add_argument("id")
-    q.add_argument("text")
+        q = add(name, cmd_clock, help_, f"irtui drill {name} INC-12")
+        q.add_argument("id", help=ID)
+    q = add("speed", cmd_clock, "change the drill clock's speed", "irtui drill speed INC-12 4")
+    q.add_argument("id", help=ID)
+    q.add_argument(
+        "value", type=float, metavar="SPEED", help="1 is real time, 60 a minute a second"
+    )
+    q = add(
+        "fire",
+        cmd_fire,
+        "play an inject now (a clue the players asked for)",
+        "irtui drill fire INC-12 db-metrics",
+    )
+    q.add_argument("id", help=ID)
+    q.add_argument("inject", help="the inject's id in the scenario (irtui drill facilitate)")
+    q = add("skip", cmd_fire, "pass over an inject", "irtui drill skip INC-12 exec-ping")
+    q.add_argument("id", help=ID)
+    q.add_argument("inject", help="the inject's id in the scenario")
+    q.add_argument("--reason", default="", help="why it was skipped (recorded)")
+    q = add(
+        "improvise",
+        cmd_improvise,
+        "play an inject the script does not have",
+        'irtui drill improvise INC-12 "the CFO is asking for an ETA" --kind exec_message',
+    )
+    q.add_argument("id", help=ID)
+    q.add_argument("text", help="what the players receive")
     q.add_argument(
         "--kind",
         default="news",
@@ -144,7 +207,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 def _known(args: argparse.Namespace) -> set[str]:
     from irtui.drills.library import known_runbooks
 
-    return known_runbooks(getattr(args, "runbooks", None))
+    return known_runbooks(_runbook_dirs(args) or None)
+
+
+def _runbook_dirs(args: argparse.Namespace) -> list[str]:
+    """Every `--runbooks` given, before `drill` and after it, in order."""
+    return [*(getattr(args, "runbooks", None) or []), *(getattr(args, "drill_runbooks", []))]
 
 
 def _line(text: object, limit: int | None = None) -> str:
@@ -312,8 +380,8 @@ def _facilitate(args: argparse.Namespace, ctx: CliContext, incident_id: str) -> 
     from irtui.tui.screens.drill_facilitator import FacilitatorApp
 
     app = FacilitatorApp(ctx.store(), incident_id, clock=ctx.clock, seat_name=ctx.author)
-    if getattr(args, "runbooks", None):
-        app.runbook_dirs = list(args.runbooks)
+    if _runbook_dirs(args):
+        app.runbook_dirs = _runbook_dirs(args)
     app.run()
     return 0
 

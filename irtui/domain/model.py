@@ -202,6 +202,12 @@ class EventKind(StrEnum):
     DRILL_INJECT_SKIPPED = "drill_inject_skipped"
     DRILL_IMPROVISED = "drill_improvised"
     DRILL_DELETED = "drill_deleted"
+    # Paging (irtui/domain/paging.py): who was woken up, their answer, the escalation. They
+    # do not change the incident projection; `paging.fold_pages` folds them.
+    PAGED = "paged"
+    PAGE_ACKNOWLEDGED = "page_acknowledged"
+    PAGE_ESCALATED = "page_escalated"
+    PAGE_RESOLVED = "page_resolved"
     # A task marked done by mistake is reopened by an event (`refers_to`: the task's entry),
     # never by deleting the `task_done`: the one-key undo of the war room's task list.
     TASK_REOPENED = "task_reopened"

@@ -22,11 +22,12 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import ModalScreen, Screen
 
-from irtui.domain.clocks import ClockState, all_clocks
+from irtui.domain.clocks import ClockState, all_clocks, incident_now
 from irtui.domain.model import Incident
 from irtui.domain.timeutil import Clock, to_utc
 from irtui.paths import styles_dir
 from irtui.tui.actions import bindings, for_scope
+from irtui.tui.page_watch import PageWatch
 from irtui.tui.task_timers import TaskWatch
 from irtui.tui.text import clean
 
@@ -73,6 +74,7 @@ class IrtuiApp(App[None]):
         self._overdue: set[tuple[str, str]] = set()
         self.outbox_summary: str = ""
         self.task_watch = TaskWatch()
+        self.page_watch = PageWatch()
 
     # --- life cycle -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -118,20 +120,31 @@ class IrtuiApp(App[None]):
 
     # --- shared timers ------------------------------------------------------------------
     def _overdue_keys(self, now: datetime) -> set[tuple[str, str]]:
-        return {
+        keys = {
             (i.id, c.name)
             for i in self.incidents.values()
             if i.is_open
             for c in all_clocks(i, now)
             if c.state is ClockState.OVERDUE
         }
+        page_watch = getattr(self, "page_watch", None)
+        for iid, pages in (page_watch.pages if page_watch else {}).items():
+            inc = self.incidents.get(iid)
+            if inc is not None and inc.is_open:
+                local = incident_now(inc, now)
+                keys |= {(iid, f"page:{p.entry_id}") for p in pages if p.due <= local}
+        return keys
 
     def tick(self) -> None:
-        """Once a second: countdowns on every visible screen, and the bell on a new overdue."""
+        """Once a second: countdowns on every visible screen, and the bell on a new overdue
+        (an unanswered page too, from wherever the room is looking; the incident's own
+        on-call panel says it when that incident is open)."""
         now = self.now()
         overdue = self._overdue_keys(now)
         fresh = overdue - self._overdue
         self._overdue = overdue
+        here = self.current_incident_id() if self.screen_stack else None
+        fresh = {k for k in fresh if not (k[0] == here and k[1].startswith("page:"))}
         if fresh:
             self.ring()
             for iid, name in sorted(fresh):
@@ -202,6 +215,10 @@ class IrtuiApp(App[None]):
             )
         except Exception:  # timers are a reminder, never a reason to stop the war room
             return
+        try:
+            self.page_watch.reload(self.store.db, ids)
+        except Exception:  # pages are shown by the on-call panel too; never fatal here
+            return
 
     def refresh_now(self) -> None:
         """After our own write: show it at once instead of waiting for the next poll."""
@@ -246,6 +263,7 @@ class IrtuiApp(App[None]):
     def _start_outbox(self) -> None:
         if not self.background_sync:
             return
+        self._start_paging()
         try:
             from irtui.sync.background import OutboxWorker  # type: ignore[import-not-found]
         except ImportError:
@@ -263,6 +281,20 @@ class IrtuiApp(App[None]):
                 group="outbox",
                 exclusive=True,
             )
+
+    def _start_paging(self) -> None:
+        """PagerDuty pages go out from every seat (the outbox keeps them once-only)."""
+        try:
+            from irtui.sync.pagerduty_worker import PagingWorker
+        except ImportError:  # pragma: no cover
+            return
+        worker = PagingWorker(self.store)
+        self.run_worker(
+            worker.run_forever(self.update_outbox_summary),
+            name="paging",
+            group="paging",
+            exclusive=True,
+        )
 
     def update_outbox_summary(self, *_: Any) -> None:
         try:

@@ -387,3 +387,43 @@ async def test_who_is_next_follows_the_room(
         assert (cell(board, sev2, "owner"), cell(board, sev2, "due")) == ("Bob", "3m00s")
         screen = app.export_screenshot().replace("&#160;", " ")
         assert "task: verify th…" in screen and ">Bob " in screen
+
+
+async def test_an_unanswered_page_is_what_is_due_next_with_who_was_paged(
+    store: Store, clock: ManualClock
+):
+    """ "Paged erin, no answer yet, bob is next": the page clock is on the board like an ack
+    or an update, owned by the person paged, and turns red when nobody answered."""
+    from irtui.domain.paging import PageTarget
+    from irtui.sync import paging
+
+    inc = store.declare("Payments DB down", 2, services=["payments-db"], commander="alice")
+    store.ack(inc.id)
+    erin = PageTarget(
+        "erin",
+        "Erin Ortiz",
+        description="primary on-call of payments",
+        level=1,
+        levels=2,
+        policy="payments",
+        ack_within_s=300,
+        next={"level": 2, "person": "bob", "display": "Bob Stone", "description": "secondary"},
+    )
+    app = make_app(store, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert cell(board, inc.id, "what").startswith("update")
+        paging.page(store, inc.id, erin, reason="replica lag")
+        app.poll()
+        await pilot.pause()
+        assert cell(board, inc.id, "what") == "page → Bob Stone"
+        assert (cell(board, inc.id, "owner"), cell(board, inc.id, "due")) == ("Erin Ortiz", "5m00s")
+        clock.advance(minutes=5, seconds=1)
+        app.tick()
+        assert cell(board, inc.id, "due").startswith("-") and "b00020" in str(
+            board.cell(inc.id, "due").style
+        )
+        await pilot.pause()
+        # the bell rang for the page from the board (the panel says it on its own screen)
+        assert any("page:1 is OVERDUE" in n.message for n in app._notifications)

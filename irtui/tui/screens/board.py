@@ -8,8 +8,9 @@ rows beside them (with fifty SEV1 ack clocks counting seconds, the frame cost st
 fraction of a millisecond a row). Ages change once a minute and re-render their row.
 
 "What is due next" (`irtui.domain.due_next`) is the soonest of the acknowledgement, the
-updates per audience and the task timers, with its owner: the Comms Lead for an update, Bob
-for his task, nobody (said in amber) for an ack with no IC named.
+updates per audience, the task timers and the unanswered pages, with its owner: the Comms
+Lead for an update, Bob for his task, erin for the page she has not answered (and who is
+paged next), nobody (said in amber) for an ack with no IC named.
 
 Rows are rebuilt only when the store says an incident changed, the task timers were reloaded,
 the width changes the title column, or the filter or the resolved toggle (`h`) changes.
@@ -323,9 +324,13 @@ class BoardScreen(IncidentActions):
         clocks = self.query_one("#board-clock", RowList)
         selected = self.target_id()
         tasks = self._tasks_by_incident()
+        pages = getattr(self.irtui, "page_watch", None)
         incidents = self.visible(now)
         self.next_due = {
-            i.id: due_next(i, tasks.get(i.id, ())) if i.is_open else None for i in incidents
+            i.id: due_next(i, tasks.get(i.id, ()), pages.of(i.id) if pages else ())
+            if i.is_open
+            else None
+            for i in incidents
         }
         incidents.sort(key=lambda i: sort_key(i, self.next_due[i.id]))
         self.rows = [i.id for i in incidents]

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from irtui.domain.model import CustomRole, Role, normalise_role, role_label
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
+from irtui.tui.widgets.oncall_picker import OnCallPicker
 
 if TYPE_CHECKING:
     from irtui.tui.app import IrtuiApp
@@ -66,6 +67,7 @@ class RolesScreen(ModalScreen[bool]):
                     classes="hidden",
                 )
                 yield Input(placeholder="to whom (name)", id="to")
+            yield OnCallPicker(self.incident_id, target="#to", id="oncall-pick")
             yield Static(id="holder", classes="help-line")
             yield Label("Hand-off brief (edit freely; it is stored with the hand-off)")
             yield TextArea(id="brief", soft_wrap=True)
