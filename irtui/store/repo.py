@@ -393,6 +393,16 @@ class Store:
             ref, lambda inc, now: lifecycle.cmd_role(inc, role, name, now=now, author=self.author)
         )[0]
 
+    def staff(self, ref: str | int, assignments: list[tuple[str, str]]) -> Incident:
+        """Name several empty roles at once (one transaction); a held role refuses the batch,
+        never becomes a hand-off (`irtui.domain.staffing`)."""
+        from irtui.domain.staffing import cmd_staff
+
+        return self.transact(
+            ref,
+            lambda inc, now: cmd_staff(inc, assignments, now=now, author=self.author),
+        )[0]
+
     def handoff(self, ref: str | int, role: str, to: str, *, brief: str = "") -> Incident:
         """Offer a hand-off with a brief; it takes effect when `to` accepts."""
         return self.transact(

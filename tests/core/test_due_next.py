@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pytest
+
 from irtui.domain.clocks import ClockState
 from irtui.domain.due_next import due_next, obligations
 from irtui.domain.timeutil import ManualClock
@@ -76,3 +78,30 @@ def test_recently_resolved_is_bounded_and_newest_first(any_store: Store, clock: 
     assert [i.id for i in got] == ids[::-1][:3]
     assert old.id not in [i.id for i in store.recently_resolved(since, limit=50)]
     assert still_open.id not in [i.id for i in store.recently_resolved(since, limit=50)]
+
+
+def test_staffing_names_several_empty_roles_at_once_and_never_hands_off(any_store: Store):
+    from irtui.domain.model import CustomRole, DomainError
+
+    store = any_store
+    inc = store.declare("Checkout 502s", 1, commander="alice")
+    inc = store.staff(inc.id, [("tech", "bob"), ("comms", "carol"), ("scribe", "dana")])
+    assert {r: h.name for r, h in inc.roles.items()} == {
+        "commander": "alice",
+        "tech_lead": "bob",
+        "comms_lead": "carol",
+        "scribe": "dana",
+    }
+    before = store.events(inc.id)
+    for batch in (
+        [("deputy", "erin"), ("ic", "frank")],  # IC is held: no hand-off, nothing written
+        [("deputy", "erin"), ("Deputy", "gus")],
+        [("deputy", "   ")],
+    ):
+        with pytest.raises(DomainError):
+            store.staff(inc.id, batch)
+    assert store.events(inc.id) == before
+    inc = store.staff(inc.id, [(CustomRole("customer liaison"), "heidi"), ("deputy", "")])
+    assert inc.roles["customer_liaison"].name == "heidi" and "deputy" not in inc.roles
+    assert not any(e.kind == "role_handed_off" for e in store.events(inc.id))
+    assert store.verify_projection(inc.id)
