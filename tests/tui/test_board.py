@@ -386,7 +386,7 @@ async def test_who_is_next_follows_the_room(
         assert cell(board, sev2, "what") == "task: verify the flag"
         assert (cell(board, sev2, "owner"), cell(board, sev2, "due")) == ("Bob", "3m00s")
         screen = app.export_screenshot().replace("&#160;", " ")
-        assert "task: verify th…" in screen and ">Bob " in screen
+        assert "task: verify th…" in screen and ">Bob<" in screen
 
 
 async def test_an_unanswered_page_is_what_is_due_next_with_who_was_paged(
@@ -427,3 +427,32 @@ async def test_an_unanswered_page_is_what_is_due_next_with_who_was_paged(
         await pilot.pause()
         # the bell rang for the page from the board (the panel says it on its own screen)
         assert any("page:1 is OVERDUE" in n.message for n in app._notifications)
+
+
+def test_cells_built_without_rich_render_as_fit_renders_them():
+    """The board builds its rows' segments directly (`cell_segments`); whatever people type,
+    they read exactly as `fit()` renders through Rich, padded to the column."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rich.console import Console
+
+    from irtui.tui.screens.board import cell_segments, fit
+
+    console = Console(width=300)
+    texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        texts,
+        st.integers(min_value=1, max_value=40),
+        st.sampled_from(["", "bold #ffb000", "dim"]),
+        st.sampled_from([None, "ellipsis", "crop"]),
+    )
+    def check(value: str, width: int, style: str, overflow: str | None) -> None:
+        cell = Text(value, style=style, overflow=overflow)  # type: ignore[arg-type]
+        fast = cell_segments(cell, width, "title", console)
+        slow = list(fit(cell, width, "title").render(console, end=""))
+        assert "".join(s.text for s in fast) == "".join(s.text for s in slow)
+        assert sum(s.cell_length for s in fast) == width
+
+    check()
