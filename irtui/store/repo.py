@@ -660,6 +660,16 @@ class Store:
         )
         return [_event_from_row(r) for r in rows]
 
+    def latest_events(self, ref: str | int, limit: int) -> list[Event]:
+        """The incident's last `limit` events, oldest first: what a long timeline shows first
+        (its newest entries) while the rest is read in the background. One indexed range
+        read, whatever the incident's length."""
+        rows = self.db.query(
+            f"{_EVENT_SELECT} WHERE incident_id = :iid ORDER BY id DESC LIMIT {max(int(limit), 0)}",
+            {"iid": incident_id(ref)},
+        )
+        return [_event_from_row(r) for r in reversed(rows)]
+
     def timeline(self, ref: str | int, *, include_system: bool = True) -> list[TimelineEntry]:
         return build_timeline(self.events(ref), include_system=include_system)
 

@@ -19,11 +19,12 @@ WORDS = "roll back the deploy pool saturated replica lag eu-west checkout 502 te
 
 
 def entry(n: int, text: str, **kw: object) -> TimelineEntry:
+    at = kw.pop("at", T0 + timedelta(minutes=n))
     return TimelineEntry(
         event_id=n,
         incident_id="INC-1",
-        at=T0 + timedelta(minutes=n),
-        recorded_at=T0 + timedelta(minutes=n),
+        at=at,  # type: ignore[arg-type]
+        recorded_at=at,  # type: ignore[arg-type]
         author=str(kw.pop("author", "carol")),
         kind=str(kw.pop("kind", "note")),
         text=text,
@@ -138,3 +139,25 @@ def test_measured_heights_match_rich_wrapping_on_random_text() -> None:
         )
         mismatches += measured != drawn
     assert mismatches <= 6, f"{mismatches} of 300 rows measured wrong (the render corrects them)"
+
+
+async def test_rows_prepared_off_the_event_loop_show_as_measured_here() -> None:
+    from irtui.tui.widgets.timeline import prepare
+
+    entries = [entry(1, LONG), DECISION, entry(3, "short one")]
+    app = TimelineApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        timeline = app.query_one(Timeline)
+        await pilot.pause()
+        width = timeline.content_width
+        timeline.show_prepared(prepare(entries, width))
+        await pilot.pause()
+        prepared_height = timeline.virtual_size.height
+        timeline.show(entries)
+        await pilot.pause()
+        assert timeline.virtual_size.height == prepared_height
+        timeline.show_prepared(prepare(entries, width + 40))  # stale width: measured again
+        await pilot.pause()
+        assert timeline.virtual_size.height == prepared_height
+        timeline.add([entry(4, "next day", at=T0 + timedelta(days=1))])
+        assert timeline.keys[-2].startswith("day:") and timeline.keys[-1] == "e:4"

@@ -144,6 +144,11 @@ class RowList(ScrollView, can_focus=True):
         return [row.key for row in self._rows]
 
     @property
+    def content_width(self) -> int:
+        """The width rows are rendered and measured at (0 before the first layout)."""
+        return self._width
+
+    @property
     def cursor_key(self) -> str | None:
         return self._rows[self.cursor].key if 0 <= self.cursor < len(self._rows) else None
 
@@ -153,15 +158,29 @@ class RowList(ScrollView, can_focus=True):
     def data(self, key: str) -> Any:
         return self._rows[self._index[key]].data
 
-    def set_rows(self, rows: Iterable[tuple[str, Any]], *, cursor_key: str | None = None) -> None:
+    def set_rows(
+        self,
+        rows: Iterable[tuple[str, Any]],
+        *,
+        cursor_key: str | None = None,
+        heights: list[int] | None = None,
+        measured_at: int | None = None,
+    ) -> None:
         """Replace every row; the cursor stays on `cursor_key` (or its old key) if present,
-        else goes to the end when following, else to the first row."""
+        else goes to the end when following, else to the first row. `heights` measured at
+        width `measured_at` (e.g. by a worker thread, off the event loop) are taken as they
+        are when the list is still that wide; otherwise every row is measured here."""
         keep = cursor_key if cursor_key is not None else self.cursor_key
         was_last = self.cursor == len(self._rows) - 1
         self._rows = [_Row(key, data) for key, data in rows]
         self._index = {row.key: i for i, row in enumerate(self._rows)}
         self._starts = [0]
-        self._invalidate(0, remeasure=True)
+        if heights is not None and measured_at == self._width and len(heights) == len(self._rows):
+            for row, height in zip(self._rows, heights, strict=True):
+                row.height = max(1, height)
+            self._invalidate(0)
+        else:
+            self._invalidate(0, remeasure=True)
         if self.follow and was_last and cursor_key is None:
             index = len(self._rows) - 1
         elif keep in self._index:
@@ -457,12 +476,13 @@ def wrapped_height(text: str, width: int) -> int:
         return 1
     total = 0
     for paragraph in text.split("\n"):
-        if cell_len(paragraph) <= width:
+        ascii_only = paragraph.isascii()  # then a character is a cell: len() is enough
+        if (len(paragraph) if ascii_only else cell_len(paragraph)) <= width:
             total += 1
             continue
         lines, column = 1, 0
         for word in paragraph.split(" "):
-            size = cell_len(word)
+            size = len(word) if ascii_only else cell_len(word)
             needed = size if column == 0 else column + 1 + size
             if needed <= width:
                 column = needed

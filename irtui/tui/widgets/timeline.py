@@ -130,6 +130,40 @@ def entry_height(entry: TimelineEntry, width: int, *, compact: bool) -> int:
     return min(lines, MAX_LINES)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Timeline rows with their heights at one width, made off the event loop
+    (`prepare`) and shown at once (`Timeline.show_prepared`)."""
+
+    rows: list[tuple[str, Any]]
+    heights: list[int]
+    width: int
+    compact: bool
+
+
+def timeline_rows(entries: Iterable[TimelineEntry]) -> list[tuple[str, Any]]:
+    """The rows for `entries`: each entry, and a date line whenever the day changes."""
+    rows: list[tuple[str, Any]] = []
+    last_day: str | None = None
+    for entry in entries:
+        day = tx.local_date(entry.at)
+        if day != last_day:
+            last_day = day
+            rows.append((f"day:{day}:{len(rows)}", DayRow(day)))
+        rows.append((f"e:{entry.event_id}", entry))
+    return rows
+
+
+def prepare(entries: Iterable[TimelineEntry], width: int, *, compact: bool = False) -> Prepared:
+    """Rows and heights for `entries` at `width` (pure: safe in a worker thread)."""
+    rows = timeline_rows(entries)
+    heights = [
+        1 if isinstance(data, DayRow) else entry_height(data, width, compact=compact)
+        for _key, data in rows
+    ]
+    return Prepared(rows, heights, width, compact)
+
+
 class Timeline(RowList):
     """The timeline rows (entries and the date lines between days), newest at the bottom."""
 
@@ -146,11 +180,23 @@ class Timeline(RowList):
     def show(self, entries: Iterable[TimelineEntry], *, cursor_key: str | None = None) -> None:
         """Every row again (an entry amended, retracted or backdated into the middle, the
         filter changed); the cursor stays on its entry, else follows the end."""
-        rows: list[tuple[str, Any]] = []
-        self._last_day = None
-        for entry in entries:
-            rows.extend(self._rows_for(entry, len(rows)))
+        rows = timeline_rows(entries)
+        last = next((d for _k, d in reversed(rows) if isinstance(d, DayRow)), None)
+        self._last_day = last.day if last else None
         self.set_rows(rows, cursor_key=cursor_key)
+
+    def show_prepared(self, prepared: Prepared, *, cursor_key: str | None = None) -> None:
+        """`show` with the rows and heights a worker made: nothing is measured here unless
+        the width or the mode changed meanwhile."""
+        last = next((d for _k, d in reversed(prepared.rows) if isinstance(d, DayRow)), None)
+        self._last_day = last.day if last else None
+        same = prepared.compact == self.compact
+        self.set_rows(
+            prepared.rows,
+            cursor_key=cursor_key,
+            heights=prepared.heights if same else None,
+            measured_at=prepared.width,
+        )
 
     def add(self, entries: Iterable[TimelineEntry]) -> None:
         """Entries that sort after everything shown: appended, nothing above re-rendered."""
