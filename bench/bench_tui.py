@@ -263,7 +263,7 @@ def main() -> int:
         lambda s: "war room" in s and "INC-" in s,
         f"{env} {IRTUI} tui {last}",
         lambda s: "Enter commits" in s,
-        ["l"],
+        [],  # the incident screen opens with its entry line focused
         "note ▸",
     )
     bare_cmd = f"{PY} {ROOT / 'bench' / 'bare_app.py'}"

@@ -66,6 +66,24 @@ def cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False)
 
 
+def state_dir() -> Path:
+    """Per-user state directory: crash logs live here (`IRTUI_STATE_DIR` overrides)."""
+    override = os.environ.get("IRTUI_STATE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False)
+
+
+def private_dir(path: Path) -> Path:
+    """`path` created if missing and made 0700: what irtui writes there may hold incident
+    text (a crash log's traceback, unsaved lines)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
 def default_db_path() -> Path:
     return data_dir() / "irtui.db"
 

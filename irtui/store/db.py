@@ -34,6 +34,19 @@ PG_IDLE_TX_TIMEOUT_MS = 30_000
 """The server ends a seat's transaction left idle this long (see `_pg_connect`)."""
 
 
+_OPEN_HERE: dict[tuple[int, int] | str, int] = {}
+"""SQLite files this process has open, with how many connections (see `Database.sibling`)."""
+_OPEN_HERE_LOCK = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | str:
+    try:
+        st = path.stat()
+        return (st.st_dev, st.st_ino)
+    except OSError:
+        return str(path.resolve())
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where a store lives: a SQLite file path, or a PostgreSQL URL."""
@@ -94,6 +107,7 @@ class Database:
         self._lock = threading.RLock()
         self._in_tx = False
         self._closed = False  # closed by us (close()), not lost
+        self._file_key: tuple[int, int] | str | None = None
 
     # --- opening ---------------------------------------------------------------------
     @classmethod
@@ -102,12 +116,23 @@ class Database:
             return cls._open_sqlite(target, create=create)
         return cls._open_postgres(target)
 
-    @classmethod
-    def _open_sqlite(cls, target: Target, *, create: bool) -> Database:
-        import sqlite3
+    def sibling(self) -> Database:
+        """A second connection to this same store, for another thread (the TUI's writer):
+        its writes then wait on the store's lock without holding this connection's lock.
 
-        assert target.path is not None
-        path = target.path
+        SQLite's locks are POSIX locks, owned by the *process*: closing any file descriptor
+        on the database file drops every lock this process holds on it, so this must not
+        read the file's header with a plain `open()` as a first open does (doing so while
+        this connection had a read snapshot let another process check-point under it:
+        "database disk image is malformed"). The file is known to be an irtui store."""
+        if self.dialect == "sqlite":
+            return self._open_sqlite(self.target, create=False, known_store=True)
+        return self._open_postgres(self.target)
+
+    @staticmethod
+    def _check_sqlite_file(path: Path, *, create: bool) -> None:
+        """Refuse what is not a SQLite file; create a missing one (0600). Only for a file
+        this process does not have open yet (see `sibling`)."""
         if path.is_dir():
             raise NotAStoreError(f"{path} is a directory, not an irtui store")
         if path.exists() and path.stat().st_size > 0:
@@ -126,6 +151,18 @@ class Database:
                 os.close(fd)
             except FileExistsError:
                 pass  # another seat created it a moment ago
+
+    @classmethod
+    def _open_sqlite(cls, target: Target, *, create: bool, known_store: bool = False) -> Database:
+        import sqlite3
+
+        assert target.path is not None
+        path = target.path
+        key = _file_key(path)
+        with _OPEN_HERE_LOCK:
+            open_here = known_store or _OPEN_HERE.get(key, 0) > 0
+        if not open_here:  # checked when it was first opened; reading it again drops locks
+            cls._check_sqlite_file(path, create=create)
         old_umask = os.umask(0o077)  # -wal and -shm files are private too
         try:
             conn = sqlite3.connect(
@@ -135,13 +172,16 @@ class Database:
                 check_same_thread=False,
             )
             db = cls(target, conn)
+            db._file_key = key
+            with _OPEN_HERE_LOCK:
+                _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
             try:
                 db._pragma_setup()
             except sqlite3.DatabaseError as exc:
-                conn.close()
+                db.close()
                 raise _sqlite_error(path, exc) from None
             except BaseException:
-                conn.close()
+                db.close()
                 raise
         finally:
             os.umask(old_umask)
@@ -218,6 +258,9 @@ class Database:
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):  # closing is best effort
+            if not self._closed and self._file_key is not None:
+                with _OPEN_HERE_LOCK:
+                    _OPEN_HERE[self._file_key] = _OPEN_HERE.get(self._file_key, 1) - 1
             self._closed = True
             self._conn.close()
 

@@ -10,7 +10,7 @@ from irtui.tui.app import IrtuiApp
 from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.incident import IncidentScreen
 from irtui.tui.widgets.row_list import RowList
-from tests.tui.conftest import make_app
+from tests.tui.conftest import make_app, settle
 
 
 def cell(board: BoardScreen, iid: str, column: str) -> str:
@@ -113,11 +113,14 @@ async def test_bell_rings_once_when_a_clock_goes_overdue(
 async def test_enter_opens_and_escape_returns(app: IrtuiApp, demo_ids: dict[str, str]):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
+        rows = list(app.screen.rows)
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
-        assert app.screen.incident_id == app.screen_stack[-2].rows[1]
-        await pilot.press("escape")
+        assert app.screen.incident_id == rows[1]
+        await pilot.press("escape")  # one Esc arms a command...
+        assert app.screen.command_armed
+        await pilot.press("escape")  # ...the second goes back
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
 
@@ -151,7 +154,7 @@ async def test_resize_small_and_large_and_back(app: IrtuiApp, demo_ids: dict[str
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, IncidentScreen)
-            await pilot.press("escape")
+            await pilot.press("escape", "escape")
             await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
 
@@ -279,13 +282,12 @@ async def test_go_to_opens_a_resolved_incident_the_board_does_not_list(
         await pilot.press("g", *"nope", "enter")  # unknown: said, nothing opened
         await pilot.pause()
         assert not isinstance(app.screen, IncidentScreen)
-        await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("g", *resolved.lower(), "enter")
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
         assert app.screen.incident_id == resolved
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
 

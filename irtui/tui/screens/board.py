@@ -27,6 +27,7 @@ from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.strip import Strip
@@ -37,6 +38,7 @@ from irtui.domain.due_next import Obligation, due_next
 from irtui.domain.model import Incident, IncidentKind
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings
+from irtui.tui.keys import is_text_widget, key_label, printable
 from irtui.tui.screens.common import IncidentActions
 from irtui.tui.widgets.key_bar import KeyBar
 from irtui.tui.widgets.row_list import RowList
@@ -256,6 +258,7 @@ class BoardScreen(IncidentActions):
         self.show_resolved = False
         self._resolved: list[Incident] = []
         self._stale = False
+        self._shown_marker = -1
         self._columns: dict[str, int] = {}
         self._board_rows: dict[str, BoardRow] = {}
         self._next_check: dict[str, datetime] = {}
@@ -390,6 +393,7 @@ class BoardScreen(IncidentActions):
         self.query_one("#board-header", Static).update(header)
         table.set_rows(((iid, self._board_rows[iid]) for iid in self.rows), cursor_key=selected)
         clocks.set_rows(((iid, clock_cells[iid]) for iid in self.rows), cursor_key=selected)
+        self._shown_marker = self.irtui.marker
         self.query_one("#board-empty").display = not incidents
         for widget in ("#board-rows", "#board-header", "#board-table"):
             self.query_one(widget).display = bool(incidents)
@@ -541,7 +545,9 @@ class BoardScreen(IncidentActions):
         self.on_store_changed([])
 
     def on_screen_resume(self) -> None:
-        if self._stale and self.is_mounted:
+        """Back from an incident (another mode: the app's polls did not reach us there):
+        rebuild if anything changed meanwhile."""
+        if self.is_mounted and (self._stale or self._shown_marker != self.irtui.marker):
             self._stale = False
             if self.show_resolved:
                 self._load_resolved()
@@ -613,6 +619,22 @@ class BoardScreen(IncidentActions):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "board-search":
             self.query_one("#board-table").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters are commands here, but not the ones typed while a dialog was closing:
+        those were aimed at the dialog (`irtui.tui.keys`)."""
+        if is_text_widget(self.focused) or not (printable(event) or event.key == "enter"):
+            return
+        if self.irtui.typed_ahead(extend=True):
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                f"Ignored '{key_label(event)}' typed while the dialog was closing: "
+                "look, then press it again.",
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
 
     def key_escape(self) -> None:
         search = self._search_input()

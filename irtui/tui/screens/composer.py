@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from irtui.domain.model import Audience, DomainError
@@ -23,9 +22,10 @@ from irtui.domain.policy import parse_duration
 from irtui.domain.templates import UpdateFields, prefill, render
 from irtui.domain.timeparse import parse_when
 from irtui.tui import text as tx
+from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 AUDIENCES = (Audience.INTERNAL, Audience.EXEC, Audience.STATUSPAGE)
 AUDIENCE_LABELS = {
@@ -58,7 +58,10 @@ def parse_next(value: str, now: datetime) -> datetime | None:
     return None if seconds is None else now + timedelta(seconds=seconds)
 
 
-class ComposerScreen(ModalScreen[bool]):
+class ComposerScreen(GuardedModal[bool]):
+    CANCEL_RESULT = False
+    WHAT = "the update composer"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "send", "Send", priority=True),
@@ -72,7 +75,7 @@ class ComposerScreen(ModalScreen[bool]):
         self.audience: Audience = Audience.INTERNAL
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -179,8 +182,10 @@ class ComposerScreen(ModalScreen[bool]):
         self.prefill(keep_text=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+        self.submit_or_next(event)
+
+    def submit(self) -> None:
+        self.action_send()
 
     # --- actions -----------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -191,9 +196,6 @@ class ComposerScreen(ModalScreen[bool]):
             "cancel": self.action_cancel,
         }
         action[str(event.button.id)]()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_send(self) -> None:
         try:

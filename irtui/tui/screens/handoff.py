@@ -13,16 +13,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from irtui.domain.model import CustomRole, Role, normalise_role, role_label
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
+from irtui.tui.screens.modal import GuardedModal
 from irtui.tui.widgets.oncall_picker import OnCallPicker
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 ROLES = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 OTHER = "__other__"
@@ -30,7 +30,10 @@ OTHER = "__other__"
 `customer_liaison`, ...), named in a field that appears beside it."""
 
 
-class RolesScreen(ModalScreen[bool]):
+class RolesScreen(GuardedModal[bool]):
+    CANCEL_RESULT = False
+    WHAT = "the roles dialog"
+
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("ctrl+s", "handoff", "Assign / hand off", priority=True),
@@ -44,15 +47,16 @@ class RolesScreen(ModalScreen[bool]):
         self._generated = ""
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
-    def role_options(self) -> list[tuple[str, str]]:
-        """The standard roles, the custom roles this incident already has, then "other"."""
+    def role_options(self) -> list[tuple[Text, str]]:
+        """The standard roles, the custom roles this incident already has, then "other".
+        Prompts are `Text`: a role named `[/]` is a name, never markup for the picker."""
         custom = [r for r in self.irtui.incident(self.incident_id).roles if r not in ROLES]
-        return [(role_label(r), str(r)) for r in (*ROLES, *sorted(custom))] + [
-            ("Other role…", OTHER)
-        ]
+        return [
+            (tx.literal(role_label(r), limit=60), str(r)) for r in (*ROLES, *sorted(custom))
+        ] + [(Text("Other role…"), OTHER)]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="roles-box"):
@@ -161,8 +165,8 @@ class RolesScreen(ModalScreen[bool]):
             "cancel": self.action_cancel,
         }[str(event.button.id)]()
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def submit(self) -> None:
+        self.action_handoff()
 
     def action_handoff(self) -> None:
         role = self.chosen_role()  # asked in the order the fields stand: role, then person

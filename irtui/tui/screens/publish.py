@@ -14,11 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from irtui.domain.model import DomainError
 from irtui.sync.config import IMPACTS, INCIDENT_STATUSES, SyncConfig, SyncConfigError
+from irtui.tui.screens.modal import GuardedModal
 
 PUBLISH_CSS = """
 PublishScreen { align: center middle; }
@@ -40,10 +40,12 @@ def _clean(value: str) -> str:
     )
 
 
-class PublishScreen(ModalScreen[bool]):
+class PublishScreen(GuardedModal[bool]):
     """`PublishScreen(store, incident_id, body, status)`; dismisses True once queued."""
 
     DEFAULT_CSS = PUBLISH_CSS
+    CANCEL_RESULT = False
+    WHAT = "the publish preview"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "confirm", "Publish", priority=True),
@@ -168,9 +170,6 @@ class PublishScreen(ModalScreen[bool]):
             self.action_confirm()
         elif event.button.id == "publish-cancel":
             self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_confirm(self) -> None:
         if self.problem is not None or self.query_one("#publish-ok", Button).disabled:
