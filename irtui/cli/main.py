@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "irtui.cli.oncall_cmd",
     "irtui.cli.drill_cmd",
     "irtui.cli.help_cmd",
+    "irtui.cli.task_cmd",
+    "irtui.cli.details_cmd",
 )
 """Each module has `register(subparsers, parents)`; handlers are `run(args, ctx) -> int`."""
 
@@ -66,6 +68,8 @@ COMMANDS: dict[str, str] = {
     ),
     "drill": "irtui.cli.drill_cmd",
     **dict.fromkeys(("help", "completion"), "irtui.cli.help_cmd"),
+    "task": "irtui.cli.task_cmd",
+    **dict.fromkeys(("details", "link"), "irtui.cli.details_cmd"),
 }
 """Which module registers each sub-command (a test keeps this in step with the modules), so a
 command builds only its own module's parsers: importing and building all of them costs

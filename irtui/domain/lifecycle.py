@@ -583,9 +583,13 @@ def apply(incident: Incident | None, event: Event) -> Incident:
         elif target.startswith("update:") and target.split(":", 1)[1] in inc.update_due:
             inc.update_due[target.split(":", 1)[1]] = until  # type: ignore[assignment]
     elif kind == EventKind.DETAILS_CHANGED:
-        inc.title = p.get("title", inc.title)
-        inc.services = list(p.get("services", inc.services))
-        inc.impact = p.get("impact", inc.impact)
+        from irtui.domain.details import apply_details
+
+        apply_details(inc, p)
+    elif kind == EventKind.LINK_SET:
+        from irtui.domain.links import apply_link
+
+        apply_link(inc, p)
     elif kind in DRILL_CLOCK_EVENTS:
         inc.time_map = dict(p["clock"])  # the drill clock's new segment (irtui/drills/clock.py)
     elif kind == EventKind.DRILL_DELETED:

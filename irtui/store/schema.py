@@ -17,7 +17,7 @@ from pathlib import Path
 from irtui.store.db import Database
 from irtui.store.errors import NewerStoreError, NotAStoreError
 
-HISTORY: tuple[str, ...] = ("0001", "0002")
+HISTORY: tuple[str, ...] = ("0001", "0002", "0003")
 """Every alembic revision this version knows, oldest first (a test checks it against alembic)."""
 HEAD = HISTORY[-1]
 _ADVISORY_KEY = 0x1C7_7A11  # arbitrary, constant: "irtui migrate"

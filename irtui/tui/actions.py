@@ -98,6 +98,14 @@ ACTIONS: tuple[Action, ...] = (
         "board",
         key_display="/",
     ),
+    Action(
+        "h",
+        "toggle_resolved",
+        "Resolved",
+        "Show/hide the incidents resolved in the last 7 days (below the open ones)",
+        "board",
+        footer=False,
+    ),
     # incident (letters: commands after Esc, or with Alt)
     Action(
         "escape",

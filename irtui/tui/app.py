@@ -38,12 +38,13 @@ from textual.await_complete import AwaitComplete
 from textual.filter import LineFilter
 from textual.screen import ModalScreen, Screen
 
-from irtui.domain.clocks import ClockState, all_clocks
+from irtui.domain.clocks import ClockState, all_clocks, incident_now
 from irtui.domain.model import Incident
 from irtui.domain.timeutil import Clock, to_utc
 from irtui.paths import styles_dir
 from irtui.tui.actions import bindings, for_scope
 from irtui.tui.keys import TYPEAHEAD_GRACE_S
+from irtui.tui.page_watch import PageWatch
 from irtui.tui.safety import NoControlCharacters
 from irtui.tui.task_timers import TaskWatch
 from irtui.tui.text import clean
@@ -93,6 +94,7 @@ class IrtuiApp(App[None]):
         self._overdue: set[tuple[str, str]] = set()
         self.outbox_summary: str = ""
         self.task_watch = TaskWatch()
+        self.page_watch = PageWatch()
         self.writer = StoreWriter(self, store)
         self._no_controls = NoControlCharacters()
         self._modal_closed_at = 0.0
@@ -140,6 +142,10 @@ class IrtuiApp(App[None]):
         """Presence, task timers and the status-page worker are not needed for the first
         frame."""
         self._reload_tasks([i.id for i in self.incidents.values() if i.is_open], initial=True)
+        for screen in self.screen_stack:  # the board's "what is due next" includes tasks
+            handler = getattr(screen, "on_tasks_changed", None)
+            if handler is not None:
+                handler()
         # the writer opens its own connection now, so the first entry does not wait for it
         self.writer.submit(WriteJob(lambda store: None, "open the writer connection"))
         if self.heartbeat_enabled:
@@ -155,20 +161,31 @@ class IrtuiApp(App[None]):
 
     # --- shared timers ------------------------------------------------------------------
     def _overdue_keys(self, now: datetime) -> set[tuple[str, str]]:
-        return {
+        keys = {
             (i.id, c.name)
             for i in self.incidents.values()
             if i.is_open
             for c in all_clocks(i, now)
             if c.state is ClockState.OVERDUE
         }
+        page_watch = getattr(self, "page_watch", None)
+        for iid, pages in (page_watch.pages if page_watch else {}).items():
+            inc = self.incidents.get(iid)
+            if inc is not None and inc.is_open:
+                local = incident_now(inc, now)
+                keys |= {(iid, f"page:{p.entry_id}") for p in pages if p.due <= local}
+        return keys
 
     def tick(self) -> None:
-        """Once a second: countdowns on every visible screen, and the bell on a new overdue."""
+        """Once a second: countdowns on every visible screen, and the bell on a new overdue
+        (an unanswered page too, from wherever the room is looking; the incident's own
+        on-call panel says it when that incident is open)."""
         now = self.now()
         overdue = self._overdue_keys(now)
         fresh = overdue - self._overdue
         self._overdue = overdue
+        here = self.current_incident_id() if self.screen_stack else None
+        fresh = {k for k in fresh if not (k[0] == here and k[1].startswith("page:"))}
         if fresh:
             self.ring()
             for iid, name in sorted(fresh):
@@ -238,6 +255,10 @@ class IrtuiApp(App[None]):
                 self.store.db, ids, self.now(), initial=initial, incidents=self.incidents
             )
         except Exception:  # timers are a reminder, never a reason to stop the war room
+            return
+        try:
+            self.page_watch.reload(self.store.db, ids)
+        except Exception:  # pages are shown by the on-call panel too; never fatal here
             return
 
     def refresh_now(self) -> None:
