@@ -151,6 +151,14 @@ ACTIONS: tuple[Action, ...] = (
         footer=False,
     ),
     Action(
+        "w",
+        "toggle_compact",
+        "Compact",
+        "Timeline: one line per entry, or every entry wrapped in full",
+        "incident",
+        footer=False,
+    ),
+    Action(
         "k",
         "task_done",
         "Task done",

@@ -7,8 +7,10 @@ next key runs it and typing resumes; `Esc Esc` goes back to the board; `alt+<key
 command in one stroke. Enter commits the entry to the store (one durable transaction, on the
 store writer's thread) and only the saved text leaves the line, so neither a crash nor a
 store held busy by another process can eat what was typed.
-The timeline is a `DataTable` appended to in place; it is rebuilt only when an entry was
-amended, retracted or backdated into the middle.
+The timeline is a `Timeline` (`irtui.tui.widgets.timeline`, on the Line API): entries wrap with
+a hanging indent (or one line each in compact mode, `Esc w`), a new entry is appended in place,
+and the rows are set again only when an entry was amended, retracted or backdated into the
+middle.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ from irtui.tui.screens.common import IncidentActions
 from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
 from irtui.tui.widgets.oncall_panel import OnCallPanel
+from irtui.tui.widgets.row_list import RowList
+from irtui.tui.widgets.timeline import Timeline
 
 ROLE_ORDER = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 KIND_CYCLE = tuple(EntryKind)
@@ -95,26 +99,6 @@ def drill_tag(incident: Incident) -> str:
         return "DRILL ⏸ paused "
     speed = float(clock.get("speed", 1.0))
     return f"DRILL ×{speed:g} " if speed != 1 else "DRILL "
-
-
-def entry_text(entry: TimelineEntry) -> Text:
-    """One timeline line: star, text, and honest amendment/retraction marks."""
-    parts: list[Any] = []
-    if entry.starred:
-        parts.append(("★ ", "bold #ffd000"))
-    style = "dim italic" if entry.source != "entry" else ""
-    if entry.retracted is not None:
-        style = "strike dim"
-    parts.append(tx.literal(entry.text, style))
-    if entry.task:
-        owner = entry.task.get("owner")
-        parts.append((f"  ◷ task{' for ' + tx.clean(owner) if owner else ''}", "#4fc3f7"))
-    if entry.amendments:
-        parts.append((f"  (amended ×{len(entry.amendments)})", "italic #ffb000"))
-    if entry.retracted is not None:
-        parts.append(("  RETRACTED: ", "bold #ff6b6b"))
-        parts.append(tx.literal(entry.retracted[2], "#ff6b6b"))
-    return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
 
 
 class EntryInput(Input):
@@ -189,7 +173,6 @@ class IncidentScreen(IncidentActions):
         self.saving: tuple[Any, str] | None = None  # (write job, the line being saved)
         self.events: list[Event] = []
         self.entries: list[TimelineEntry] = []
-        self.row_ids: list[str] = []  # timeline row keys, in display order
         self.tasks: list[OpenTask] = []
         self.task_shown: dict[int, str] = {}
         self.default_kind: EntryKind = EntryKind.NOTE
@@ -198,7 +181,6 @@ class IncidentScreen(IncidentActions):
         self._tasks_sig = ""
         self._detail_height = -1
         self._widths: dict[str, int] = {}
-        self._last_day: str | None = None
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -208,7 +190,7 @@ class IncidentScreen(IncidentActions):
         )
         with Horizontal(id="inc-body"):
             with Vertical(id="inc-main"):
-                yield FastTable(id="timeline", cursor_type="row", show_header=False)
+                yield Timeline(id="timeline")
                 with VerticalScroll(id="entry-detail-box"):
                     yield Static(id="entry-detail")
             with Vertical(id="inc-side"):
@@ -413,73 +395,44 @@ class IncidentScreen(IncidentActions):
             needle in entry.text.lower() or needle in entry.author.lower() or needle in entry.kind
         )
 
-    def _add_entry_row(self, table: FastTable, entry: TimelineEntry) -> None:
-        day = tx.local_date(entry.at)
-        if day != self._last_day:
-            self._last_day = day
-            key = f"day:{day}:{len(self.row_ids)}"
-            table.append_row(Text(""), Text(f"── {day} ──", style="bold dim"), key=key)
-            self.row_ids.append(key)
-        key = f"e:{entry.event_id}"
-        stamp = tx.local_utc(entry.at, short=bool(self._widths.get("narrow")))
-        who = self._widths.get("who", 10)
-        meta = Text.assemble(
-            (stamp, "dim"),
-            " ",
-            tx.kind_icon(entry.kind),
-            " ",
-            tx.literal(entry.author, "#82aaff", limit=who),
-            no_wrap=True,
-            overflow="ellipsis",
-        )
-        table.append_row(meta, entry_text(entry), key=key)
-        self.row_ids.append(key)
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one("#timeline", Timeline)
+
+    @property
+    def row_ids(self) -> list[str]:
+        """The timeline's row keys in display order (`e:<event id>`, `day:...`)."""
+        return self.timeline.keys
 
     def rebuild_timeline(self, *, follow: bool = True) -> None:
-        table = self.query_one("#timeline", FastTable)
-        selected = self.selected_row_key()
-        at_bottom = table.cursor_row >= len(self.row_ids) - 1
-        self._widths = w = self.widths()
-        with self.app.batch_update():
-            table.clear(columns=True)
-            table.add_column("meta", key="meta", width=w["when"] + 3 + w["who"])
-            table.add_column("text", key="text", width=w["text"])
-            self.row_ids = []
-            self._last_day = None
-            for entry in self.entries:
-                if self._matches(entry):
-                    self._add_entry_row(table, entry)
-            if self.row_ids:
-                if (follow and at_bottom) or selected not in self.row_ids:
-                    table.move_cursor(row=len(self.row_ids) - 1, animate=False)
-                else:
-                    table.move_cursor(row=self.row_ids.index(selected), animate=False)
+        timeline = self.timeline
+        self._widths = self.widths()
+        keep = None if follow else timeline.cursor_key
+        timeline.show([e for e in self.entries if self._matches(e)], cursor_key=keep)
         self.show_detail()
 
     def append_entries(self, new: list[TimelineEntry]) -> None:
-        """Fast path: entries that sort after everything shown are appended in place."""
-        table = self.query_one("#timeline", FastTable)
-        at_bottom = table.cursor_row >= len(self.row_ids) - 1
-        for entry in new:
-            if self._matches(entry):
-                self._add_entry_row(table, entry)
-        if at_bottom and self.row_ids:
-            table.move_cursor(row=len(self.row_ids) - 1, animate=False)
+        """Fast path: entries that sort after everything shown are appended in place (the
+        cursor follows the end if it was there)."""
+        self.timeline.add(e for e in new if self._matches(e))
         self.show_detail()
 
     def selected_row_key(self) -> str | None:
-        table = self.query_one("#timeline", DataTable)
-        if not self.row_ids:
-            return None
-        row = min(max(table.cursor_row, 0), len(self.row_ids) - 1)
-        return self.row_ids[row]
+        return self.timeline.cursor_key
 
     def selected_entry(self) -> TimelineEntry | None:
-        key = self.selected_row_key()
-        if key is None or not key.startswith("e:"):
-            return None
-        event_id = int(key[2:])
-        return next((e for e in self.entries if e.event_id == event_id), None)
+        return self.timeline.selected_entry
+
+    def action_toggle_compact(self) -> None:
+        timeline = self.timeline
+        timeline.set_compact(not timeline.compact)
+        self.notify(
+            "Timeline: one line per entry (Esc w: in full)"
+            if timeline.compact
+            else "Timeline: every entry in full",
+            timeout=2,
+            markup=False,
+        )
 
     def show_detail(self) -> None:
         entry = self.selected_entry()
@@ -518,11 +471,11 @@ class IncidentScreen(IncidentActions):
             ]
         self.set_detail(Text.assemble(*parts))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "timeline":
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        if event.row_list.id == "timeline":
             self.show_detail()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
         event.stop()
 
     # --- tasks -------------------------------------------------------------------------
@@ -832,10 +785,9 @@ class IncidentScreen(IncidentActions):
         await self.app.run_action(found.binding.action, found.node)
 
     def move_timeline(self, delta: int) -> None:
-        table = self.query_one("#timeline", DataTable)
-        if self.row_ids:
-            row = min(max(table.cursor_row + delta, 0), len(self.row_ids) - 1)
-            table.move_cursor(row=row, animate=False)
+        timeline = self.timeline
+        if timeline.row_count:
+            timeline.move_cursor(min(max(timeline.cursor + delta, 0), timeline.row_count - 1))
 
     # --- entry actions -----------------------------------------------------------------
     def _editable(self) -> TimelineEntry | None:

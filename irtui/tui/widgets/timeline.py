@@ -211,6 +211,13 @@ class Timeline(RowList):
         self.compact = compact
         self.set_rows([(key, self.data(key)) for key in self.keys], cursor_key=self.cursor_key)
 
+    def row_plain(self, key: str) -> str:
+        """What row `key` says, as plain text (its paragraphs joined by line breaks)."""
+        data = self.data(key)
+        if isinstance(data, DayRow):
+            return f"── {data.day} ──"
+        return "\n".join(entry_paragraphs(data))
+
     @property
     def selected_entry(self) -> TimelineEntry | None:
         key = self.cursor_key
