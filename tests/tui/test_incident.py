@@ -315,11 +315,7 @@ async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp, demo_ids
         everything = len(screen.row_ids)
         await pilot.press("escape", "slash", *"ruled", "enter")
         await pilot.pause()
-        texts = [
-            screen.timeline.row_plain(k)
-            for k in screen.row_ids
-            if k.startswith("e:")
-        ]
+        texts = [screen.timeline.row_plain(k) for k in screen.row_ids if k.startswith("e:")]
         assert texts == ["CDN ruled out: origin returns 502 directly"]
         await pilot.press("escape")
         await pilot.pause()
