@@ -151,6 +151,22 @@ ACTIONS: tuple[Action, ...] = (
         footer=False,
     ),
     Action(
+        "i",
+        "details",
+        "Details",
+        "Edit the title, services, impact and links (dashboard, bridge, channel, ticket)",
+        "incident",
+        footer=False,
+    ),
+    Action(
+        "y",
+        "copy_link",
+        "Copy link",
+        "Copy one of the incident's links to the clipboard",
+        "incident",
+        footer=False,
+    ),
+    Action(
         "w",
         "toggle_compact",
         "Compact",

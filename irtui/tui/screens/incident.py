@@ -27,14 +27,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
 from irtui.domain.capture import parse_capture
-from irtui.domain.clocks import ack_clock, incident_now, update_clocks
+from irtui.domain.clocks import incident_now
 from irtui.domain.model import (
-    MILESTONES,
     EntryKind,
     Event,
     EventKind,
     Incident,
-    IncidentKind,
     Role,
     TimelineEntry,
     role_label,
@@ -45,6 +43,7 @@ from irtui.domain.timeutil import fmt_duration
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings, commands, display_key
 from irtui.tui.brief import OpenTask, open_tasks
+from irtui.tui.incident_header import header_lines
 from irtui.tui.keys import is_text_widget, key_label, meta_command, printable
 from irtui.tui.screens.common import IncidentActions
 from irtui.tui.widgets.fast_table import FastTable
@@ -58,14 +57,6 @@ KIND_CYCLE = tuple(EntryKind)
 PANE_KEEPS_SIDE = 120
 """Narrower than this, the runbook pane replaces the roles/tasks panel while it is open."""
 NARROW_BELOW = 110
-SHORT_MILESTONE = {
-    "started": "start",
-    "detected": "det",
-    "acknowledged": "ack",
-    "mitigated": "mitig",
-    "resolved": "res",
-    "closed": "closed",
-}
 SHORT_ROLE = {
     Role.COMMANDER: "IC",
     Role.TECH_LEAD: "Tech lead",
@@ -90,15 +81,6 @@ def role_warnings(incident: Incident, required: tuple[str, ...]) -> list[str]:
             "does not debug — hand one role off"
         )
     return warnings
-
-
-def drill_tag(incident: Incident) -> str:
-    """`DRILL`, and the drill clock's state when it is not plain real time (paused, ×60)."""
-    clock = incident.time_map or {}
-    if clock and not clock.get("running", True):
-        return "DRILL ⏸ paused "
-    speed = float(clock.get("speed", 1.0))
-    return f"DRILL ×{speed:g} " if speed != 1 else "DRILL "
 
 
 class EntryInput(Input):
@@ -238,43 +220,19 @@ class IncidentScreen(IncidentActions):
 
     # --- header ------------------------------------------------------------------------
     def render_header(self, now: datetime) -> None:
-        inc = self.incident
-        top: list[Any] = [tx.severity(inc.severity), " ", (inc.id, "bold"), "  "]
-        if inc.kind is IncidentKind.DRILL:
-            top.append((drill_tag(inc), "bold black on #c792ea"))
-            top.append(" ")
-        top += [tx.literal(inc.title, "bold", limit=300), "  ", tx.status(str(inc.status))]
-        if (badge := quality_badge(self.events)) is not None:  # imported history (issue 16)
-            top += ["  ", (badge, "bold black on #ffcb6b")]
-        clocks: list[Any] = []
-        for view in [ack_clock(inc, now), *update_clocks(inc, now)]:
-            label = "ack" if view.name == "ack" else view.name.split(":", 1)[1]
-            clocks += [(f"{label} ", "dim"), tx.clock(view), "   "]
-        miles: list[Any] = []
-        narrow = self.app.size.width < NARROW_BELOW
-        for name in MILESTONES:
-            value = inc.milestones.get(name)
-            miles += [
-                (f"{SHORT_MILESTONE.get(name, name) if narrow else name} ", "dim"),
-                (value.astimezone().strftime("%H:%M") if value else "—", "" if value else "dim"),
-                "  ",
-            ]
-        svc = ", ".join(inc.services)
-        meta: list[Any] = [
-            ("services ", "dim"),
-            tx.literal(svc or "—", limit=80),
-            ("   impact ", "dim"),
-            tx.literal(inc.impact or "—", limit=200),
-        ]
-        lines = [
-            Text.assemble(*top, no_wrap=True, overflow="ellipsis"),
-            Text.assemble(*clocks, no_wrap=True, overflow="ellipsis"),
-            Text.assemble(*miles, no_wrap=True, overflow="ellipsis"),
-            Text.assemble(*meta, no_wrap=True, overflow="ellipsis"),
-        ]
+        """The header (`irtui.tui.incident_header`) fitted to the width; its height follows
+        its lines (a layout pass only when that number changes, not every tick)."""
+        width = max(self.app.size.width - 2, 20)  # the header's padding
+        max_lines = 5 if self.app.size.height < 40 else 6
+        lines = header_lines(
+            self.incident, now, width, badge=quality_badge(self.events), max_lines=max_lines
+        )
         content = Text("\n").join(lines)
         content.no_wrap = True
         content.overflow = "ellipsis"
+        header = self.query_one("#inc-header", Static)
+        if header.styles.height is None or header.styles.height.value != len(lines):
+            header.styles.height = len(lines)
         self.set_static("#inc-header", content, layout=False)
 
     def set_static(self, selector: str, content: Text, *, layout: bool = True) -> None:
@@ -422,6 +380,20 @@ class IncidentScreen(IncidentActions):
 
     def selected_entry(self) -> TimelineEntry | None:
         return self.timeline.selected_entry
+
+    def action_details(self) -> None:
+        from irtui.tui.screens.details import DetailsDialog
+
+        self.app.push_screen(DetailsDialog(self.incident_id))
+
+    def action_copy_link(self) -> None:
+        from irtui.tui.screens.details import CopyLinkDialog
+
+        incident = self.incident
+        if not incident.links:
+            self.notify("No links yet: Esc i adds them (dashboard, bridge, channel, ticket).")
+            return
+        self.app.push_screen(CopyLinkDialog(incident))
 
     def action_toggle_compact(self) -> None:
         timeline = self.timeline
