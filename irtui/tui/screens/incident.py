@@ -395,6 +395,16 @@ class IncidentScreen(IncidentActions):
             return
         self.app.push_screen(CopyLinkDialog(incident))
 
+    def action_action_items(self) -> None:
+        from irtui.tui.screens.action_items import ActionItemsDialog
+
+        self.app.push_screen(ActionItemsDialog(self.irtui.store, self.incident_id))
+
+    def action_snooze(self) -> None:
+        from irtui.tui.screens.snooze import SnoozeDialog
+
+        self.app.push_screen(SnoozeDialog(self.incident_id))
+
     def action_toggle_compact(self) -> None:
         timeline = self.timeline
         timeline.set_compact(not timeline.compact)
