@@ -480,3 +480,51 @@ def bindings(scope: str) -> list[Binding]:
 
 def display_key(action: Action) -> str:
     return action.key_display or action.key
+
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    # the words people type into the command palette for an action (matched with its title)
+    "declare": ("new incident", "open incident", "start incident", "raise", "create"),
+    "help": ("keys", "shortcuts", "grammar", "colours", "colors"),
+    "quit": ("exit", "leave", "close irtui"),
+    "runbooks": ("playbook", "procedure", "docs", "how to"),
+    "goto": ("open incident", "jump", "find incident", "incident by id"),
+    "toggle_theme": ("theme", "dark", "light", "colours"),
+    "ack": ("acknowledge", "acknowledgement", "take it"),
+    "severity": ("sev", "priority", "escalate severity", "downgrade", "upgrade"),
+    "status": ("mitigating", "mitigated", "identified", "monitoring", "state"),
+    "resolve": ("close incident", "fixed", "done", "all clear"),
+    "compose": ("post update", "status update", "status page", "statuspage", "announce", "exec"),
+    "roles": (
+        "hand off",
+        "handoff",
+        "hand-off",
+        "assign",
+        "commander",
+        "incident commander",
+        "tech lead",
+        "comms lead",
+        "scribe",
+        "take over",
+    ),
+    "decision": ("decide", "the call", "proposal", "objections"),
+    "edit_entry": ("amend", "fix entry", "correct"),
+    "retract_entry": ("delete entry", "remove entry", "strike"),
+    "task_done": ("todo done", "complete task", "finish task", "tick"),
+    "undo": ("reopen task", "undo done"),
+    "page": ("pager", "pagerduty", "on call", "oncall", "call someone", "escalate", "wake"),
+    "oncall_handoff": ("shift", "on call hand off", "rota", "incoming on call"),
+    "mitigated": ("mitigat", "mitigation", "impact over", "stopped bleeding"),
+    "times": ("milestone", "milestones", "started", "detected", "backdate", "correct times"),
+    "details": ("edit title", "title", "impact", "services", "links", "rename"),
+    "copy_link": ("link", "dashboard", "bridge", "channel", "ticket", "url", "clipboard"),
+    "action_items": ("action item", "follow up", "follow-up", "postmortem action", "prevent"),
+    "snooze": ("remind later", "postpone", "delay reminder", "quiet clock"),
+    "toggle_compact": ("wrap", "one line", "dense", "expand entries"),
+    "toggle_resolved": ("recently resolved", "closed incidents", "history"),
+    "search": ("filter", "find"),
+    "runbook_pane": ("runbook beside", "side by side"),
+    "postmortem": ("review", "retro", "retrospective", "post-mortem", "pir"),
+    "cycle_kind": ("entry kind", "note kind"),
+    "entry_line": ("type", "log", "scribe"),
+}
