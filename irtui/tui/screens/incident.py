@@ -50,13 +50,17 @@ from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
 from irtui.tui.widgets.oncall_panel import OnCallPanel
 from irtui.tui.widgets.row_list import RowList
-from irtui.tui.widgets.timeline import Timeline
+from irtui.tui.widgets.timeline import Timeline, prepare
 
 ROLE_ORDER = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 KIND_CYCLE = tuple(EntryKind)
 PANE_KEEPS_SIDE = 120
 """Narrower than this, the runbook pane replaces the roles/tasks panel while it is open."""
 NARROW_BELOW = 110
+FIRST_ROWS = 300
+"""A longer timeline shows its newest entries first and the rest a moment later."""
+FIRST_EVENTS = 600
+"""Events read before the first paint; an incident with more is read whole by a worker."""
 SHORT_ROLE = {
     Role.COMMANDER: "IC",
     Role.TECH_LEAD: "Tech lead",
@@ -163,6 +167,9 @@ class IncidentScreen(IncidentActions):
         self._tasks_sig = ""
         self._detail_height = -1
         self._widths: dict[str, int] = {}
+        self._generation = 0
+        self._full_pending = False
+        self._partial_events = False
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -203,7 +210,10 @@ class IncidentScreen(IncidentActions):
     def on_mount(self) -> None:
         for input_id in ("#entry", "#inc-search"):
             self.query_one(input_id, Input).cursor_blink = False
-        self.events = self.irtui.store.events(self.incident_id)
+        # the newest events first (one indexed range read): a 5,000-entry incident opens as
+        # fast as a short one; the rest is read and measured by a worker after the first paint
+        self.events = self.irtui.store.latest_events(self.incident_id, FIRST_EVENTS)
+        self._partial_events = len(self.events) >= FIRST_EVENTS
         self.entries = build_timeline(self.events)
         self.query_one("#entry-detail-box").can_focus = False  # scrolled with the selection
         self.show_kind()
@@ -359,15 +369,94 @@ class IncidentScreen(IncidentActions):
 
     @property
     def row_ids(self) -> list[str]:
-        """The timeline's row keys in display order (`e:<event id>`, `day:...`)."""
-        return self.timeline.keys
+        """The timeline's row keys in display order (`e:<event id>`, `day:...`); none
+        before the screen is composed."""
+        found = self.query("#timeline")
+        return found.first(Timeline).keys if found else []
 
     def rebuild_timeline(self, *, follow: bool = True) -> None:
+        """Every row again. A long timeline shows its newest `FIRST_ROWS` entries at once
+        (measured here, ~20 µs a row) and the rest once a worker thread has read (if only the
+        newest events were read so far) and measured them, after the first paint."""
         timeline = self.timeline
         self._widths = self.widths()
+        self._generation += 1
         keep = None if follow else timeline.cursor_key
-        timeline.show([e for e in self.entries if self._matches(e)], cursor_key=keep)
+        shown = [e for e in self.entries if self._matches(e)]
+        if len(shown) > FIRST_ROWS or self._partial_events:
+            earlier = len(shown) - FIRST_ROWS if not self._partial_events else -1
+            timeline.show(shown[-FIRST_ROWS:], cursor_key=keep, earlier=earlier)
+            self._full_pending = True
+            self._complete_later()
+        else:
+            self._full_pending = False
+            timeline.show(shown, cursor_key=keep)
         self.show_detail()
+
+    def on_timeline_width_known(self, _event: Any) -> None:
+        self._complete_later()
+
+    def _complete_later(self) -> None:
+        # after the frame that shows the newest rows: a worker reading and measuring 5,000
+        # entries holds the GIL for a while, and the first paint must not wait for it
+        if self._full_pending and self.timeline.content_width:
+            self.call_after_refresh(lambda: self.set_timer(0.02, self._complete_timeline))
+
+    def _complete_timeline(self) -> None:
+        """Worker: every event (when only the newest were read), every entry's height at
+        the timeline's width; the rows are swapped in on the event loop (`_show_full`)."""
+        if not self._full_pending or not self.is_mounted:
+            return
+        generation, width = self._generation, self.timeline.content_width
+        compact, partial = self.timeline.compact, self._partial_events
+        store, iid, entries, matches = (
+            self.irtui.store,
+            self.incident_id,
+            self.entries,
+            self._matches,
+        )
+
+        def complete() -> None:
+            events = store.events(iid) if partial else None
+            full = build_timeline(events) if events is not None else entries
+            prepared = prepare([e for e in full if matches(e)], width, compact=compact)
+            self.app.call_from_thread(self._show_full, generation, events, full, prepared)
+
+        self.run_worker(complete, thread=True, group="timeline-complete", exit_on_error=False)
+
+    def _show_full(
+        self,
+        generation: int,
+        events: list[Event] | None,
+        entries: list[TimelineEntry],
+        prepared: Any,
+    ) -> None:
+        if generation != self._generation or not self.is_mounted:
+            return  # rebuilt meanwhile: a newer worker brings its own rows
+        if events is not None:
+            last = events[-1].id if events else 0
+            newer = [e for e in self.events if (e.id or 0) > (last or 0)]
+            self._partial_events = False
+            self.events = events + newer
+            if newer:  # written while the worker read: measured again with them
+                self.entries = build_timeline(self.events)
+                self.rebuild_timeline()
+                return
+            self.entries = entries
+        self._full_pending = False
+        timeline = self.timeline
+        at_end = timeline.cursor == timeline.row_count - 1
+        added = timeline.added_since_show
+        timeline.show_prepared(prepared, cursor_key=None if at_end else timeline.cursor_key)
+        if added:
+            timeline.add(added)  # committed while the rows were being measured
+        if at_end:
+            timeline.move_cursor(timeline.row_count - 1)
+        if events is not None:  # tasks, roles and badges from the whole record now
+            now = self.irtui.now()
+            self.render_header(now)
+            self.render_roles()
+            self.render_tasks(now)
 
     def append_entries(self, new: list[TimelineEntry]) -> None:
         """Fast path: entries that sort after everything shown are appended in place (the

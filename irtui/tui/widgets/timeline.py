@@ -20,6 +20,8 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.strip import Strip
 
 from irtui.domain.model import TimelineEntry
@@ -171,16 +173,34 @@ class Timeline(RowList):
     Timeline { height: 1fr; }
     """
 
+    class WidthKnown(Message):
+        """The timeline was laid out at a new width (rows can be measured for it)."""
+
     def __init__(self, *, compact: bool = False, **kwargs: Any) -> None:
         super().__init__(self._render_row, measure=self._measure_row, follow=True, **kwargs)
         self.compact = compact
         self._last_day: str | None = None
+        self.added_since_show: list[TimelineEntry] = []
+        """Entries `add`ed since the last `show` (the screen re-adds them after swapping in
+        rows a worker measured)."""
 
     # --- what the screen calls -----------------------------------------------------------
-    def show(self, entries: Iterable[TimelineEntry], *, cursor_key: str | None = None) -> None:
+    def show(
+        self,
+        entries: Iterable[TimelineEntry],
+        *,
+        cursor_key: str | None = None,
+        earlier: int = 0,
+    ) -> None:
         """Every row again (an entry amended, retracted or backdated into the middle, the
-        filter changed); the cursor stays on its entry, else follows the end."""
+        filter changed); the cursor stays on its entry, else follows the end. `earlier`:
+        that many older entries (-1: some) are not among these yet (a line at the top says
+        so)."""
         rows = timeline_rows(entries)
+        if earlier:
+            count = f"{earlier:,} earlier entries" if earlier > 0 else "earlier entries"
+            rows.insert(0, ("earlier", DayRow(f"{count}: loading…")))
+        self.added_since_show = []
         last = next((d for _k, d in reversed(rows) if isinstance(d, DayRow)), None)
         self._last_day = last.day if last else None
         self.set_rows(rows, cursor_key=cursor_key)
@@ -191,6 +211,7 @@ class Timeline(RowList):
         last = next((d for _k, d in reversed(prepared.rows) if isinstance(d, DayRow)), None)
         self._last_day = last.day if last else None
         same = prepared.compact == self.compact
+        self.added_since_show = []
         self.set_rows(
             prepared.rows,
             cursor_key=cursor_key,
@@ -201,8 +222,15 @@ class Timeline(RowList):
     def add(self, entries: Iterable[TimelineEntry]) -> None:
         """Entries that sort after everything shown: appended, nothing above re-rendered."""
         for entry in entries:
+            self.added_since_show.append(entry)
             for key, data in self._rows_for(entry, self.row_count):
                 self.append(key, data)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.content_width
+        super().on_resize(event)
+        if self.content_width != width:
+            self.post_message(self.WidthKnown())
 
     def set_compact(self, compact: bool) -> None:
         """One line an entry, or every entry in full; the cursor stays on its entry."""
