@@ -85,7 +85,7 @@ def link_parts(inc: Incident) -> list[Any]:
     a value that is not a web address (a channel, a ticket key) is shown itself."""
     parts: list[Any] = []
     for name, value in ordered(inc.links):
-        parts.append(("links " if not parts else " · ", "dim"))
+        parts += [("links ", "dim")] if not parts else [" ", ("· ", "dim")]
         if hyperlink_target(value) is not None:
             parts.append(tx.link(link_label(name), value, "#82aaff"))
         else:

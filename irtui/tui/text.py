@@ -128,6 +128,16 @@ KIND_ICONS: dict[str, str] = {
 }
 
 
+KIND_STYLES: dict[str, str] = {
+    "detection": "#ff6b6b",
+    "decision": "bold #c792ea",
+    "escalation": "#ffb000",
+    "resolution": "green",
+    "communication": "#4fc3f7",
+}
+"""The icon's colour on the timeline: the kinds a reader scans for stand out."""
+
+
 def kind_icon(kind: str) -> str:
     return KIND_ICONS.get(kind, "•")
 

@@ -170,6 +170,8 @@ class IncidentScreen(IncidentActions):
         self._generation = 0
         self._full_pending = False
         self._partial_events = False
+        self._badge: str | bool | None = False
+        """The imported-history badge, computed when the events change (False: not yet)."""
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -234,9 +236,9 @@ class IncidentScreen(IncidentActions):
         its lines (a layout pass only when that number changes, not every tick)."""
         width = max(self.app.size.width - 2, 20)  # the header's padding
         max_lines = 5 if self.app.size.height < 40 else 6
-        lines = header_lines(
-            self.incident, now, width, badge=quality_badge(self.events), max_lines=max_lines
-        )
+        if self._badge is False:
+            self._badge = quality_badge(self.events)
+        lines = header_lines(self.incident, now, width, badge=self._badge, max_lines=max_lines)
         content = Text("\n").join(lines)
         content.no_wrap = True
         content.overflow = "ellipsis"
@@ -281,7 +283,8 @@ class IncidentScreen(IncidentActions):
             line = Text.assemble(
                 (f"{label:<10}", "dim"),
                 tx.literal(holder.name, "bold", limit=18),
-                (f"  {fmt_duration(now - holder.since)}", "dim"),
+                ("  ", "bold"),  # a separator ends a segment (SVG exports drop leading ones)
+                (fmt_duration(now - holder.since), "dim"),
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -289,7 +292,8 @@ class IncidentScreen(IncidentActions):
             if holder.pending_handoff_to:
                 lines.append(
                     Text.assemble(
-                        ("          → ", "#ffb000"),
+                        "          ",
+                        ("→ ", "#ffb000"),
                         tx.literal(holder.pending_handoff_to, "#ffb000", limit=18),
                         (" (to accept)", "#ffb000"),
                     )
@@ -439,10 +443,12 @@ class IncidentScreen(IncidentActions):
             self._partial_events = False
             self.events = events + newer
             if newer:  # written while the worker read: measured again with them
+                self._badge = False
                 self.entries = build_timeline(self.events)
                 self.rebuild_timeline()
                 return
             self.entries = entries
+            self._badge = quality_badge(self.events)
         self._full_pending = False
         timeline = self.timeline
         at_end = timeline.cursor == timeline.row_count - 1
@@ -608,20 +614,24 @@ class IncidentScreen(IncidentActions):
         new_events = self.irtui.store.events(self.incident_id, after_id=last or 0)
         if not new_events:
             return
-        old_keys = {e.event_id for e in self.entries}
         self.events.extend(new_events)
-        entries = build_timeline(self.events)
-        added = [e for e in entries if e.event_id not in old_keys]
+        self._badge = quality_badge(self.events)
+        # The usual case, a few entries that sort after everything shown: only they are
+        # built and appended (a 5,000-entry timeline is not rebuilt for each line)
         tail_ok = all(
             ev.kind not in (EventKind.ENTRY_AMENDED, EventKind.ENTRY_RETRACTED) for ev in new_events
         )
+        added = build_timeline(new_events) if tail_ok else []
         last_shown = self.entries[-1] if self.entries else None
-        in_order = entries[: len(self.entries)] == self.entries[: len(self.entries)] and (
+        in_order = tail_ok and (
             last_shown is None
             or all((e.at, e.event_id) >= (last_shown.at, last_shown.event_id) for e in added)
         )
-        self.entries = entries
-        if tail_ok and in_order and not self.filter:
+        if in_order:
+            self.entries = [*self.entries, *added]
+        else:
+            self.entries = build_timeline(self.events)
+        if in_order and not self.filter:
             self.append_entries(added)
         else:
             self.rebuild_timeline()

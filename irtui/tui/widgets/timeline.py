@@ -95,14 +95,20 @@ def entry_texts(entry: TimelineEntry, *, single_line: bool = False) -> list[Text
     if entry.starred:
         parts.append(("★ ", "bold #ffd000"))
     main = record["call"] if record else entry.text
-    parts.append(tx.literal(main, "bold" if record else style, single_line=one))
+    main_style = "bold" if record else style
+    parts.append(tx.literal(main, main_style, single_line=one))
+    # separators end the segment before them (an exported SVG drops a segment's leading
+    # spaces, which squeezed "pods◷ task" together in the screenshots)
     if entry.task:
         owner = entry.task.get("owner")
-        parts.append((f"  ◷ task{' for ' + tx.clean(owner) if owner else ''}", "#4fc3f7"))
+        parts += [
+            ("  ", main_style),
+            (f"◷ task{' for ' + tx.clean(owner) if owner else ''}", "#4fc3f7"),
+        ]
     if entry.amendments:
-        parts.append((f"  (amended ×{len(entry.amendments)})", "italic #ffb000"))
+        parts += [("  ", main_style), (f"(amended ×{len(entry.amendments)})", "italic #ffb000")]
     if entry.retracted is not None:
-        parts.append(("  RETRACTED: ", "bold #ff6b6b"))
+        parts += [("  ", main_style), ("RETRACTED: ", "bold #ff6b6b")]
         parts.append(tx.literal(entry.retracted[2], "#ff6b6b", single_line=one))
     out = [Text.assemble(*parts)]
     if record:
@@ -272,16 +278,14 @@ class Timeline(RowList):
     def _render_row(self, data: Any, width: int) -> list[Strip]:
         console = self.app.console
         if isinstance(data, DayRow):
-            line = Text(f" ── {data.day} ──", style="bold dim")
+            line = Text.assemble(" ", (f"── {data.day} ──", "bold dim"))
             return [Strip(list(line.render(console, end="")), line.cell_len)]
         entry: TimelineEntry = data
         at = layout(width)
         meta = Text.assemble(
             " ",
-            (tx.local_utc(entry.at, short=at.short), "dim"),
-            " ",
-            tx.kind_icon(entry.kind),
-            " ",
+            (tx.local_utc(entry.at, short=at.short) + " ", "dim"),
+            (tx.kind_icon(entry.kind) + " ", tx.KIND_STYLES.get(entry.kind, "")),
             tx.literal(entry.author, "#82aaff", limit=at.who),
             no_wrap=True,
             overflow="ellipsis",
