@@ -402,12 +402,16 @@ class RowList(ScrollView, can_focus=True):
         virtual size has been laid out (scrolling is clamped to the old size until then)."""
         if self.cursor < 0:
             return
-        self.scroll_to_region(self.row_region(self.cursor), animate=False, immediate=True)
+        self.scroll_to_region(
+            self.row_region(self.cursor), animate=False, immediate=True, force=True
+        )
         self.call_after_refresh(self._scroll_to_cursor_later)
 
     def _scroll_to_cursor_later(self) -> None:
         if 0 <= self.cursor < len(self._rows):
-            self.scroll_to_region(self.row_region(self.cursor), animate=False, immediate=True)
+            self.scroll_to_region(
+                self.row_region(self.cursor), animate=False, immediate=True, force=True
+            )
 
     def action_cursor_up(self) -> None:
         self._place_cursor(self.cursor - 1, announce=True)

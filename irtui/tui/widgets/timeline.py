@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -33,6 +34,11 @@ SHORT_BELOW = 100
 MAX_LINES = 60
 """An entry taller than this (a pasted log) is cut with a note: the detail pane has it all."""
 GAP = 2
+PAD = Style(blink=False)
+"""The indent and the padding after the author: blank on screen (a `False` attribute sends
+no code), but a style no text has, so a run of its own: an exported SVG (the snapshots, the
+README's screenshots) does not merge it into the text after it and then drop it as leading
+spaces (which drew wrapped lines at column 0 and "alicerecycle")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,9 +296,11 @@ class Timeline(RowList):
             no_wrap=True,
             overflow="ellipsis",
         )
-        meta.truncate(at.meta, pad=True)
+        meta.truncate(at.meta)
+        if meta.cell_len < at.meta:  # padding in a style of its own: see PAD
+            meta.append(" " * (at.meta - meta.cell_len), PAD)
         head = list(meta.render(console, end=""))
-        indent = [Segment(" " * at.meta)]
+        indent = [Segment(" " * at.meta, PAD)]
         texts = entry_texts(entry, single_line=self.compact)
         if self.compact:
             body = Text("  ").join(texts)
