@@ -15,6 +15,7 @@ from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.dialogs import PromptDialog
 from irtui.tui.screens.handoff import RolesScreen
 from irtui.tui.screens.incident import IncidentScreen, role_warnings
+from irtui.tui.screens.staff import StaffDialog
 from tests.tui.conftest import settle
 
 
@@ -168,7 +169,10 @@ async def test_roles_handoff_brief_then_accept(
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r")  # Comms is empty: the staffing dialog first
+        await pilot.pause()
+        assert isinstance(app.screen, StaffDialog)
+        await pilot.press("ctrl+r")  # a held role: the roles dialog and its hand-off
         await pilot.pause()
         assert isinstance(app.screen, RolesScreen)
         brief = app.screen.query_one("#brief").text
@@ -189,7 +193,7 @@ async def test_roles_handoff_brief_then_accept(
         handoff = [e for e in store.events(iid) if e.kind == EventKind.ROLE_HANDED_OFF][-1]
         assert "Ruled out:" in handoff.payload["brief"]
         await settle(pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r", "ctrl+r")
         await pilot.pause()
         await pilot.press("ctrl+a")
         await written(app, pilot)
@@ -331,7 +335,7 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r", "ctrl+r")  # past the staffing dialog
         await pilot.pause()
         picker = app.screen.query_one("#role", Select)
         custom = app.screen.query_one("#custom-role")
@@ -351,7 +355,7 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
         roles_text = str(app.screen.query_one("#roles").render())
         assert "Customer Liaison" in roles_text and "dana" in roles_text
         await settle(pilot)
-        await pilot.press("escape", "r")  # now it is one of the incident's roles
+        await pilot.press("escape", "r", "ctrl+r")  # now one of the incident's roles
         await pilot.pause()
         options = [value for _label, value in app.screen.role_options()]
         assert "customer_liaison" in options and options[-1] == "__other__"

@@ -60,11 +60,21 @@ class IncidentActions(Screen[Any]):
             self.app.push_screen(ComposerScreen(iid))
 
     def action_roles(self) -> None:
-        from irtui.tui.screens.handoff import RolesScreen
+        """While a role the policy requires is empty: name the empty roles in one pass
+        (`StaffDialog`); otherwise the roles dialog and its hand-off protocol."""
+        from irtui.tui.screens.staff import StaffDialog, empty_roles, required_roles
 
         iid = self._target()
-        if iid:
-            self.app.push_screen(RolesScreen(iid))
+        if not iid:
+            return
+        incident = self.app.incident(iid)  # type: ignore[attr-defined]
+        required = required_roles(self.app, incident)
+        if any(r in required for r in empty_roles(incident, required)):
+            self.app.push_screen(StaffDialog(iid))
+            return
+        from irtui.tui.screens.handoff import RolesScreen
+
+        self.app.push_screen(RolesScreen(iid))
 
     def action_page(self) -> None:
         """ctrl+g: the page dialog (irtui/tui/screens/page_dialog.py)."""
