@@ -69,12 +69,15 @@ class IncidentActions(Screen[Any]):
             return
         incident = self.app.incident(iid)  # type: ignore[attr-defined]
         required = required_roles(self.app, incident)
-        if any(r in required for r in empty_roles(incident, required)):
+        empty = empty_roles(incident, required)
+        if any(r in required for r in empty):
             self.app.push_screen(StaffDialog(iid))
             return
+        from irtui.domain.model import Role
         from irtui.tui.screens.handoff import RolesScreen
 
-        self.app.push_screen(RolesScreen(iid))
+        # an empty role first: `r name Enter` assigns it, never offers the IC's role away
+        self.app.push_screen(RolesScreen(iid, role=empty[0] if empty else Role.COMMANDER))
 
     def action_page(self) -> None:
         """ctrl+g: the page dialog (irtui/tui/screens/page_dialog.py)."""

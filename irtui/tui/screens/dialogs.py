@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from irtui.domain.model import Status
 from irtui.domain.policy import IMPACTS, SCOPES
 from irtui.tui import text as tx
+from irtui.tui.keys import printable
 from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
@@ -54,6 +56,35 @@ class Dialog(GuardedModal[Any]):
 
     def submit(self) -> None:
         self.action_submit()
+
+    def on_key(self, event: events.Key) -> None:
+        """On a closed picker a letter or digit picks the first option starting with it (again:
+        the next one) and moves on when only one starts so (else Enter moves on): `1` is SEV1,
+        `m` mitigating then monitoring, so `Esc s 1 reason Enter` changes severity. Other
+        printable keys keep GuardedModal's rule."""
+        select = self.focused
+        if not isinstance(select, Select) or select.expanded:
+            return
+        if event.key == "enter" and getattr(self, "_picked", None) is select:
+            event.stop()
+            event.prevent_default()  # picked by a letter: Enter goes on, not into the list
+            self._picked = None
+            self.focus_next()
+            return
+        if not printable(event):
+            return  # GuardedModal.on_key (the base class's handler runs after this one)
+        key = (event.character or "").lower()
+        options = [(str(value).lower(), value) for label, value in select._options if label != ""]
+        matches = [value for text, value in options if key and text.startswith(key)]
+        if not matches:
+            return
+        event.stop()
+        event.prevent_default()  # GuardedModal's hint does not apply: the key was used
+        current = matches.index(select.value) if select.value in matches else -1
+        select.value = matches[(current + 1) % len(matches)]
+        self._picked = select
+        if len(matches) == 1:
+            self.focus_next()
 
     def action_submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
