@@ -47,7 +47,11 @@ def _line(parts: list[Any]) -> Text:
 
 
 def title_line(inc: Incident, badge: str | None = None) -> Text:
-    top: list[Any] = [tx.severity(inc.severity), " ", (inc.id, "bold"), " "]
+    top: list[Any] = [tx.severity(inc.severity), " "]
+    peak = getattr(inc, "peak_severity", 0) or inc.severity
+    if peak != inc.severity:  # obligations follow the peak
+        top += [(f"peak SEV{peak} ", "bold #ff6b6b")]
+    top += [(inc.id, "bold"), " "]
     if inc.kind is IncidentKind.DRILL:
         top += [(drill_tag(inc), "bold black on #c792ea"), " "]
     top += [tx.status(str(inc.status)), "  "]
@@ -64,6 +68,13 @@ def clock_parts(inc: Incident, now: datetime) -> list[Any]:
         if parts:
             parts.append("   ")
         parts += [(f"{label} ", "dim"), tx.clock(view)]
+    try:  # the monitoring hold before resolving (irtui.domain.resolution), where it exists
+        from irtui.domain.resolution import hold_view  # type: ignore[import-not-found]
+    except ImportError:
+        return parts
+    hold = hold_view(inc, now)
+    if hold is not None:
+        parts += ["   ", ("hold ", "dim"), (hold.text, "green" if hold.met else "#4fc3f7")]
     return parts
 
 
