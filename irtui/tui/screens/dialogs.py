@@ -127,13 +127,19 @@ class Dialog(GuardedModal[Any]):
         )
 
 
+def labelled(label: str, field: Input) -> Horizontal:
+    """A one-line field with its label beside it (a placeholder vanishes once typed into)."""
+    field.compact = True
+    return Horizontal(Label(Text(label), classes="field-label"), field, classes="field-row")
+
+
 class DeclareDialog(Dialog):
     """Title, severity from scope × impact (overridable), services, impact, IC, drill."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="declare"):
             yield Label("Declare an incident", classes="dialog-title")
-            yield Input(placeholder="What is broken, in a few words", id="title")
+            yield labelled("Title", Input(placeholder="what is broken, in a few words", id="title"))
             with Horizontal(classes="row"):
                 yield Select([(s, s) for s in SCOPES], prompt="scope", id="scope", allow_blank=True)
                 yield Select(
@@ -141,9 +147,11 @@ class DeclareDialog(Dialog):
                 )
                 yield Select(self.sev_options(), prompt="severity", id="sev", allow_blank=False)
             yield Static(id="sev-help", classes="help-line")
-            yield Input(placeholder="services, comma separated", id="services")
-            yield Input(placeholder="customer impact in one sentence", id="impact")
-            yield Input(placeholder="incident commander", id="ic")
+            yield labelled("Services", Input(placeholder="comma separated", id="services"))
+            yield labelled(
+                "Impact", Input(placeholder="for customers, in one sentence", id="impact")
+            )
+            yield labelled("Commander", Input(placeholder="who runs it (IC)", id="ic"))
             yield Checkbox("This is a drill", id="drill")
             yield self.buttons("Declare (ctrl+s)")
 

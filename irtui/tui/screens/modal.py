@@ -102,6 +102,8 @@ class GuardedModal(ModalScreen[T]):
         fields = text_fields(self)
         if fields and event.input is fields[-1]:
             self.submit()
+        elif event.input in fields:  # the next text field (pickers and boxes: Tab)
+            fields[fields.index(event.input) + 1].focus()
         else:
             self.focus_next()
 
