@@ -328,6 +328,11 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default="md",
         help="md (a readable log) or json (every event)",
     )
+    p.add_argument(
+        "--with-script",
+        action="store_true",
+        help="a running drill's script and answer key too (the facilitator's; hidden otherwise)",
+    )
 
 
 def add_custom_flag(parser: argparse.ArgumentParser) -> None:
@@ -685,7 +690,11 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     inc = store.get(args.id)
     if args.format == "json":
         data = _incident_json(ctx, inc, timeline=True)
-        data["events"] = [e.to_dict() for e in store.events(inc.id)]
+        from irtui.domain.model import IncidentKind
+        from irtui.drills.secrecy import players_event
+
+        running = inc.kind == IncidentKind.DRILL and inc.is_open and not args.with_script
+        data["events"] = [players_event(e.to_dict(), running=running) for e in store.events(inc.id)]
         ctx.print_json(data)
         return 0
     ctx.print(render_export_md(ctx, inc))

@@ -85,3 +85,21 @@ def test_hostile_text_through_every_printer(db_path: Path, clock, tmp_path: Path
     assert code == 2 and "limit is 20,000" in err and "Traceback" not in err
     assert len([e for e in store.events(iid) if e.kind == "drill_improvised"]) == 1
     assert sorted(fired(store, iid)) == ["a"]
+
+
+def test_a_running_drill_exports_without_its_script(db_path: Path, clock) -> None:
+    """A player's export of a running drill does not give away the injects to come or the
+    answer key; the facilitator asks for them, and they are there once the drill is over."""
+    cli = Cli(db_path, clock, as_="facilitator")
+    iid = cli.ok("drill", "run", "certificate-expiry", "--detach").strip()
+
+    def scenario(*extra: str) -> dict:
+        events = json.loads(cli.ok("export", iid, "--format", "json", *extra))["events"]
+        return next(e for e in events if e["kind"] == "drill_started")["payload"]["scenario"]
+
+    hidden = scenario()
+    assert "answer_key" not in hidden and "injects" not in hidden
+    assert hidden["id"] == "certificate-expiry" and "--with-script" in hidden["script"]
+    assert "answer_key" in scenario("--with-script")
+    cli.ok("drill", "end", iid)
+    assert "answer_key" in scenario() and scenario()["injects"]
