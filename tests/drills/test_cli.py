@@ -103,3 +103,22 @@ def test_a_running_drill_exports_without_its_script(db_path: Path, clock) -> Non
     assert "answer_key" in scenario("--with-script")
     cli.ok("drill", "end", iid)
     assert "answer_key" in scenario() and scenario()["injects"]
+
+
+def test_at_is_read_on_the_drills_own_clock(db_path: Path, clock) -> None:
+    """`--at -5m` in a drill at ×60 is five minutes ago in the drill's time, as the TUI reads it,
+    not five real minutes ago (which would be hours ago on the drill's timeline)."""
+    from irtui.domain.clocks import incident_now
+    from irtui.store.repo import Store
+
+    cli = Cli(db_path, clock, as_="facilitator")
+    iid = cli.ok("drill", "run", "certificate-expiry", "--detach", "--speed", "60").strip()
+    clock.advance(minutes=2)  # two real minutes: two hours of drill
+    cli.ok("log", iid, "backdated a little", "--at", "-5m", "--plain")
+    store = Store.open(db_path, clock=clock)
+    try:
+        drill_now = incident_now(store.get(iid), clock())
+        entry = next(e for e in store.events(iid) if e.payload.get("text") == "backdated a little")
+    finally:
+        store.close()
+    assert abs((drill_now - entry.at).total_seconds() - 300) < 61
