@@ -35,12 +35,20 @@ def _sev(text: str) -> int:
     return int(raw)
 
 
-def _when(ctx: CliContext, text: str | None) -> datetime | None:
+def _when(ctx: CliContext, text: str | None, ref: str | None = None) -> datetime | None:
+    """`--at` read against the incident's own clock when `ref` names one: in a drill, `-5m`
+    is five minutes ago in the drill's time, as the TUI reads it."""
     if text is None:
         return None
     from irtui.domain.timeparse import parse_when
 
-    return parse_when(text, ctx.store().now())
+    store = ctx.store()
+    now = store.now()
+    if ref is not None:
+        from irtui.domain.clocks import incident_now
+
+        now = incident_now(store.get(ref), now)
+    return parse_when(text, now)
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -328,6 +336,11 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default="md",
         help="md (a readable log) or json (every event)",
     )
+    p.add_argument(
+        "--with-script",
+        action="store_true",
+        help="a running drill's script and answer key too (the facilitator's; hidden otherwise)",
+    )
 
 
 def add_custom_flag(parser: argparse.ArgumentParser) -> None:
@@ -363,7 +376,7 @@ def cmd_declare(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_ack(args: argparse.Namespace, ctx: CliContext) -> int:
-    inc = ctx.store().ack(args.id, at=_when(ctx, args.at))
+    inc = ctx.store().ack(args.id, at=_when(ctx, args.at, args.id))
     ctx.print(f"{inc.id} acknowledged")
     return 0
 
@@ -376,7 +389,7 @@ def cmd_sev(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
-    inc = store.set_status(args.id, args.status, at=_when(ctx, args.at), note=args.note)
+    inc = store.set_status(args.id, args.status, at=_when(ctx, args.at, args.id), note=args.note)
     ctx.print(f"{inc.id} is {inc.status}")
     if inc.status == "resolved":
         from irtui.sync.publish import resolve_offer
@@ -454,7 +467,7 @@ def cmd_log(args: argparse.Namespace, ctx: CliContext) -> int:
     """The entry line's grammar (`irtui.domain.capture`), so a CLI seat makes the same entry
     (a backdated, starred decision; a task with an owner and a timer) as the TUI would."""
     store = ctx.store()
-    at = _when(ctx, args.at)
+    at = _when(ctx, args.at, args.id)
     if args.plain:
         event = store.log(args.id, args.text, kind=args.kind or "note", at=at, starred=args.star)
     else:
@@ -527,7 +540,7 @@ def cmd_snooze(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_milestone(args: argparse.Namespace, ctx: CliContext) -> int:
-    when = _when(ctx, args.at)
+    when = _when(ctx, args.at, args.id)
     assert when is not None
     inc = ctx.store().set_milestone(args.id, args.name, when)
     ctx.print(f"{inc.id}: {args.name} set")
@@ -685,7 +698,11 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     inc = store.get(args.id)
     if args.format == "json":
         data = _incident_json(ctx, inc, timeline=True)
-        data["events"] = [e.to_dict() for e in store.events(inc.id)]
+        from irtui.domain.model import IncidentKind
+        from irtui.drills.secrecy import players_event
+
+        running = inc.kind == IncidentKind.DRILL and inc.is_open and not args.with_script
+        data["events"] = [players_event(e.to_dict(), running=running) for e in store.events(inc.id)]
         ctx.print_json(data)
         return 0
     ctx.print(render_export_md(ctx, inc))
