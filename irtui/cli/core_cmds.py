@@ -1,5 +1,6 @@
 """The core commands: declare, ack, sev, status, role, log, update, list, show, report, export
-(plus amend, retract, snooze, milestone, handoff, accept).
+(plus amend, retract, snooze, milestone, mitigated, reopen, and the hand-off protocol:
+handoff, accept, confirm, withdraw).
 
 This contract is stable; other tools script against it. Every handler does the minimum of
 imports: `irtui log` pays for sqlite3 and the domain, nothing else.
@@ -41,6 +42,27 @@ def _when(ctx: CliContext, text: str | None) -> datetime | None:
     return parse_when(text, ctx.store().now())
 
 
+NEXT_WITH_STATUS = ("status", "status-change", "status_change", "with-status-change")
+
+
+def _next_update(ctx: CliContext, text: str | None) -> Any:
+    """`--next 10m|21:05|ISO|status-change` -> what `record_update(next_update=...)` takes."""
+    if text is None or text.strip().lower() in ("", "cadence"):
+        return None
+    from irtui.domain.model import STATUS_CHANGE
+    from irtui.domain.timeparse import parse_due
+
+    if text.strip().lower() in NEXT_WITH_STATUS:
+        return STATUS_CHANGE
+    return parse_due(text, ctx.store().now())
+
+
+def _checked(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    return {part.strip() for part in text.split(",") if part.strip()}
+
+
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     def add(name: str, handler: Any, help_: str, **kw: Any) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=parents, help=help_, description=help_, **kw)
@@ -58,7 +80,13 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--started",
         default=None,
         metavar="WHEN",
-        help="when impact began (-20m, 14:02, ISO-8601); default now",
+        help="when impact began (-20m, 14:02, ISO-8601); default: when it was detected",
+    )
+    p.add_argument(
+        "--detected",
+        default=None,
+        metavar="WHEN",
+        help="when it was noticed, e.g. the alert fired (-5m, 14:02, ISO-8601); default now",
     )
     p.add_argument("--json", action="store_true")
 
@@ -76,26 +104,66 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("status", choices=STATUSES)
     p.add_argument("--at", default=None, metavar="WHEN")
     p.add_argument("--note", default="")
+    p.add_argument(
+        "--checked",
+        default=None,
+        metavar="all|ID,ID",
+        help="resolving: the resolution checklist items you checked (all, or their ids)",
+    )
+    p.add_argument(
+        "--early-reason",
+        default="",
+        metavar="TEXT",
+        help="resolving before the policy's monitoring hold is over: why",
+    )
+
+    p = add("mitigated", cmd_mitigated, "mark the impact mitigated (its own milestone; TTM)")
+    p.add_argument("id")
+    p.add_argument("--at", default=None, metavar="WHEN")
+    p.add_argument("--note", default="")
+
+    p = add("reopen", cmd_reopen, "reopen a closed incident for corrections (with a reason)")
+    p.add_argument("id")
+    p.add_argument("--reason", required=True)
 
     p = add(
         "role",
         cmd_role,
         "assign a role (ic, tech, comms, scribe, deputy, or custom); "
-        "hands it off if someone holds it",
+        "offers it as a hand-off if someone holds it",
     )
     p.add_argument("id")
     p.add_argument("role")
     p.add_argument("name")
 
-    p = add("handoff", cmd_handoff, "offer a role to someone with a brief (they accept)")
+    p = add(
+        "handoff",
+        cmd_handoff,
+        "offer a held role to someone with your brief (they accept, you confirm)",
+    )
     p.add_argument("id")
     p.add_argument("role")
     p.add_argument("to")
-    p.add_argument("--brief", default="")
+    p.add_argument("--brief", default="", help="your brief (default: one generated)")
 
-    p = add("accept", cmd_accept, "accept a hand-off offered to you")
+    p = add("accept", cmd_accept, "accept a hand-off offered to you, reading back the status")
     p.add_argument("id")
     p.add_argument("role")
+    p.add_argument(
+        "--readback",
+        default="",
+        metavar="TEXT",
+        help='what you read back (default: "I\'m taking IC. Current status is ...")',
+    )
+
+    p = add("confirm", cmd_confirm, "confirm the read-back of a hand-off you offered")
+    p.add_argument("id")
+    p.add_argument("role")
+
+    p = add("withdraw", cmd_withdraw, "withdraw a hand-off offer (or decline one made to you)")
+    p.add_argument("id")
+    p.add_argument("role")
+    p.add_argument("--reason", default="")
 
     p = add("log", cmd_log, "add a timeline entry")
     p.add_argument("id")
@@ -115,10 +183,26 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("entry", type=int, metavar="ENTRY_ID")
     p.add_argument("--reason", required=True)
 
-    p = add("update", cmd_update, "record a stakeholder update (resets that audience's clock)")
+    p = add(
+        "update",
+        cmd_update,
+        "record a stakeholder update that reached its audience (sets its next-update clock)",
+    )
     p.add_argument("id")
     p.add_argument("text")
     p.add_argument("--audience", choices=AUDIENCES, default="internal")
+    p.add_argument(
+        "--next",
+        default=None,
+        metavar="10m|21:05|status-change",
+        help="when the next update is promised (default: the audience's cadence)",
+    )
+    p.add_argument(
+        "--posted-by-hand",
+        action="store_true",
+        help="status page: you posted it yourself (irtui publish sends it for you)",
+    )
+    p.add_argument("--at", default=None, metavar="WHEN")
 
     p = add("snooze", cmd_snooze, "move a reminder (ack, or update:<audience>) with a reason")
     p.add_argument("id")
@@ -132,6 +216,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "name", choices=("started", "detected", "acknowledged", "mitigated", "resolved", "closed")
     )
     p.add_argument("at", metavar="WHEN")
+    p.add_argument("--reason", default="")
 
     p = add("list", cmd_list, "list open incidents, soonest deadline first")
     p.add_argument("--all", action="store_true", help="include resolved and closed")
@@ -164,6 +249,7 @@ def cmd_declare(args: argparse.Namespace, ctx: CliContext) -> int:
         commander=args.ic,
         drill=args.drill,
         started_at=_when(ctx, args.started),
+        detected_at=_when(ctx, args.detected),
     )
     if args.json:
         ctx.print_json(_incident_json(ctx, inc, timeline=False))
@@ -186,41 +272,154 @@ def cmd_sev(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
+    if args.status == "resolved":
+        return _resolve(args, ctx)
     inc = store.set_status(args.id, args.status, at=_when(ctx, args.at), note=args.note)
     ctx.print(f"{inc.id} is {inc.status}")
-    if inc.status == "resolved":
-        from irtui.sync.publish import resolve_offer
+    if inc.status == "monitoring" and inc.hold_s:
+        from irtui.domain.timeutil import fmt_duration
 
-        offer = resolve_offer(store, inc.id)
-        if offer:
-            ctx.err.write(
-                f"{inc.id} is on the status page; to resolve it there too:\n"
-                f'  irtui publish {inc.id} "{offer}" --status resolved\n'
-            )
+        ctx.err.write(
+            f"{inc.id}: SEV{inc.peak_severity} asks for {fmt_duration(inc.hold_s)} in "
+            "monitoring before it is resolved\n"
+        )
+    return 0
+
+
+def _resolve(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Resolve, honouring the checklist and the monitoring hold; then list open tasks and
+    the final update owed to each audience."""
+    from irtui.domain.brief import open_tasks
+    from irtui.domain.resolution import final_update_audiences
+
+    store = ctx.store()
+    checked = _checked(args.checked)
+    if not checked:
+        items = "\n".join(f"  {i.id:<24}{i.text}" for i in store.policy.checklist)
+        raise UsageError(
+            "resolving asks the resolution checklist; answer with --checked all (or "
+            "--checked ID,ID) once each is true:\n" + items
+        )
+    inc = store.set_status(
+        args.id,
+        "resolved",
+        at=_when(ctx, args.at),
+        note=args.note,
+        checked=checked,
+        early_reason=args.early_reason,
+    )
+    ctx.print(f"{inc.id} is {inc.status}")
+    events = store.events(inc.id)
+    tasks = open_tasks(store.timeline(inc.id), events)
+    if tasks:
+        ctx.err.write(f"{inc.id}: {len(tasks)} task(s) still open:\n")
+        for task in tasks:
+            owner = f"{task.owner}: " if task.owner else ""
+            ctx.err.write(f"  #{task.entry_id} {owner}{one_line(task.text)}\n")
+    audiences = final_update_audiences(inc)
+    if audiences:
+        ctx.err.write(f"{inc.id}: a final update is owed to {', '.join(audiences)}:\n")
+        for audience in audiences:
+            if audience == "statuspage":
+                ctx.err.write(f'  irtui publish {inc.id} "TEXT" --status resolved\n')
+            else:
+                ctx.err.write(f'  irtui update {inc.id} "TEXT" --audience {audience}\n')
+    from irtui.sync.publish import resolve_offer
+
+    offer = resolve_offer(store, inc.id)
+    if offer:
+        ctx.err.write(
+            f"{inc.id} is on the status page; to resolve it there too:\n"
+            f'  irtui publish {inc.id} "{offer}" --status resolved\n'
+        )
+    return 0
+
+
+def cmd_mitigated(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.timeutil import fmt_when
+
+    store = ctx.store()
+    inc = store.mitigated(args.id, at=_when(ctx, args.at), note=args.note)
+    ctx.print(f"{inc.id} mitigated at {fmt_when(inc.milestones['mitigated'], store.now())}")
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace, ctx: CliContext) -> int:
+    inc = ctx.store().reopen(args.id, args.reason)
+    ctx.print(f"{inc.id} is {inc.status} again (reopened for corrections)")
     return 0
 
 
 def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import normalise_role, role_label
+    from irtui.domain.model import normalise_role
 
-    inc = ctx.store().assign_role(args.id, args.role, args.name)
     role = normalise_role(args.role)
-    ctx.print(f"{inc.id}: {role_label(role)} is {inc.roles[role].name}")
+    inc = ctx.store().assign_role(args.id, role, args.name)
+    _say_role(ctx, inc, role)
     return 0
 
 
+def _say_role(ctx: CliContext, inc: Any, role: str) -> None:
+    from irtui.domain.handoff import short_label
+
+    offer = inc.handoffs.get(role)
+    if offer is not None and not offer.accepted:
+        ctx.print(
+            f"{inc.id}: {short_label(role)} offered to {offer.to}; it moves when they accept "
+            f"(irtui --as {offer.to} accept {inc.id} {role}) and {offer.from_} confirms"
+        )
+    else:
+        ctx.print(f"{inc.id}: {short_label(role)} is {inc.roles[role].name}")
+
+
 def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
-    inc = ctx.store().handoff(args.id, args.role, args.to, brief=args.brief)
-    ctx.print(f"{inc.id}: hand-off offered to {args.to}")
+    from irtui.domain.model import normalise_role
+
+    role = normalise_role(args.role)
+    inc = ctx.store().handoff(args.id, role, args.to, brief=args.brief or None)
+    _say_role(ctx, inc, role)
     return 0
 
 
 def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import normalise_role, role_label
+    from irtui.domain.handoff import short_label
+    from irtui.domain.model import normalise_role
 
-    inc = ctx.store().accept_handoff(args.id, args.role)
     role = normalise_role(args.role)
-    ctx.print(f"{inc.id}: {role_label(role)} is now {inc.roles[role].name}")
+    store = ctx.store()
+    before = store.get(args.id).handoffs.get(role)
+    if before is not None:
+        ctx.print(f"Brief from {before.from_}:")
+        for line in (before.brief or "(no brief)").splitlines():
+            ctx.print(f"  {one_line(line)}")
+    inc = store.accept_handoff(args.id, role, readback=args.readback)
+    offer = inc.handoffs[role]
+    ctx.print(f"{inc.id}: you accepted {short_label(role)}: “{one_line(offer.readback)}”")
+    ctx.print(
+        f"waiting for {offer.from_} to confirm (irtui --as {offer.from_} confirm {inc.id} {role})"
+    )
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.handoff import short_label
+    from irtui.domain.model import normalise_role
+
+    role = normalise_role(args.role)
+    inc = ctx.store().confirm_handoff(args.id, role)
+    ctx.print(f"{inc.id}: Confirmed, {inc.roles[role].name} is now {short_label(role)}")
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.handoff import short_label
+    from irtui.domain.model import normalise_role
+
+    role = normalise_role(args.role)
+    inc = ctx.store().withdraw_handoff(args.id, role, reason=args.reason)
+    ctx.print(
+        f"{inc.id}: the hand-off of {short_label(role)} is off; {inc.roles[role].name} keeps it"
+    )
     return 0
 
 
@@ -248,42 +447,50 @@ def cmd_retract(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_update(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.timeutil import fmt_local_utc
+    from irtui.domain.clocks import WITH_STATUS_CHANGE
+    from irtui.domain.timeutil import fmt_when
 
     store = ctx.store()
-    store.record_update(args.id, args.text, audience=args.audience)
+    store.record_update(
+        args.id,
+        args.text,
+        audience=args.audience,
+        at=_when(ctx, args.at),
+        posted_by_hand=args.posted_by_hand,
+        next_update=_next_update(ctx, args.next),
+    )
     inc = store.get(args.id)
     due = inc.update_due.get(args.audience)
-    ctx.print(f"{inc.id}: {args.audience} update recorded; next due {fmt_local_utc(due)}")
+    if due is not None:
+        nxt = f"next due {fmt_when(due, store.now())}"
+    elif inc.promises.get(args.audience):
+        nxt = f"next {WITH_STATUS_CHANGE}"
+    else:
+        nxt = "no next update due"
+    how = "posted by hand" if args.posted_by_hand else "recorded"
+    ctx.print(f"{inc.id}: {args.audience} update {how}; {nxt}")
     return 0
 
 
 def cmd_snooze(args: argparse.Namespace, ctx: CliContext) -> int:
-    from datetime import timedelta
-
+    from irtui.domain.timeparse import parse_due
     from irtui.domain.timeutil import fmt_local_utc
 
     store = ctx.store()
-    text = args.until.strip()
-    if text.startswith("+"):
-        until = _when(ctx, "-" + text[1:])
-        assert until is not None
-        until = store.now() + (store.now() - until)
-    else:
-        until = _when(ctx, text)
-        assert until is not None
-        if until <= store.now():
-            until += timedelta(days=1)
+    until = parse_due(args.until, store.now())
     inc = store.snooze(args.id, args.target, until, args.reason)
     ctx.print(f"{inc.id}: {args.target} snoozed until {fmt_local_utc(until)}")
     return 0
 
 
 def cmd_milestone(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.timeutil import fmt_when
+
     when = _when(ctx, args.at)
     assert when is not None
-    inc = ctx.store().set_milestone(args.id, args.name, when)
-    ctx.print(f"{inc.id}: {args.name} set")
+    store = ctx.store()
+    inc = store.set_milestone(args.id, args.name, when, reason=args.reason)
+    ctx.print(f"{inc.id}: {args.name} is {fmt_when(inc.milestones[args.name], store.now())}")
     return 0
 
 
@@ -348,13 +555,16 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def render_incident_text(ctx: CliContext, inc: Any) -> str:
     from irtui.domain.clocks import all_clocks
+    from irtui.domain.handoff import short_label
     from irtui.domain.model import MILESTONES, role_label
+    from irtui.domain.resolution import hold_view
     from irtui.domain.timeutil import fmt_duration, fmt_local_utc
 
     store = ctx.store()
     now = store.now()
+    peak = f" (peak SEV{inc.peak_severity})" if inc.peak_severity != inc.severity else ""
     lines = [
-        f"{inc.id}  SEV{inc.severity}  {inc.status}  {one_line(inc.title)}"
+        f"{inc.id}  SEV{inc.severity}{peak}  {inc.status}  {one_line(inc.title)}"
         + ("  [drill]" if inc.kind == "drill" else "")
     ]
     if inc.services:
@@ -369,19 +579,31 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
     )
     for clock in all_clocks(inc, now):
         due = fmt_local_utc(clock.due, with_date=True) if clock.due else "—"
-        lines.append(f"  {clock.label:<22}{clock.text:<20}due {due}")
+        lines.append(f"  {clock.label:<22}{clock.text:<30}due {due}")
+    hold = hold_view(inc, now)
+    if hold is not None:
+        lines.append(f"  {'Monitoring hold':<22}{hold.text}")
     if inc.roles:
         lines.append("roles:")
         for role, holder in inc.roles.items():
-            pending = (
-                f" (hand-off to {holder.pending_handoff_to} pending)"
-                if holder.pending_handoff_to
-                else ""
-            )
             lines.append(
                 f"  {role_label(role):<22}{one_line(holder.name)} since "
-                f"{fmt_local_utc(holder.since)}{pending}"
+                f"{fmt_local_utc(holder.since)}"
             )
+    for role, offer in inc.handoffs.items():
+        step = (
+            f"accepted — waiting for {one_line(offer.from_)} to confirm"
+            if offer.accepted
+            else f"waiting for {one_line(offer.to)} to accept"
+        )
+        lines.append(
+            f"hand-off of {short_label(role)}: {one_line(offer.from_)} → {one_line(offer.to)} "
+            f"(offered {fmt_local_utc(offer.offered_at)}; {step})"
+        )
+        lines.append("  brief:")
+        lines += [f"    {one_line(line)}" for line in (offer.brief or "(no brief)").splitlines()]
+        if offer.readback:
+            lines.append(f"  read-back: “{one_line(offer.readback)}”")
     lines.append("timeline:")
     last_day = None
     for entry in store.timeline(inc.id):
@@ -395,10 +617,14 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
             text = f"[RETRACTED: {one_line(entry.retracted[2])}] {text}"
         elif entry.amendments:
             text += f"  (amended; was: {one_line(entry.original_text)})"
+        if entry.flag:
+            text = f"[FLAGGED: {one_line(entry.flag)}] {text}"
         lines.append(
             f" {mark}{fmt_local_utc(entry.at)} #{entry.event_id:<5} "
             f"{entry.kind:<13} {one_line(entry.author)}: {text}"
         )
+        if entry.detail:
+            lines += [f"{'':>30}| {one_line(line)}" for line in entry.detail.splitlines()]
     lines.append(f"age {fmt_duration(now - inc.declared_at)}")
     return "\n".join(lines)
 
@@ -455,7 +681,7 @@ def render_export_md(ctx: CliContext, inc: Any) -> str:
     out = [
         f"# {inc.id}: {cell(inc.title)}",
         "",
-        f"- Severity: SEV{inc.severity}",
+        f"- Severity: SEV{inc.severity} (peak SEV{inc.peak_severity})",
         f"- Status: {inc.status}",
         f"- Kind: {inc.kind}",
     ]
@@ -478,5 +704,12 @@ def render_export_md(ctx: CliContext, inc: Any) -> str:
             text = f"~~{text}~~ (retracted: {cell(e.retracted[2])})"
         elif e.amendments:
             text += f" (amended; was: {cell(e.original_text)})"
+        if e.flag:
+            text = f"⚠ FLAGGED: {cell(e.flag)} — {text}"
         out.append(f"| {iso(e.at)} | {e.kind} | {cell(e.author)} | {text} |")
+    from irtui.domain.handoff import handoffs_markdown
+
+    handoffs = handoffs_markdown(store.events(inc.id))
+    if handoffs:
+        out += ["", *handoffs]
     return "\n".join(out)

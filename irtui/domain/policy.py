@@ -1,8 +1,12 @@
 """The severity policy: what each SEV level promises (ack deadline, update cadence per
 audience, required roles) and the scope x impact matrix used to pick a level.
 
-Loaded from YAML with line numbers kept on every mapping key, so a malformed policy is reported
-as `file:line: what is wrong` — the person editing it at 3 a.m. needs the line, not a traceback.
+Also what resolving asks: the resolution checklist (`resolution.checklist`) and, per level, the
+time in *monitoring* before an incident may be resolved (`monitoring_hold`).
+
+Read by the one YAML reader (`boundary.yaml_load`: no aliases, bounded size and depth, line
+numbers on every mapping key), so a malformed policy is reported as `file:line: what is wrong`
+— the person editing it at 3 a.m. needs the line, not a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from irtui.boundary.errors import YamlError
+from irtui.boundary.yaml_load import line_of, load_yaml, load_yaml_file
 from irtui.domain.model import Audience, normalise_role
 
 SCOPES = ("wide", "medium", "limited")
@@ -19,15 +25,27 @@ IMPACTS = ("high", "medium", "low")
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 
 
-class PolicyError(ValueError):
+class PolicyError(YamlError):
     """A policy file is malformed. `str()` is `file:line: message`."""
 
-    def __init__(self, source: str, line: int | None, message: str) -> None:
-        self.source = source
-        self.line = line
-        self.message = message
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {message}")
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One question asked before resolving (`id` is what `--checked` names)."""
+
+    id: str
+    text: str
+
+
+DEFAULT_CHECKLIST: tuple[ChecklistItem, ...] = (
+    ChecklistItem("service_restored", "Service restored"),
+    ChecklistItem("metrics_normalised", "Metrics back to normal"),
+    ChecklistItem("impact_ended", "User-facing impact has ended"),
+    ChecklistItem("monitoring_in_place", "Monitoring in place to catch a recurrence"),
+    ChecklistItem("mitigations_documented", "Temporary mitigations documented"),
+)
+"""The seeds' resolution checklist: asked when a policy file does not say otherwise."""
+_ITEM_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +58,8 @@ class Level:
     cadence_s: dict[str, int] = field(default_factory=dict)
     required_roles: tuple[str, ...] = ()
     backlog: bool = False
+    monitoring_hold_s: int | None = None
+    """Time in *monitoring* the policy asks for before this level may be resolved."""
 
     @property
     def label(self) -> str:
@@ -51,6 +71,7 @@ class Policy:
     levels: dict[int, Level]
     matrix: dict[str, dict[str, int]]
     source: str = "<bundled>"
+    checklist: tuple[ChecklistItem, ...] = DEFAULT_CHECKLIST
 
     def level(self, severity: int) -> Level:
         try:
@@ -77,7 +98,7 @@ def parse_duration(value: Any) -> int | None:
     if isinstance(value, int):
         if value <= 0:
             raise ValueError("a duration must be positive")
-        return value
+        return _bounded(value)
     text = str(value).strip().lower()
     if text in ("", "none", "null", "never", "off"):
         return None
@@ -88,61 +109,21 @@ def parse_duration(value: Any) -> int | None:
     seconds = d * 86400 + h * 3600 + m * 60 + s
     if seconds <= 0:
         raise ValueError("a duration must be positive")
+    return _bounded(seconds)
+
+
+MAX_DURATION_S = 366 * 86400
+"""No policy window is longer than a year (and none overflows a datetime)."""
+
+
+def _bounded(seconds: int) -> int:
+    if seconds > MAX_DURATION_S:
+        raise ValueError("a duration must be at most 366d")
     return seconds
 
 
-# --- YAML with line numbers -------------------------------------------------------------
-
-
-class _LineDict(dict):
-    """A dict that remembers the 1-based line of each key (and of itself)."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-def _load_yaml_with_lines(text: str, source: str) -> Any:
-    import yaml
-
-    # libyaml's parser when PyYAML has it (about 10x faster; its nodes carry the same
-    # marks), the pure-Python one otherwise. Either way only safe tags are constructed.
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        pass
-
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _LineDict:
-        loader.flatten_mapping(node)
-        result = _LineDict()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                raise PolicyError(
-                    source, key_node.start_mark.line + 1, "a mapping key must be a plain value"
-                ) from None
-            if key in result:
-                raise PolicyError(source, key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            result[key] = loader.construct_object(value_node, deep=True)
-            result.key_lines[key] = key_node.start_mark.line + 1
-        return result
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    try:
-        return yaml.load(text, Loader=Loader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise PolicyError(source, line, f"invalid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(source, None, f"invalid YAML: {exc}") from None
-
-
 def _line_of(mapping: Any, key: Any) -> int | None:
-    if isinstance(mapping, _LineDict):
-        return mapping.key_lines.get(key, mapping.line)
-    return None
+    return line_of(mapping, key)
 
 
 def _sev_number(raw: Any) -> int | None:
@@ -154,14 +135,22 @@ def _sev_number(raw: Any) -> int | None:
 
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
     """Parse and validate policy YAML text. Raises PolicyError naming the line."""
-    data = _load_yaml_with_lines(text, source)
+    try:
+        data = load_yaml(text, source)
+    except YamlError as exc:
+        raise PolicyError(exc.source, exc.line, exc.message) from None
+    return _parse_data(data, source)
+
+
+def _parse_data(data: Any, source: str) -> Policy:
+    """Validate policy data read by the one YAML reader (mappings are `LineDict`s)."""
     if not isinstance(data, dict):
         raise PolicyError(source, 1, "the policy must be a mapping with `levels:` and `matrix:`")
 
     def fail(container: Any, key: Any, message: str) -> PolicyError:
         return PolicyError(source, _line_of(container, key), message)
 
-    known_top = {"version", "levels", "matrix"}
+    known_top = {"version", "levels", "matrix", "resolution"}
     for key in data:
         if key not in known_top:
             raise fail(data, key, f"unknown key {key!r} (expected one of {sorted(known_top)})")
@@ -179,6 +168,7 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         "updates",
         "required_roles",
         "backlog",
+        "monitoring_hold",
     }
     for raw_key, spec in raw_levels.items():
         number = _sev_number(raw_key)
@@ -223,6 +213,12 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         backlog = spec.get("backlog", False)
         if not isinstance(backlog, bool):
             raise fail(spec, "backlog", "backlog must be true or false")
+        try:
+            hold = parse_duration(spec.get("monitoring_hold"))
+        except ValueError as exc:
+            raise fail(spec, "monitoring_hold", f"SEV{number} monitoring_hold: {exc}") from None
+        if hold is not None and hold > 86400:
+            raise fail(spec, "monitoring_hold", f"SEV{number} monitoring_hold: at most 1d")
         levels[number] = Level(
             severity=number,
             name=str(spec["name"]),
@@ -232,6 +228,7 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
             cadence_s=cadence,
             required_roles=tuple(normalise_role(str(r)) for r in roles),
             backlog=backlog,
+            monitoring_hold_s=hold,
         )
     expected = list(range(1, len(levels) + 1))
     if sorted(levels) != expected:
@@ -256,7 +253,46 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     for scope in raw_matrix:
         if scope not in SCOPES:
             raise fail(raw_matrix, scope, f"unknown scope {scope!r} (expected {', '.join(SCOPES)})")
-    return Policy(levels=levels, matrix=matrix, source=source)
+    checklist = _checklist(data, source)
+    return Policy(levels=levels, matrix=matrix, source=source, checklist=checklist)
+
+
+def _checklist(data: Any, source: str) -> tuple[ChecklistItem, ...]:
+    """`resolution: {checklist: {id: question, ...}}`; absent means the seeds' checklist,
+    `checklist: {}` asks nothing."""
+    if "resolution" not in data:
+        return DEFAULT_CHECKLIST
+    section = data["resolution"]
+    if not isinstance(section, dict):
+        raise PolicyError(source, _line_of(data, "resolution"), "`resolution:` must be a mapping")
+    for key in section:
+        if key != "checklist":
+            raise PolicyError(
+                source, _line_of(section, key), f"unknown key {key!r} in resolution (checklist)"
+            )
+    raw = section.get("checklist")
+    if raw is None:
+        return DEFAULT_CHECKLIST
+    if not isinstance(raw, dict):
+        raise PolicyError(
+            source,
+            _line_of(section, "checklist"),
+            "resolution.checklist must map an id (e.g. service_restored) to its question",
+        )
+    items = []
+    for key, text in raw.items():
+        if not isinstance(key, str) or not _ITEM_ID.match(key):
+            raise PolicyError(
+                source,
+                _line_of(raw, key),
+                f"checklist id {key!r} must be lower-case letters, digits and _",
+            )
+        if not isinstance(text, str) or not text.strip() or "\n" in text.strip():
+            raise PolicyError(source, _line_of(raw, key), f"checklist {key}: one line of text")
+        if len(text) > 200:
+            raise PolicyError(source, _line_of(raw, key), f"checklist {key}: at most 200 chars")
+        items.append(ChecklistItem(key, text.strip()))
+    return tuple(items)
 
 
 def load_policy(path: Path | str | None = None) -> Policy:
@@ -264,13 +300,13 @@ def load_policy(path: Path | str | None = None) -> Policy:
     from irtui import paths
 
     file = Path(path) if path else paths.default_policy_file()
+    if not file.is_file():
+        raise PolicyError(str(file), None, "policy file not found")
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(str(file), None, "policy file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(str(file), None, f"cannot read policy: {exc}") from None
-    return parse_policy(text, str(file))
+        data = load_yaml_file(file)
+    except YamlError as exc:
+        raise PolicyError(exc.source, exc.line, exc.message) from None
+    return _parse_data(data, str(file))
 
 
 def resolve_policy_path(explicit: str | None) -> Path | None:

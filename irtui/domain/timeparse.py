@@ -1,42 +1,114 @@
 """Parsing the times people type: `-5m`, `-1h30m`, `14:02`, or ISO-8601.
 
-`14:02` is local wall-clock time today; if that is more than a couple of minutes in the future
-it means yesterday (the scribe is catching up after midnight). Naive ISO values are local too.
+Two readings, because people mean two different things:
+
+- **when something happened** (`parse_when`: backdating an entry, `--at`, `--started`):
+  `14:02` is today's 14:02 local time. If that is still ahead of now it is *in the future*
+  (the domain refuses it as such) — with one exception, the scribe catching up just after
+  midnight: at 00:10, `23:55` means yesterday 23:55. The rule: yesterday's `HH:MM` is taken
+  only when it lies at most `CATCH_UP` (6 h) in the past; at 20:53, `21:10` is never
+  "yesterday 21:10" (23 h 43 min ago) but today's 21:10, which is in the future.
+- **when something is due** (`parse_due`: the next update, a snooze): `10m`/`+10m` from now,
+  `21:05` the next 21:05 to come (tomorrow's if today's has passed), or ISO-8601.
+
+Naive ISO values are local wall-clock time. Local times are resolved with the zone's own rules
+(a DST switch between now and the typed time is honoured).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from irtui.domain.model import DomainError
 from irtui.domain.timeutil import to_utc
 
 _RELATIVE = re.compile(r"^-(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_AHEAD = re.compile(r"^\+?(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+CATCH_UP = timedelta(hours=6)
+"""How far back "yesterday's HH:MM" may lie for a typed `HH:MM` to mean it (after midnight)."""
+SLACK = timedelta(minutes=2)
+"""Clock skew between laptops: a time this little ahead of now still counts as now-ish."""
+_MAX_SPAN = timedelta(days=3660)
+"""No relative time reaches further than ten years (and none overflows the datetime range)."""
+
+
+def _local_at(day: date, hh: int, mm: int) -> datetime:
+    """`day` at `hh:mm` local wall-clock time, as aware UTC (the zone's rules, DST included)."""
+    return to_utc(datetime.combine(day, time(hh, mm)).astimezone())
+
+
+def _span(h: int, m: int, s: int, d: int = 0) -> timedelta:
+    delta = timedelta(days=d, hours=h, minutes=m, seconds=s)
+    if delta > _MAX_SPAN:
+        raise DomainError("that is more than ten years away; type a date (ISO-8601) instead")
+    return delta
+
+
+def _ints(groups: tuple[str | None, ...]) -> list[int]:
+    values = [int(g) if g else 0 for g in groups]
+    if any(v > 10**9 for v in values):
+        raise DomainError("that number is far too large for a time")
+    return values
+
+
+def _iso(raw: str, text: str) -> datetime:
+    try:
+        return to_utc(datetime.fromisoformat(raw.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        raise DomainError(
+            f"cannot read time {text!r} (use -5m, -1h30m, 14:02 or ISO-8601)"
+        ) from None
 
 
 def parse_when(text: str, now: datetime) -> datetime:
-    """Parse a user-typed time relative to `now` (aware). Returns aware UTC."""
+    """When something happened, typed relative to `now` (aware). Returns aware UTC; it may
+    lie in the future (the domain refuses that with a message saying so)."""
     raw = text.strip()
     rel = _RELATIVE.match(raw)
     if rel and any(rel.groups()):
-        h, m, s = (int(g) if g else 0 for g in rel.groups())
-        return to_utc(now) - timedelta(hours=h, minutes=m, seconds=s)
+        h, m, s = _ints(rel.groups())
+        return to_utc(now) - _span(h, m, s)
     hhmm = _HHMM.match(raw)
     if hhmm:
-        local_now = to_utc(now).astimezone()
-        candidate = local_now.replace(
-            hour=int(hhmm.group(1)), minute=int(hhmm.group(2)), second=0, microsecond=0
-        )
-        if candidate > local_now + timedelta(minutes=2):
-            candidate -= timedelta(days=1)
-        return to_utc(candidate)
+        hh, mm = int(hhmm.group(1)), int(hhmm.group(2))
+        now = to_utc(now)
+        today = now.astimezone().date()
+        candidate = _local_at(today, hh, mm)
+        if candidate > now + SLACK:
+            yesterday = _local_at(today - timedelta(days=1), hh, mm)
+            if now - yesterday <= CATCH_UP:
+                return yesterday  # catching up after midnight
+        return candidate
+    return _iso(raw, text)
+
+
+def parse_due(text: str, now: datetime) -> datetime:
+    """When something is due: `10m`, `+1h30m` from now, `21:05` (the next one to come), or
+    ISO-8601. Returns aware UTC."""
+    raw = text.strip()
+    ahead = _AHEAD.match(raw)
+    if raw and ahead and any(ahead.groups()):
+        d, h, m, s = _ints(ahead.groups())
+        return to_utc(now) + _span(h, m, s, d)
+    hhmm = _HHMM.match(raw)
+    if hhmm:
+        hh, mm = int(hhmm.group(1)), int(hhmm.group(2))
+        now = to_utc(now)
+        today = now.astimezone().date()
+        candidate = _local_at(today, hh, mm)
+        if candidate <= now:
+            candidate = _local_at(today + timedelta(days=1), hh, mm)
+        return candidate
+    if raw.startswith("-"):
+        raise DomainError(f"{text!r} is in the past; a due time is ahead (10m, 21:05)")
     try:
-        return to_utc(datetime.fromisoformat(raw.replace("Z", "+00:00")))
-    except ValueError:
+        return _iso(raw, text)
+    except DomainError:
         raise DomainError(
-            f"cannot read time {text!r} (use -5m, -1h30m, 14:02 or ISO-8601)"
+            f"cannot read time {text!r} (use 10m, 1h30m, 21:05 or ISO-8601)"
         ) from None
 
 
