@@ -45,7 +45,7 @@ def _when(ctx: CliContext, text: str | None) -> datetime | None:
 NEXT_WITH_STATUS = ("status", "status-change", "status_change", "with-status-change")
 
 
-def _next_update(ctx: CliContext, text: str | None) -> Any:
+def next_update_arg(ctx: CliContext, text: str | None) -> Any:
     """`--next 10m|21:05|ISO|status-change` -> what `record_update(next_update=...)` takes."""
     if text is None or text.strip().lower() in ("", "cadence"):
         return None
@@ -457,7 +457,7 @@ def cmd_update(args: argparse.Namespace, ctx: CliContext) -> int:
         audience=args.audience,
         at=_when(ctx, args.at),
         posted_by_hand=args.posted_by_hand,
-        next_update=_next_update(ctx, args.next),
+        next_update=next_update_arg(ctx, args.next),
     )
     inc = store.get(args.id)
     due = inc.update_due.get(args.audience)

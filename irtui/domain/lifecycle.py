@@ -232,6 +232,8 @@ def cmd_status(
         "note": one_line(note, "note"),
         "v": STATUS_EVENT_VERSION,
     }
+    if target is Status.RESOLVED and incident.milestones.get("mitigated") is None:
+        payload["mitigated"] = "at_resolution"  # never marked: TTM = TTR, and it says so
     if target is Status.RESOLVED and incident.kind is not IncidentKind.BACKFILLED:
         payload.update(
             resolve_terms(
@@ -464,7 +466,8 @@ def cmd_update(
     if aud is not Audience.STATUSPAGE and publish:
         raise DomainError("only status-page updates are published")
     when = check_time(at or now, now, "update time", incident=incident)
-    not_before_start(incident, when, "update time", now)
+    if not imported:  # imported history holds posts from before its impact window
+        not_before_start(incident, when, "update time", now)
     payload: dict[str, Any] = {
         "audience": str(aud),
         "text": text,

@@ -6,7 +6,8 @@ the events) and `replay` to verify or rebuild a projection. It never validates: 
 reads the policy either: everything policy-derived was copied into the events.
 
 Events keep the meaning they had when they were written: a `status_changed` without `"v": 2`
-(written before `mitigated` became its own action) still implies mitigation at *monitoring*,
+(written before `mitigated` became its own action) still implies mitigation at *monitoring*
+(newer ones only at resolution, when nobody marked it),
 and a `handoff_accepted` without a read-back (written before the confirm step) still moves
 the role. New events carry the new meaning.
 """
@@ -31,7 +32,7 @@ from irtui.domain.model import (
 from irtui.domain.timeutil import iso, parse_iso
 
 STATUS_EVENT_VERSION = 2
-"""`status_changed` events from this version on do not imply `mitigated`."""
+"""`status_changed` events from this version on do not imply `mitigated` at monitoring."""
 STATUS_CHANGE_GRACE = timedelta(minutes=5)
 """"Next update with the next status change": the update is due this soon after it."""
 
@@ -184,7 +185,9 @@ def _status(inc: Incident, event: Event) -> None:
     if target in (Status.IDENTIFIED, Status.MITIGATING, Status.MONITORING, Status.RESOLVED):
         # Working the problem implies it was acknowledged.
         _set_if_unset(inc, "acknowledged", event.at)
-    if legacy and target in (Status.MONITORING, Status.RESOLVED):
+    if target is Status.RESOLVED or (legacy and target is Status.MONITORING):
+        # Resolving says impact has ended: a mitigation nobody marked is taken as the
+        # resolution (the resolve event says so). Monitoring implied it only in old events.
         _set_if_unset(inc, "mitigated", event.at)
     if target is Status.RESOLVED:
         inc.milestones["resolved"] = event.at

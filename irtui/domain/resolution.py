@@ -46,10 +46,16 @@ class HoldView:
     @property
     def text(self) -> str:
         if not self.in_monitoring:
-            return f"{fmt_duration(self.required_s)} in monitoring before resolve"
+            return f"{_span(self.required_s)} in monitoring before resolve"
         if self.met:
             return f"held {fmt_duration(self.held_s)} ✓"
-        return f"{fmt_duration(self.remaining_s)} left of {fmt_duration(self.required_s)}"
+        return f"{fmt_duration(self.remaining_s)} left of {_span(self.required_s)}"
+
+
+def _span(seconds: float) -> str:
+    """`15m`, `1h30m`: a policy duration as people say it."""
+    text = fmt_duration(seconds)
+    return text[:-3] if text.endswith("m00s") else text
 
 
 def hold_view(incident: Incident, at: datetime) -> HoldView | None:
@@ -96,7 +102,7 @@ def resolve_terms(
         )
         if not reason:
             raise DomainError(
-                f"SEV{incident.peak_severity} asks for {fmt_duration(hold.required_s)} in "
+                f"SEV{incident.peak_severity} asks for {_span(hold.required_s)} in "
                 f"monitoring before resolving ({so_far}): wait, or say why resolving early "
                 "(--early-reason TEXT)"
             )

@@ -46,6 +46,8 @@ def describe(event: Event) -> str:
         text = f"Status {p.get('from')} → {p['to']}{note}"
         if p.get("checklist"):
             text += f" (checklist: {len(p['checklist'])} of {len(p['checklist'])} checked)"
+        if p.get("mitigated") == "at_resolution":
+            text += "; mitigation was never marked: taken as this time"
         early = p.get("early")
         if early:
             text += (

@@ -146,8 +146,8 @@ def fmt_when(value: datetime | None, now: datetime | None = None) -> str:
     """How messages speak of an instant: local `HH:MM` beside UTC, `21:10 (20:10 UTC)`.
 
     The day is added when it is not the local day of `now` (`Sat 21 Nov 21:10 (20:10 UTC)`),
-    the year when it is not `now`'s year; seconds only when they are not zero. Never
-    microseconds, never a raw ISO stamp."""
+    the year when it is not `now`'s year. Never seconds or microseconds, never a raw ISO
+    stamp."""
     if value is None:
         return "—"
     utc = to_utc(value)
@@ -156,10 +156,9 @@ def fmt_when(value: datetime | None, now: datetime | None = None) -> str:
         today = to_utc(now).astimezone() if now is not None else None
     except (OverflowError, ValueError):
         return f"{utc.year:04d}-{utc:%m-%d %H:%M} UTC"
-    clock = "%H:%M:%S" if local.second else "%H:%M"
-    text = f"{local:{clock}} ({utc:{clock}} UTC)"
+    text = f"{local:%H:%M} ({utc:%H:%M} UTC)"
     if local.utcoffset() == timedelta(0):
-        text = f"{utc:{clock}} UTC"
+        text = f"{utc:%H:%M} UTC"
     if today is None or local.date() != today.date():
         day = f"{local:%a} {local.day} {local:%b}"
         if today is None or local.year != today.year:

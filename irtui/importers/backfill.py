@@ -150,6 +150,9 @@ def plan_rest(bf: BackfillIncident, incident: Incident, now: datetime, author: s
             continue  # never step back from monitoring to identified
         note = "imported: end of impact" if item is Status.RESOLVED else "imported"
         add(lifecycle.cmd_status(state, item, now=now, author=author, at=when, note=note))
+        if item is Status.MONITORING and state.milestones.get("mitigated") is None:
+            # The page's "monitoring" is the only sign of mitigation in imported history.
+            add(lifecycle.cmd_mitigated(state, now=now, author=author, at=when, note="imported"))
     if bf.tags:
         add(
             [

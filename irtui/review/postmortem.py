@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from irtui.domain.metrics import durations
+from irtui.domain.metrics import durations, obligation_severity
 from irtui.domain.model import (
     MILESTONES,
     EntryKind,
@@ -143,9 +143,9 @@ def review_state(
             f"completed {_t(done)} by {learning.review_completed_by} "  # type: ignore[union-attr]
             f"({verdict}; was due {_t(due)})"
         )
-    if incident.severity > REVIEW_MAX_SEVERITY:
+    if obligation_severity(incident) > REVIEW_MAX_SEVERITY:
         return due, (
-            f"optional for SEV{incident.severity} (would be due {_t(due)}; "
+            f"optional for SEV{obligation_severity(incident)} (would be due {_t(due)}; "
             f"SEV1–SEV{REVIEW_MAX_SEVERITY} owe one)"
         )
     if now >= due:

@@ -675,6 +675,34 @@ class Store:
             ),
         )[0]
 
+    def set_milestones(
+        self, ref: str | int, changes: dict[str, datetime], *, reason: str = ""
+    ) -> Incident:
+        """Correct several milestones in one transaction (e.g. impact started and detected
+        from the TUI): applied in whichever order keeps them in order at every step."""
+
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            names = list(changes)
+            problem: DomainError | None = None
+            for order in (names, names[::-1]):
+                state, events = inc, []
+                try:
+                    for name in order:
+                        new = lifecycle.cmd_milestone(
+                            state, name, changes[name], now=now, author=self.author, reason=reason
+                        )
+                        for event in new:
+                            state = lifecycle.apply(state, event)
+                        events += new
+                except DomainError as exc:
+                    problem = problem or exc
+                    continue
+                return events
+            assert problem is not None
+            raise problem
+
+        return self.transact(ref, build)[0]
+
     def change_details(
         self,
         ref: str | int,

@@ -56,8 +56,11 @@ def publish(
     status: str | None = None,
     notify: bool | None = None,
     impact: str | None = None,
+    next_update: Any = None,
 ) -> Published:
-    """Record a status-page update and queue it for delivery, atomically."""
+    """Record a status-page update and queue it for delivery, atomically. `next_update` is
+    the next update promised to customers (an instant, "with the next status change", or
+    None for the cadence): it sets their clock (`lifecycle.cmd_update`)."""
     if not cfg.configured:
         raise DomainError(
             "the status page is not configured: set page_id in "
@@ -81,7 +84,12 @@ def publish(
         )
 
     event = store.record_update(
-        ref, text, audience=str(Audience.STATUSPAGE), publish=True, extra=extra
+        ref,
+        text,
+        audience=str(Audience.STATUSPAGE),
+        publish=True,
+        next_update=next_update,
+        extra=extra,
     )
     return Published(event, int(box["id"]), box["payload"])
 

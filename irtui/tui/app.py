@@ -185,6 +185,9 @@ class IrtuiApp(App[None]):
             except Exception:
                 self.incidents.pop(iid, None)
         self._reload_tasks(ids)
+        from irtui.tui.screens.handoff import announce_offers
+
+        announce_offers(self, ids)  # a hand-off waiting for this seat is said, once
         for screen in self.screen_stack:
             handler = getattr(screen, "on_store_changed", None)
             if handler is not None:

@@ -13,7 +13,9 @@ from irtui.store.repo import Store
 from irtui.tui.app import IrtuiApp
 from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.dialogs import PromptDialog
+from irtui.demo import _as
 from irtui.tui.screens.handoff import RolesScreen
+from irtui.tui.screens.resolve import ResolveDialog
 from irtui.tui.screens.incident import IncidentScreen, role_warnings
 
 
@@ -61,9 +63,9 @@ async def test_refused_entry_keeps_the_line(app: IrtuiApp, store: Store, demo_id
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         before = len(store.events(demo_ids["sev1"]))
-        await pilot.press("l", *"-9h too early", "enter")
+        await pilot.press("l", *"14:30 not yet", "enter")  # it is 14:00: in the future
         await pilot.pause()
-        assert screen.query_one("#entry").value == "-9h too early"
+        assert screen.query_one("#entry").value == "14:30 not yet"
         assert len(store.events(demo_ids["sev1"])) == before
 
 
@@ -182,7 +184,15 @@ async def test_roles_handoff_brief_then_accept(
         assert "Ruled out:" in handoff.payload["brief"]
         await pilot.press("r")
         await pilot.pause()
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+a")  # alice is handing IC off: only zoe accepts
+        await pilot.pause()
+        assert store.get(iid).roles[Role.COMMANDER].name == "alice"
+        await pilot.press("escape")
+        # zoe accepts on her seat, alice confirms: only then does the role move
+        with _as(store, "zoe"):
+            store.accept_handoff(iid, "ic")
+        store.confirm_handoff(iid, "ic")
+        app.poll()
         await pilot.pause()
         assert store.get(iid).roles[Role.COMMANDER].name == "zoe"
         roles_text = str(app.screen.query_one("#roles").render())
@@ -223,9 +233,13 @@ async def test_quick_actions_from_the_board(app: IrtuiApp, store: Store, demo_id
         assert isinstance(app.screen, BoardScreen)
         await pilot.press("R")
         await pilot.pause()
-        await pilot.press(*"job re-run ok", "enter")
+        assert isinstance(app.screen, ResolveDialog)
+        for _item in store.policy.checklist:  # each is ticked by a person
+            await pilot.press("space", "tab")
+        await pilot.press(*"job re-run ok", "ctrl+s")  # early: SEV2's hold has not begun
         await pilot.pause()
         assert str(store.get(iid).status) == "resolved"
+        assert store.events(iid)[-1].payload["early"]["reason"] == "job re-run ok"
         assert iid not in app.screen.rows  # resolved leaves the board
 
 

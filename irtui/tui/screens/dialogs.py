@@ -84,6 +84,13 @@ class DeclareDialog(Dialog):
             yield Input(placeholder="services, comma separated", id="services")
             yield Input(placeholder="customer impact in one sentence", id="impact")
             yield Input(placeholder="incident commander", id="ic")
+            with Horizontal(classes="row"):
+                yield Input(
+                    placeholder="impact started (-20m, 14:02; default: detected)", id="started"
+                )
+                yield Input(
+                    placeholder="detected, e.g. the alert (-5m; default now)", id="detected"
+                )
             yield Checkbox("This is a drill", id="drill")
             yield self.buttons("Declare (ctrl+s)")
 
@@ -136,6 +143,15 @@ class DeclareDialog(Dialog):
             s.strip() for s in self.query_one("#services", Input).value.split(",") if s.strip()
         ]
         store = self.irtui.store
+        from irtui.tui.screens.milestones import read_time
+
+        try:
+            now = self.irtui.now()
+            started = read_time(self.query_one("#started", Input).value, now)
+            detected = read_time(self.query_one("#detected", Input).value, now)
+        except Exception as exc:
+            self.notify(str(exc), title="Not declared", severity="error", markup=False)
+            return
         incident = self.irtui.attempt(
             lambda: store.declare(
                 title,
@@ -144,6 +160,8 @@ class DeclareDialog(Dialog):
                 impact=self.query_one("#impact", Input).value.strip(),
                 commander=self.query_one("#ic", Input).value.strip() or None,
                 drill=self.query_one("#drill", Checkbox).value,
+                started_at=started,
+                detected_at=detected,
             )
         )
         if incident:
@@ -214,6 +232,12 @@ class StatusDialog(Dialog):
         status = str(self.query_one("#status", Select).value)
         note = self.query_one("#note", Input).value
         store, iid = self.irtui.store, self.incident_id
+        if status == "resolved":  # resolving asks its checklist and minds the hold
+            from irtui.tui.screens.resolve import ResolveDialog
+
+            self.dismiss(None)
+            self.app.push_screen(ResolveDialog(iid, note=note))
+            return
         if self.irtui.attempt(
             lambda: store.set_status(iid, status, note=note), f"{iid} is now {status}"
         ):

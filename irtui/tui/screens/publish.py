@@ -57,8 +57,10 @@ class PublishScreen(ModalScreen[bool]):
         status: str | None,
         *,
         config: SyncConfig | None = None,
+        next_update: Any = None,
     ) -> None:
         super().__init__()
+        self.next_update = next_update  # the composer's promise: sets the customers' clock
         self.store = store
         self.incident_id = incident_id
         self.body = body
@@ -178,6 +180,7 @@ class PublishScreen(ModalScreen[bool]):
                 status=self.page_status,
                 notify=self.notify_subscribers,
                 impact=self.impact,
+                next_update=self.next_update,
             )
         except DomainError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
