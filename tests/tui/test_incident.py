@@ -7,16 +7,16 @@ import os
 import subprocess
 import sys
 
+from irtui.demo import _as
 from irtui.domain.model import EventKind, Role
 from irtui.domain.timeutil import ManualClock, clock_env
 from irtui.store.repo import Store
 from irtui.tui.app import IrtuiApp
 from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.dialogs import PromptDialog
-from irtui.demo import _as
 from irtui.tui.screens.handoff import RolesScreen
-from irtui.tui.screens.resolve import ResolveDialog
 from irtui.tui.screens.incident import IncidentScreen, role_warnings
+from irtui.tui.screens.resolve import ResolveDialog
 
 
 async def open_sev1(app: IrtuiApp, pilot) -> IncidentScreen:
