@@ -81,12 +81,6 @@ def cmd_offer(
     label = short_label(role)
     if same_person(holder.name, to):
         raise DomainError(f"{to} already holds {label}")
-    pending = incident.handoffs.get(role)
-    if pending is not None:
-        raise DomainError(
-            f"{label} is already offered to {pending.to}: withdraw that offer first "
-            f"(irtui withdraw {incident.id} {role})"
-        )
     may_offer = same_person(author, holder.name) or (
         role != Role.COMMANDER and same_person(author, incident.commander)
     )
@@ -95,6 +89,12 @@ def cmd_offer(
         if role != Role.COMMANDER:
             who += " or the IC"
         raise DomainError(f"only {who} can offer {label}; you are {author}")
+    pending = incident.handoffs.get(role)
+    if pending is not None:
+        raise DomainError(
+            f"{label} is already offered to {pending.to}: withdraw that offer first "
+            f"(irtui withdraw {incident.id} {role})"
+        )
     return [
         Event(
             incident.id,

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from irtui.domain.handoff import handoffs_markdown
 from irtui.domain.metrics import durations, obligation_severity
 from irtui.domain.model import (
     MILESTONES,
@@ -314,6 +315,7 @@ def render_draft(
     else:
         out.append("_No entry was logged as a decision._")
     out.append("")
+    out += handoffs_markdown(events)  # every brief verbatim, read-backs, confirmations
 
     cause_lines = (
         [
