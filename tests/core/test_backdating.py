@@ -59,7 +59,7 @@ def test_status_changes_are_checked_against_the_order(store: Store, clock):
     with pytest.raises(DomainError, match="before the previous status change"):
         store.set_status(inc.id, "mitigating", at=clock() - timedelta(minutes=3))
     store.resolve(inc.id, checked="all", early_reason="test", at=clock() - timedelta(minutes=1))
-    with pytest.raises(DomainError, match="resolved .* cannot be before mitigated"):
+    with pytest.raises(DomainError, match=r"resolved .* cannot be before mitigated"):
         store.set_milestone(inc.id, "mitigated", clock())  # nothing after the resolution
     with pytest.raises(DomainError, match="before the previous status change"):
         store.set_status(inc.id, "investigating", at=clock() - timedelta(minutes=2))

@@ -43,7 +43,7 @@ def test_a_closed_incident_accepts_nothing(store: Store, clock, closed):
         lambda: store.change_details(iid, title="renamed"),
     ]
     for attempt in attempts:
-        with pytest.raises(DomainError, match="closed; its record is final.*reopen"):
+        with pytest.raises(DomainError, match=r"closed; its record is final.*reopen"):
             attempt()
     assert len(store.events(iid)) == before
 

@@ -48,7 +48,7 @@ def test_every_item_must_be_checked(store: Store, clock):
 def test_the_monitoring_hold_is_a_clock_and_early_needs_a_reason(store: Store, clock):
     inc = store.declare("Checkout down", 1)
     clock.advance(minutes=10)
-    with pytest.raises(DomainError, match="asks for 15m in monitoring .*not in monitoring"):
+    with pytest.raises(DomainError, match=r"asks for 15m in monitoring .*not in monitoring"):
         store.resolve(inc.id, checked="all")
     inc = store.set_status(inc.id, "monitoring")
     clock.advance(minutes=4)
