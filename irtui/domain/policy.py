@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from irtui.boundary.errors import YamlError
-from irtui.boundary.yaml_load import line_of, load_yaml, load_yaml_file
 from irtui.domain.model import Audience, normalise_role
 
 SCOPES = ("wide", "medium", "limited")
@@ -123,6 +122,8 @@ def _bounded(seconds: int) -> int:
 
 
 def _line_of(mapping: Any, key: Any) -> int | None:
+    from irtui.boundary.yaml_load import line_of
+
     return line_of(mapping, key)
 
 
@@ -135,6 +136,8 @@ def _sev_number(raw: Any) -> int | None:
 
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
     """Parse and validate policy YAML text. Raises PolicyError naming the line."""
+    from irtui.boundary.yaml_load import load_yaml  # PyYAML: only when a policy is read
+
     try:
         data = load_yaml(text, source)
     except YamlError as exc:
@@ -302,6 +305,8 @@ def load_policy(path: Path | str | None = None) -> Policy:
     file = Path(path) if path else paths.default_policy_file()
     if not file.is_file():
         raise PolicyError(str(file), None, "policy file not found")
+    from irtui.boundary.yaml_load import load_yaml_file
+
     try:
         data = load_yaml_file(file)
     except YamlError as exc:

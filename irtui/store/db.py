@@ -84,6 +84,27 @@ def _is_busy(exc: BaseException) -> bool:
     return sqlstate in ("40001", "40P01", "55P03")  # serialization, deadlock, lock timeout
 
 
+_OPEN_SQLITE: dict[tuple[int, int], int] = {}
+"""SQLite files this process has open (by device and inode), and how many times.
+
+POSIX record locks belong to the process, not to the file descriptor: closing *any*
+descriptor of a file drops every lock the process holds on it. Reading a store's header with
+a plain `open()` while this process already has a connection to it would therefore drop that
+connection's WAL locks; the next seat to close its connection would find "nobody else" on
+the file, checkpoint and delete the WAL under it, and the first connection would from then on
+read a deleted WAL — never seeing another seat's write again. A file already open here was
+checked when it was first opened: it is not read again."""
+_OPEN_SQLITE_LOCK = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 class Database:
     """One DB-API connection, shared by threads under a lock (the TUI's workers use it)."""
 
@@ -94,6 +115,7 @@ class Database:
         self._lock = threading.RLock()
         self._in_tx = False
         self._closed = False  # closed by us (close()), not lost
+        self._file_key: tuple[int, int] | None = None
 
     # --- opening ---------------------------------------------------------------------
     @classmethod
@@ -110,7 +132,9 @@ class Database:
         path = target.path
         if path.is_dir():
             raise NotAStoreError(f"{path} is a directory, not an irtui store")
-        if path.exists() and path.stat().st_size > 0:
+        with _OPEN_SQLITE_LOCK:
+            already_open = _OPEN_SQLITE.get(_file_key(path) or (-1, -1), 0) > 0
+        if path.exists() and path.stat().st_size > 0 and not already_open:
             with path.open("rb") as fh:
                 if fh.read(16) != SQLITE_MAGIC:
                     raise NotAStoreError(
@@ -145,6 +169,10 @@ class Database:
                 raise
         finally:
             os.umask(old_umask)
+        db._file_key = _file_key(path)
+        if db._file_key is not None:
+            with _OPEN_SQLITE_LOCK:
+                _OPEN_SQLITE[db._file_key] = _OPEN_SQLITE.get(db._file_key, 0) + 1
         return db
 
     def _pragma_setup(self) -> None:
@@ -218,6 +246,13 @@ class Database:
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):  # closing is best effort
+            if not self._closed and self._file_key is not None:
+                with _OPEN_SQLITE_LOCK:
+                    left = _OPEN_SQLITE.get(self._file_key, 1) - 1
+                    if left > 0:
+                        _OPEN_SQLITE[self._file_key] = left
+                    else:
+                        _OPEN_SQLITE.pop(self._file_key, None)
             self._closed = True
             self._conn.close()
 
