@@ -66,6 +66,8 @@ def seed(store: Any) -> dict[str, str]:
     iid = sev1.id
     with _as(store, "alice"):
         store.ack(iid, at=ago(25))
+        # impact began before anyone declared: dashboards say two minutes earlier
+        store.set_milestone(iid, "started", ago(29), reason="per dashboards, deploy #4821")
         role(iid, "tech_lead", "bob", 24)
         role(iid, "scribe", "carol", 23)
     timeline = [

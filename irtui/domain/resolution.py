@@ -24,7 +24,7 @@ from typing import Any
 from irtui.boundary.text_in import one_line
 from irtui.domain.model import DomainError, Incident, IncidentKind, Status
 from irtui.domain.policy import ChecklistItem
-from irtui.domain.timeutil import fmt_duration
+from irtui.domain.timeutil import fmt_duration, fmt_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,7 @@ class HoldView:
 
 
 def _span(seconds: float) -> str:
-    """`15m`, `1h30m`: a policy duration as people say it."""
-    text = fmt_duration(seconds)
-    return text[:-3] if text.endswith("m00s") else text
+    return fmt_span(seconds)
 
 
 def hold_view(incident: Incident, at: datetime) -> HoldView | None:

@@ -129,6 +129,12 @@ def fmt_duration(delta: timedelta | float | None, *, signed: bool = False) -> st
     return sign + body
 
 
+def fmt_span(delta: timedelta | float) -> str:
+    """A span as people say it: `15m`, `1h30m`, `45s` (`fmt_duration` without `00s`)."""
+    text = fmt_duration(delta)
+    return text[:-3] if text.endswith("m00s") else text
+
+
 def fmt_local_utc(value: datetime | None, *, with_date: bool = False) -> str:
     """`14:02 (13:02Z)`: local wall-clock time beside UTC, as the war room reads it."""
     if value is None:

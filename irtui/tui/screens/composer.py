@@ -37,7 +37,7 @@ from irtui.domain.model import STATUS_CHANGE, Audience, DomainError
 from irtui.domain.reducer import STATUS_CHANGE_GRACE
 from irtui.domain.templates import UpdateFields, prefill, render
 from irtui.domain.timeparse import parse_due
-from irtui.domain.timeutil import fmt_duration, fmt_when
+from irtui.domain.timeutil import fmt_span, fmt_when
 from irtui.tui import text as tx
 
 if TYPE_CHECKING:
@@ -274,17 +274,17 @@ class ComposerScreen(ModalScreen[bool]):
         elif promise == STATUS_CHANGE:
             line = (
                 f"Sets the {name} clock: next update with the next status change "
-                f"(due {fmt_duration(STATUS_CHANGE_GRACE)} after it)."
+                f"(due {fmt_span(STATUS_CHANGE_GRACE)} after it)."
             )
         else:
             assert isinstance(promise, datetime)
             line = (
                 f"Sets the {name} clock: next update due {fmt_when(promise, now)} "
-                f"(in {fmt_duration(promise - now)})."
+                f"(in {fmt_span(round((promise - now).total_seconds()))})."
             )
             cadence = inc.cadence_s.get(self.audience)
             if cadence and (promise - now).total_seconds() > cadence + 59:
-                line += f" Longer than SEV{inc.severity}'s {fmt_duration(cadence)} cadence."
+                line += f" Longer than SEV{inc.severity}'s {fmt_span(cadence)} cadence."
         if self.audience is Audience.STATUSPAGE:
             ready, why = status_page_ready()
             line += (
