@@ -113,7 +113,8 @@ def build_brief(
         f"To: {to or '—'}   Status: {incident.status}   "
         f"Open for {fmt_duration(now - incident.declared_at)}",
         f"Impact: {incident.impact or 'being assessed'}",
-        f"Detected: {fmt_local_utc(detected)}" + (f" — {detection[0].text}" if detection else ""),
+        f"Impact started {fmt_local_utc(incident.milestones.get('started'))} · "
+        f"detected {fmt_local_utc(detected)}" + (f" — {detection[0].text}" if detection else ""),
         "",
         "What we know:",
         *(

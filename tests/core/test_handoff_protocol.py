@@ -105,7 +105,7 @@ def test_generated_brief_keeps_every_starred_fact_and_the_detection(store: Store
         store.log(inc.id, f"fact {n}", kind="action", starred=n in (0, 5))
     events = store.events(inc.id)
     brief = build_brief(store.get(inc.id), build_timeline(events), events, clock())
-    assert "PagerDuty: checkout 5xx at 68%" in brief and "Detected:" in brief
+    assert "(13:57Z) — PagerDuty: checkout 5xx at 68%" in brief and "· detected " in brief
     assert "★ fact 0" in brief and "★ fact 5" in brief and "fact 11" in brief
     inc = store.handoff(inc.id, "ic", "erin")  # no brief given: the generated one is stored
     assert "★ fact 0" in inc.handoffs["commander"].brief

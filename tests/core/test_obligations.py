@@ -85,6 +85,6 @@ def test_cli_mitigated(db_path, clock):
     cli = Cli(db_path, clock)
     cli.ok("declare", "x", "--sev", "2")
     clock.advance(minutes=10)
-    assert "mitigated at 14:07" in cli.ok("mitigated", "1", "--at", "-3m")
+    assert "14:07 UTC" in cli.ok("mitigated", "1", "--at", "-3m")
     code, _, err = cli("mitigated", "1")
     assert code == 2 and "already marked mitigated" in err

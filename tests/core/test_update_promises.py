@@ -85,7 +85,7 @@ def test_cli_update_next_and_posted_by_hand(db_path, clock):
     cli = Cli(db_path, clock)
     cli.ok("declare", "x", "--sev", "1")
     out = cli.ok("update", "1", "rolling back", "--next", "10m")
-    assert "next due" in out and "14:10" in out
+    assert "next due" in out and "14:10 UTC" in out
     code, _, err = cli("update", "1", "We are investigating", "--audience", "statuspage")
     assert code == 2 and "--posted-by-hand" in err and "irtui publish" in err
     out = cli.ok(

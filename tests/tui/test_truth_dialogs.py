@@ -252,7 +252,9 @@ async def test_hostile_text_through_the_new_dialogs(
             while not isinstance(app.screen, IncidentScreen):
                 await pilot.press("escape")
                 await pilot.pause()
-        assert not any("\x1b" in str(e.payload) or "\x00" in str(e.payload) for e in store.events(iid))
+        assert not any(
+            "\x1b" in str(e.payload) or "\x00" in str(e.payload) for e in store.events(iid)
+        )
         screen.action_roles()
         await pilot.pause()
         roles = app.screen
