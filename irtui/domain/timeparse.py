@@ -3,11 +3,14 @@
 Two readings, because people mean two different things:
 
 - **when something happened** (`parse_when`: backdating an entry, `--at`, `--started`):
-  `14:02` is today's 14:02 local time. If that is still ahead of now it is *in the future*
-  (the domain refuses it as such) — with one exception, the scribe catching up just after
-  midnight: at 00:10, `23:55` means yesterday 23:55. The rule: yesterday's `HH:MM` is taken
-  only when it lies at most `CATCH_UP` (6 h) in the past; at 20:53, `21:10` is never
-  "yesterday 21:10" (23 h 43 min ago) but today's 21:10, which is in the future.
+  `14:02` is the most recent 14:02 local time — today's — with two exceptions around
+  midnight, where a clock time is ambiguous:
+  * if the *next* 14:02 is less than `NEAR` (1 h) ahead, that is the one meant, and it is in
+    the future (the domain refuses it as such): at 20:53, `21:10` is today's 21:10, never
+    "yesterday 21:10"; at 23:44, `00:01` is the coming 00:01, never this morning's;
+  * yesterday's `HH:MM` is taken only when it lies at most `CATCH_UP` (6 h) back — the
+    scribe catching up just after midnight (at 00:10, `23:55` is yesterday 23:55); further
+    back it is today's, in the future (at 12:00, `13:00` is not yesterday's 13:00).
 - **when something is due** (`parse_due`: the next update, a snooze): `10m`/`+10m` from now,
   `21:05` the next 21:05 to come (tomorrow's if today's has passed), or ISO-8601.
 
@@ -29,6 +32,8 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 CATCH_UP = timedelta(hours=6)
 """How far back "yesterday's HH:MM" may lie for a typed `HH:MM` to mean it (after midnight)."""
+NEAR = timedelta(hours=1)
+"""A typed `HH:MM` whose next occurrence is this close ahead means that one (the future)."""
 SLACK = timedelta(minutes=2)
 """Clock skew between laptops: a time this little ahead of now still counts as now-ish."""
 _MAX_SPAN = timedelta(days=3660)
@@ -73,16 +78,22 @@ def parse_when(text: str, now: datetime) -> datetime:
         return to_utc(now) - _span(h, m, s)
     hhmm = _HHMM.match(raw)
     if hhmm:
-        hh, mm = int(hhmm.group(1)), int(hhmm.group(2))
-        now = to_utc(now)
-        today = now.astimezone().date()
-        candidate = _local_at(today, hh, mm)
-        if candidate > now + SLACK:
-            yesterday = _local_at(today - timedelta(days=1), hh, mm)
-            if now - yesterday <= CATCH_UP:
-                return yesterday  # catching up after midnight
-        return candidate
+        return _recent_hhmm(int(hhmm.group(1)), int(hhmm.group(2)), to_utc(now))
     return _iso(raw, text)
+
+
+def _recent_hhmm(hh: int, mm: int, now: datetime) -> datetime:
+    """The rule in the module docstring: the most recent HH:MM, unless the next one is
+    near (then the future), and yesterday's only within the midnight catch-up window."""
+    today = now.astimezone().date()
+    readings = [_local_at(today + timedelta(days=d), hh, mm) for d in (-1, 0, 1)]
+    ahead = min(r for r in readings if r > now + SLACK)
+    last = max(r for r in readings if r <= now + SLACK)
+    if ahead - now < NEAR:
+        return ahead  # meant the coming one: in the future
+    if last.astimezone().date() == today or now - last <= CATCH_UP:
+        return last
+    return ahead  # not a catch-up: today's, still to come
 
 
 def parse_due(text: str, now: datetime) -> datetime:

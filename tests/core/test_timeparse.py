@@ -1,6 +1,7 @@
 """Reading the times people type: `HH:MM` is today's unless it is the scribe catching up just
-after midnight (yesterday's, at most six hours back); a future time is in the future, never
-"yesterday". Due times (`10m`, `21:05`) look ahead. Pinned to a zone with DST."""
+after midnight (yesterday's, at most six hours back) or the next one is less than an hour away
+(then it is in the future, never "yesterday" or "this morning"). Due times (`10m`, `21:05`)
+look ahead. Pinned to a zone with DST."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from irtui.domain.model import DomainError
-from irtui.domain.timeparse import CATCH_UP, parse_due, parse_when
+from irtui.domain.timeparse import CATCH_UP, NEAR, parse_due, parse_when
 from irtui.domain.timeutil import ManualClock
 from irtui.store.repo import Store
 
@@ -48,6 +49,12 @@ def local(y: int, mo: int, d: int, h: int, mi: int, s: int = 0) -> datetime:
         # more than six hours back is not catching up: today's, in the future
         (local(2026, 11, 23, 6, 30), "23:00", local(2026, 11, 23, 23, 0)),
         (local(2026, 11, 23, 12, 0), "13:00", local(2026, 11, 23, 13, 0)),
+        # just before midnight, a time just after it is the coming one (in the future)...
+        (local(2026, 11, 22, 23, 44), "00:01", local(2026, 11, 23, 0, 1)),
+        (local(2026, 11, 22, 23, 44), "00:30", local(2026, 11, 23, 0, 30)),
+        # ... while further away it is this morning's
+        (local(2026, 11, 22, 23, 44), "05:00", local(2026, 11, 22, 5, 0)),
+        (local(2026, 11, 22, 20, 53), "08:00", local(2026, 11, 22, 8, 0)),
         # the night the clocks go forward (02:00 -> 03:00): 01:30 is CET, 03:30 CEST
         (local(2027, 3, 28, 3, 45), "01:30", local(2027, 3, 28, 1, 30)),
         (local(2027, 3, 28, 3, 45), "03:30", local(2027, 3, 28, 3, 30)),
@@ -59,8 +66,9 @@ def test_hhmm_is_today_unless_catching_up_after_midnight(
     assert parse_when(typed, now) == expected
 
 
-def test_catch_up_window_is_six_hours() -> None:
+def test_the_windows() -> None:
     assert timedelta(hours=6) == CATCH_UP
+    assert timedelta(hours=1) == NEAR
 
 
 def test_relative_and_iso_forms_and_absurd_numbers() -> None:
