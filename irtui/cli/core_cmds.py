@@ -387,13 +387,11 @@ def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
 
     role = normalise_role(args.role)
     store = ctx.store()
-    before = store.get(args.id).handoffs.get(role)
-    if before is not None:
-        ctx.print(f"Brief from {before.from_}:")
-        for line in (before.brief or "(no brief)").splitlines():
-            ctx.print(f"  {one_line(line)}")
     inc = store.accept_handoff(args.id, role, readback=args.readback)
     offer = inc.handoffs[role]
+    ctx.print(f"Brief from {offer.from_}, as written:")
+    for line in (offer.brief or "(no brief)").splitlines():
+        ctx.print(f"  {one_line(line)}")
     ctx.print(f"{inc.id}: you accepted {short_label(role)}: “{one_line(offer.readback)}”")
     ctx.print(
         f"waiting for {offer.from_} to confirm (irtui --as {offer.from_} confirm {inc.id} {role})"

@@ -123,7 +123,7 @@ def test_cli_protocol_and_the_brief_in_show_export_and_postmortem(db_path, clock
     shown = cli.ok("show", "1")
     assert "hand-off of IC: alice → erin" in shown and "Root cause: pool exhausted [/]" in shown
     out = cli.ok("accept", "1", "ic", as_="erin")
-    assert "Brief from alice:" in out and "Root cause: pool exhausted" in out
+    assert "Brief from alice, as written:" in out and "Root cause: pool exhausted" in out
     assert "waiting for alice to confirm" in out
     assert "Confirmed, erin is now IC" in cli.ok("confirm", "1", "ic", as_="alice")
     data = json.loads(cli.ok("show", "1", "--json"))
