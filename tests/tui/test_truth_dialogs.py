@@ -219,11 +219,17 @@ async def test_the_incoming_seat_sees_the_brief_and_accepts_with_a_read_back(
             assert "\x1b" not in app.export_screenshot()
             readback = roles.query_one("#readback", Input)
             assert readback.value.startswith("I'm taking IC. Current status is investigating")
-            readback.value = f"I'm taking IC. {HOSTILE}"
+            readback.focus()
+            await pilot.press("end", *" Pool saturated, failover next.")  # typed: appended
+            assert readback.value.startswith("I'm taking IC. Current status is investigating")
+            assert readback.value.endswith(". Pool saturated, failover next.")
+            readback.value += f" {HOSTILE}"
             await pilot.press("ctrl+a")
             await pilot.pause()
             offer = store.get(iid).handoffs["commander"]
-            assert offer.accepted and "[/foo]" in offer.readback
+            assert (
+                offer.accepted and "[/foo]" in offer.readback and "failover next" in offer.readback
+            )
             assert "\x1b" not in offer.readback and "\x00" not in offer.readback
             assert any(n.title == "Saved without control characters" for n in app._notifications)
     store.confirm_handoff(iid, "ic")

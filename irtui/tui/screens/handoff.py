@@ -134,7 +134,7 @@ class RolesScreen(ModalScreen[bool]):
                 with VerticalScroll(id="offer-brief"):
                     yield Static(id="offer-brief-text")
                 yield Static(id="offer-step")
-                yield Input(id="readback", classes="hidden")
+                yield Input(id="readback", classes="hidden", select_on_focus=False)
             yield Label(
                 "Hand-off brief (edit freely; stored with the offer, verbatim)", id="brief-label"
             )
