@@ -230,6 +230,11 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--since", default=None, metavar="DATE")
     p.add_argument("--until", default=None, metavar="DATE")
     p.add_argument("--format", choices=("md", "json", "csv"), default="md")
+    p.add_argument(
+        "--include-flagged",
+        action="store_true",
+        help="count zero-length and impossible imported incidents in the response times",
+    )
 
     p = add("export", cmd_export, "export one incident with its full history")
     p.add_argument("id")
@@ -648,7 +653,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.review.report import build_report, render_report
 
     store = ctx.store()
-    report = build_report(store, since, until, store.now())
+    report = build_report(store, since, until, store.now(), include_flagged=args.include_flagged)
     ctx.out.write(render_report(report, args.format))
     return 0
 

@@ -123,15 +123,27 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         description="import incident history as backfilled incidents",
     )
     imp = p.add_subparsers(
-        dest="import_source", metavar="statuspage|github-statuses", required=True
+        dest="import_source", metavar="statuspage|github-statuses|postmortem", required=True
     )
     for name, help_ in (
-        ("statuspage", "Statuspage public v2 JSON: a file or a directory"),
-        ("github-statuses", "the github-statuses incidents.jsonl"),
+        ("statuspage", "Statuspage public v2 JSON: files or directories"),
+        ("github-statuses", "the github-statuses incidents.jsonl (or its directory)"),
+        ("postmortem", "Markdown postmortems: files or directories (one incident each)"),
     ):
         a = add(imp, name, cmd_import, help_)
-        a.add_argument("path")
-        a.add_argument("--dry-run", action="store_true", help="parse and validate only")
+        a.add_argument("paths", nargs="+", metavar="PATH")
+        a.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="show what would be created and every line that could not be placed",
+        )
+        a.add_argument(
+            "--config",
+            metavar="FILE",
+            default=None,
+            help="import config YAML: components to ignore or map to services "
+            "(default: import.yaml in the user config dir, if any)",
+        )
         a.add_argument("--json", action="store_true")
 
 
@@ -176,8 +188,18 @@ def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
             markdown = Path(args.from_file).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read {args.from_file}: {exc.strerror or exc}") from None
-        changed = workflow.save_sections_from_markdown(store, iid, markdown)
+        from irtui.review.readback import read_back
+
+        back = read_back(store, iid, markdown)
+        changed = back.changed
         ctx.print(f"{iid}: saved {', '.join(changed) if changed else 'nothing (no changes)'}")
+        if back.actions_added:
+            ids = ", ".join(f"#{n}" for n in back.actions_added)
+            ctx.print(f"{iid}: action item(s) added from the file: {ids}")
+        for line, why in back.unplaced:
+            ctx.print(f"not read: {args.from_file}:{line}: {why}")
+        if back.unplaced:
+            ctx.print(f"{iid}: {len(back.unplaced)} line(s) of {args.from_file} were not read")
     if args.reopen:
         workflow.reopen_review(store, iid, args.reopen)
         ctx.print(f"{iid}: review reopened")
@@ -379,31 +401,129 @@ def cmd_recurring(args: argparse.Namespace, ctx: CliContext) -> int:
 # --- import ----------------------------------------------------------------------------------
 
 
-def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.importers import backfill, github_statuses, statuspage
+def _read_sources(args: argparse.Namespace, ctx: CliContext) -> Any:
+    from irtui.importers import github_statuses, postmortems, statuspage
+    from irtui.importers.backfill import ReadResult
+    from irtui.importers.config import load_config
 
+    config = load_config(args.config)
+    if args.import_source == "postmortem":
+        return postmortems.read(args.paths, config=config)
     reader = statuspage if args.import_source == "statuspage" else github_statuses
-    incidents = reader.read(args.path)
+    result = ReadResult()
+    for path in args.paths:
+        result.extend(reader.read(path, config))
+    return result
+
+
+def _plan_line(bf: Any) -> str:
+    from irtui.domain.quality import SHORT
+    from irtui.domain.timeutil import fmt_duration, iso
+
+    m = bf.milestones()
+    ttr = (m["resolved"] - m["started"]).total_seconds() if m["resolved"] else None
+    ttd = (m["detected"] - m["started"]).total_seconds() if m["detected"] else None
+    parts = [
+        f"{bf.source_ref}: {one_line(bf.title)[:80]}",
+        f"  started {iso(m['started'])[:16]}Z  detected {(iso(m['detected']) or '—')[:16]}Z  "
+        f"resolved {(iso(m['resolved']) or '—')[:16]}Z  TTD {fmt_duration(ttd)}  "
+        f"TTR {fmt_duration(ttr)}",
+    ]
+    counts = [f"{len(bf.updates)} post(s)"] if bf.updates else []
+    if bf.entries:
+        untimed = sum(1 for e in bf.entries if e.untimed is not None)
+        counts.append(f"{len(bf.entries)} timeline entries ({untimed} without a time)")
+    if bf.sections:
+        counts.append("sections: " + ", ".join(bf.sections))
+    if bf.actions:
+        done = sum(1 for a in bf.actions if a.done)
+        counts.append(f"{len(bf.actions)} action item(s) ({done} done)")
+    if bf.services:
+        counts.append("services: " + one_line(", ".join(bf.services))[:80])
+    if counts:
+        parts.append("  " + "; ".join(counts))
+    if bf.quality:
+        parts.append("  data quality: " + ", ".join(SHORT.get(f, f) for f in bf.quality))
+    return "\n".join(parts)
+
+
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Import history. Records that cannot be imported are named with file and record (or
+    line) and make the exit code 2; every other record still comes in (re-running after a
+    fix imports only what is missing: imports are idempotent)."""
+    from irtui.importers import backfill
+
+    read = _read_sources(args, ctx)
     store = ctx.store()
+    refused = list(read.refused)
     if args.dry_run:
-        failed = []
-        for bf in incidents:
+        result = backfill.ImportResult()
+        for bf in read.incidents:
             try:
                 backfill.validate(bf, store.policy, store.now(), store.author)
-            except ValueError as exc:
-                failed.append((bf.source_ref, str(exc)))
-        result = backfill.ImportResult(failed=failed)
-        ctx.print(f"{len(incidents)} incident(s) read, {len(failed)} would fail")
+            except (ValueError, OverflowError) as exc:
+                result.failed.append((bf.source_ref, str(exc)))
+            for flag in bf.quality:
+                result.flagged[flag] = result.flagged.get(flag, 0) + 1
+            result.notices.extend(f"{bf.source_ref}: {n}" for n in bf.notices)
     else:
-        result = backfill.import_incidents(store, incidents)
-        if not args.json:
-            ctx.print(
-                f"imported {len(result.imported)}, already present "
-                f"{len(result.skipped)}, failed {len(result.failed)}"
-            )
+        result = backfill.import_incidents(store, read.incidents)
+    bad = bool(refused or result.failed)
     if args.json:
-        ctx.print_json(result.to_dict())
+        data = result.to_dict()
+        data["dry_run"] = bool(args.dry_run)
+        data["read"] = len(read.incidents)
+        data["refused"] = [{"where": w, "error": e} for w, e in refused]
+        data["unplaced"] = [{"where": w, "line": t} for w, t in read.unplaced]
+        data["notes"] = [{"where": w, "note": t} for w, t in read.notes]
+        if args.dry_run:
+            from irtui.domain.timeutil import iso
+
+            data["would_create"] = [
+                {
+                    "source_ref": bf.source_ref,
+                    "title": bf.title,
+                    "milestones": {k: iso(v) for k, v in bf.milestones().items()},
+                    "posts": len(bf.updates),
+                    "entries": len(bf.entries),
+                    "sections": list(bf.sections),
+                    "action_items": len(bf.actions),
+                    "quality": bf.quality,
+                }
+                for bf in read.incidents
+            ]
+        ctx.print_json(data)
+        return 2 if bad else 0
+    if args.dry_run:
+        for bf in read.incidents:
+            ctx.print(_plan_line(bf))
+        ctx.print(
+            f"dry run: {len(read.incidents)} incident(s) read, {len(result.failed)} would "
+            f"fail, {len(refused)} record(s) refused; nothing written"
+        )
     else:
-        for ref, why in result.failed:
-            ctx.err.write(f"irtui: {ref}: {why}\n")
-    return 1 if result.failed else 0
+        updated = f", updated {len(result.updated)}" if result.updated else ""
+        ctx.print(
+            f"imported {len(result.imported)}, already present {len(result.skipped)}, "
+            f"failed {len(result.failed) + len(refused)}{updated}"
+        )
+        for ref, iid, n in result.updated:
+            ctx.print(f"{iid} ({ref}): {n} new upstream post(s) added")
+    if result.flagged:
+        from irtui.domain.quality import SHORT
+
+        flags = ", ".join(f"{SHORT.get(k, k)} {v}" for k, v in sorted(result.flagged.items()))
+        ctx.print(f"data quality flags: {flags} (see `irtui report`)")
+    for ref, iid, what in result.differences:
+        ctx.print(f"{iid} ({ref}) differs upstream: {what}")
+    for where, what in read.notes:
+        ctx.print(f"note: {where}: {what}")
+    for where, what in read.unplaced:
+        ctx.print(f"not placed: {where}: {what}")
+    for notice in result.notices:
+        ctx.err.write(f"irtui: cleaned: {notice}\n")
+    for where, why in refused:
+        ctx.err.write(f"irtui: {where}: {why}\n")
+    for ref, why in result.failed:
+        ctx.err.write(f"irtui: {ref}: {why}\n")
+    return 2 if bad else 0

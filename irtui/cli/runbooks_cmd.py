@@ -35,6 +35,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("query", nargs="+", help="words; prefix with service:, alert:, tag:, title:")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--explain", action="store_true", help="say why each result ranked there")
 
     p = add("show", cmd_show, "print a runbook (by id, file name, title or alert)")
     p.add_argument("name")
@@ -43,8 +44,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = add("check", cmd_check, "lint runbook folders; exit 1 when problems are found")
     p.add_argument("dirs", nargs="+", metavar="DIR")
     p.add_argument(
-        "--no-sections", action="store_true", help="do not require the recommended sections"
-    )
+        "--sections", metavar="PRESET", default=None,
+        help="also require the sections of PRESET (`starter`: the bundled set's template), "
+             "whatever the library's irtui-runbooks.yaml says",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-sections", action="store_true",
+        help="do not require sections, even where a library's irtui-runbooks.yaml asks",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true")
 
     p = add("stale", cmd_stale, "runbooks not reviewed for more than 90 days, with owners")
@@ -75,28 +82,39 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _runbook_options(*, for_action: bool) -> argparse.ArgumentParser:
-    """`--runbooks/--no-bundled/--index`, accepted before or after the action (`irtui runbooks
-    --runbooks X search q` and `irtui runbooks search q --runbooks X`); on the action they
-    default to SUPPRESS so they do not overwrite a value given before it."""
+    """`--runbooks/--no-bundled/--index`, accepted before `runbooks`, after it and after the
+    action (`irtui --runbooks X runbooks search q`, `irtui runbooks --runbooks X search q`,
+    `irtui runbooks search q --runbooks X`).
+
+    argparse gives each sub-command a fresh namespace and copies it over its parent's, so an
+    option that a sub-parser also defines overwrites the value given before it (that is how
+    `irtui --runbooks DIR runbooks search` used to lose DIR). Each level therefore has its
+    own `dest`, defaulting to SUPPRESS, and `_runbook_dirs` adds them up in order.
+    """
     shared = argparse.ArgumentParser(add_help=False)
-
-    def default(value: Any) -> Any:
-        return argparse.SUPPRESS if for_action else value
-
     shared.add_argument(
-        "--runbooks", action="append", default=default(None), metavar="DIR",
+        "--runbooks", action="append", default=argparse.SUPPRESS, metavar="DIR",
+        dest="runbooks_action" if for_action else "runbooks_group",
         help="a runbook folder (repeatable); searched before $IRTUI_RUNBOOKS, config.yaml "
              "`runbooks:` and the bundled library",
     )  # fmt: skip
     shared.add_argument(
-        "--no-bundled", action="store_true", default=default(False),
+        "--no-bundled", action="store_true", default=argparse.SUPPRESS,
         help="leave the bundled starter runbooks out",
     )  # fmt: skip
     shared.add_argument(
-        "--index", default=default(None), metavar="FILE",
+        "--index", default=argparse.SUPPRESS, metavar="FILE",
         help="search index file (default: <cache dir>/runbooks.sqlite)",
     )  # fmt: skip
     return shared
+
+
+def _runbook_dirs(args: argparse.Namespace) -> list[str]:
+    """Every `--runbooks` given, wherever on the command line, in the order given."""
+    dirs: list[str] = []
+    for dest in ("runbooks", "runbooks_group", "runbooks_action"):
+        dirs.extend(getattr(args, dest, None) or [])
+    return dirs
 
 
 def _help(parser: argparse.ArgumentParser) -> Any:
@@ -112,13 +130,36 @@ def _library(args: argparse.Namespace) -> Any:
     from irtui.runbooks.library import RunbookLibrary
 
     try:
-        return RunbookLibrary.from_config(
-            getattr(args, "runbooks", None),
+        library = RunbookLibrary.from_config(
+            _runbook_dirs(args),
             index_path=getattr(args, "index", None),
             include_bundled=not getattr(args, "no_bundled", False),
         )
     except RunbookDirsError as exc:
         raise UsageError(str(exc)) from exc
+    return _Guarded(library)
+
+
+class _Guarded:
+    """The library, with a folder too big to walk (`--runbooks /`) turned into exit 2."""
+
+    def __init__(self, library: Any) -> None:
+        self._library = library
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._library, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            from irtui.runbooks.walk import WalkLimitError
+
+            try:
+                return attr(*args, **kwargs)
+            except WalkLimitError as exc:
+                raise UsageError(str(exc)) from None
+
+        return call
 
 
 def _resolve(library: Any, name: str) -> Any:
@@ -163,21 +204,36 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
 def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
     library = _library(args)
     try:
-        hits = library.search(" ".join(args.query), limit=max(1, args.limit))
+        hits = library.search(" ".join(args.query), limit=max(1, args.limit),
+                              explain=args.explain)  # fmt: skip
     finally:
         library.close()
     if args.json:
         ctx.print_json(
-            [{**_summary_dict(h.summary), "score": h.score, "snippet": h.snippet} for h in hits]
-        )
+            [
+                {**_summary_dict(h.summary), "score": h.score, "snippet": h.snippet,
+                 "match": h.tier, **({"why": list(h.reasons)} if args.explain else {})}
+                for h in hits
+            ]
+        )  # fmt: skip
         return 0
     if not hits:
         ctx.err.write("no runbook matches\n")
         return 1
-    for hit in hits:
-        ctx.print(f"{hit.id}  —  {hit.title}")
+    for rank, hit in enumerate(hits, start=1):
+        marks = "".join(
+            f"  [{m}]" for m in (
+                "starter" if hit.summary.origin == "bundled" else "",
+                f"stub: {hit.summary.stub}" if hit.summary.stub else "",
+            ) if m
+        )  # fmt: skip
+        ctx.print(f"{hit.id}  —  {hit.title}{marks}")
         if hit.snippet:
             ctx.print(f"    {hit.snippet}")
+        if args.explain:
+            ctx.print(f"    #{rank} ({hit.tier}, score {hit.score:g}):")
+            for reason in hit.reasons:
+                ctx.print(f"      - {reason}")
     return 0
 
 
@@ -224,7 +280,23 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing))
-    problems = lint_paths(paths, ctx.clock().date(), require_sections=not args.no_sections)
+    from irtui.runbooks.libconfig import PRESETS
+    from irtui.runbooks.walk import WalkLimitError
+
+    sections = None
+    if args.sections is not None:
+        sections = PRESETS.get(args.sections.strip().lower())
+        if sections is None:
+            raise UsageError(
+                f"--sections {args.sections}: unknown preset (known: {', '.join(PRESETS)})"
+            )
+    try:
+        problems = lint_paths(
+            paths, ctx.clock().date(), require_sections=False if args.no_sections else None,
+            sections=sections,
+        )  # fmt: skip
+    except WalkLimitError as exc:
+        raise UsageError(str(exc)) from None
     if args.json:
         ctx.print_json(
             [{"path": str(p.path), "line": max(p.line, 1), "code": p.code, "message": p.message}

@@ -139,6 +139,9 @@ class EventKind(StrEnum):
     POSTMORTEM_SECTION = "postmortem_section"
     REVIEW_COMPLETED = "review_completed"
     REVIEW_REOPENED = "review_reopened"
+    # History import (irtui/importers): who imported what from where, the source's raw
+    # fields and its data-quality flags (irtui/domain/quality.py). Not on the timeline.
+    IMPORTED = "imported"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,10 @@ resolved on Friday afternoon or on Saturday is due at the end of the following F
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+
+from irtui.domain.actions import end_of_day
 
 REVIEW_WINDOW_BUSINESS_DAYS = 5
 REVIEW_MAX_SEVERITY = 2
@@ -27,11 +29,6 @@ def add_business_days(day: date, n: int) -> date:
         if current.weekday() < 5:
             remaining -= 1
     return current
-
-
-def end_of_day(day: date) -> datetime:
-    """Midnight UTC after `day`: the deadline instant for "by <day>"."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 def review_due(resolved_at: datetime, days: int = REVIEW_WINDOW_BUSINESS_DAYS) -> datetime:

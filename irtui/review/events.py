@@ -109,11 +109,28 @@ def _scan(
 def learning_and_update_times(db: Database) -> tuple[dict[str, Learning], UpdateTimes]:
     """Review facts *and* when each audience was updated, per incident, in ONE scan of the
     events table (the report's biggest read; `Store.update_times` would be a second scan)."""
+    learning, updates, _quality = review_scan(db)
+    return learning, updates
+
+
+Quality = dict[str, dict[str, str]]
+"""incident id -> data-quality flag -> detail (from its latest `imported` event)."""
+
+
+def review_scan(db: Database) -> tuple[dict[str, Learning], UpdateTimes, Quality]:
+    """`learning_and_update_times` plus the data-quality flags of imported incidents, still
+    in one scan of the events table."""
     learning: dict[str, Learning] = {}
     updates: UpdateTimes = {}
+    quality: Quality = {}
     loads = json.loads
-    for _id, iid, kind, at, author, payload in _scan(db, (*_REVIEW_KINDS, "update_sent")):
-        if kind == "update_sent":
+    kinds = (*_REVIEW_KINDS, "update_sent", str(EventKind.IMPORTED))
+    for _id, iid, kind, at, author, payload in _scan(db, kinds):
+        if kind == EventKind.IMPORTED:
+            flags = loads(payload).get("quality")
+            if isinstance(flags, dict):
+                quality[iid] = {str(k): str(v) for k, v in flags.items()}
+        elif kind == "update_sent":
             audience = loads(payload).get("audience", "internal")
             updates.setdefault(iid, {}).setdefault(audience, []).append(parse_iso(at))  # type: ignore[arg-type]
         else:
@@ -121,7 +138,7 @@ def learning_and_update_times(db: Database) -> tuple[dict[str, Learning], Update
     for per_audience in updates.values():
         for times in per_audience.values():
             times.sort()
-    return learning, updates
+    return learning, updates, quality
 
 
 def learning_facts(

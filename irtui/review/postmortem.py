@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from irtui.domain.actions import ActionItem
 from irtui.domain.handoff import handoffs_markdown
 from irtui.domain.metrics import durations, obligation_severity
 from irtui.domain.model import (
@@ -31,10 +32,10 @@ from irtui.domain.model import (
 )
 from irtui.domain.timeline import build_timeline
 from irtui.domain.timeutil import fmt_duration, iso
-from irtui.review.actions import ActionItem
 from irtui.review.blameless import Finding, check
 from irtui.review.business_days import REVIEW_MAX_SEVERITY, review_due
 from irtui.review.events import CAUSE_CATEGORIES, Learning
+from irtui.review.headings import classify
 from irtui.review.mdtext import cell, printable
 
 TODO_PREFIX = "<!-- TODO(human):"
@@ -86,6 +87,8 @@ HUMAN_SECTIONS: tuple[HumanSection, ...] = (
 SECTION_KEYS = {s.key for s in HUMAN_SECTIONS}
 _BY_HEADING = {s.heading.lower(): s.key for s in HUMAN_SECTIONS}
 TIMELINE_LIMIT_NOTE = "entries not shown here"
+RECURRING_SHOWN = 3
+"""Recurrence lines in the header: the few that matter (most frequent first), then a count."""
 
 
 @dataclass(slots=True)
@@ -227,8 +230,14 @@ def render_draft(
         out.append(f"- **Root-cause categories:** {cell(', '.join(learning.causes))}")
     if incident.source_ref:
         out.append(f"- **Imported from:** {cell(incident.source_ref)}")
-    for line in recurrence:
+    notes = list(recurrence)
+    for line in notes[:RECURRING_SHOWN]:
         out.append(f"- **Recurring:** {cell(line)}")
+    if len(notes) > RECURRING_SHOWN:
+        out.append(
+            f"- **Recurring:** … and {len(notes) - RECURRING_SHOWN} more "
+            f"(`irtui recurring` lists them all)"
+        )
     out.append("")
 
     findings: list[Finding] = []
@@ -382,6 +391,16 @@ def render_draft(
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+def heading_key(heading: str) -> str | None:
+    """The human section a heading names: ours exactly, or a document's own spelling
+    ("Lessons learnt", "Attendees", "Root Cause Analysis": `importers.postmortems.sections`)."""
+    exact = _BY_HEADING.get(heading.strip().lower())
+    if exact is not None:
+        return exact
+    key = classify(heading)
+    return key if key in SECTION_KEYS else None
+
+
 def parse_sections(markdown: str) -> dict[str, str]:
     """The human sections of an edited draft: heading -> text without our comments.
     Sections that are missing from the file are not returned (left untouched)."""
@@ -389,7 +408,7 @@ def parse_sections(markdown: str) -> dict[str, str]:
     current: str | None = None
     for line in markdown.splitlines():
         if line.startswith("## "):
-            current = _BY_HEADING.get(line[3:].strip().lower())
+            current = heading_key(line[3:])
             if current is not None:
                 found[current] = []
             continue

@@ -131,7 +131,8 @@ def notes_for(
             if d in counts:
                 counts[d].append(other.id)
     lines = []
-    for (dim, value), ids in counts.items():
+    ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))  # most frequent first (stable)
+    for (dim, value), ids in ranked:
         if len(ids) >= 2:
             earlier = [i for i in ids if i != incident.id]
             lines.append(

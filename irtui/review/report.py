@@ -14,6 +14,14 @@ What counts (also in docs/review.md):
   left out of the rate.
 - Industry comparison: MTTA top quartile 3 min / median 10 min; MTTR top quartile 30 min /
   median 4 h; postmortem completion 100 % / 60 %.
+- Data quality (`irtui/domain/quality.py`): imported incidents carry flags (zero length,
+  started after resolved, posts outside [started, resolved], one post only, clock skew, ...).
+  Every flag is counted. Incidents with an *excluding* flag (zero length, impossible) are
+  left out of the response-time figures (median, p90, mean) by default, because a migrated
+  record with `created_at == resolved_at` says nothing about how long anything took; they
+  still count everywhere else (incidents by severity and service, recurrence).
+  `include_flagged=True` (`irtui report --include-flagged`) puts them back. Every format says
+  which it did and how many were left out.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from irtui.domain.actions import ActionItem, ActionStatus
 from irtui.domain.metrics import (
     Summary,
     ack_within_deadline,
@@ -35,10 +44,10 @@ from irtui.domain.metrics import (
     update_gaps,
 )
 from irtui.domain.model import Incident, IncidentKind
+from irtui.domain.quality import EXCLUDED, LABELS, SHORT, is_excluded
 from irtui.domain.timeutil import fmt_duration, iso
-from irtui.review.actions import ActionItem, ActionStatus
 from irtui.review.business_days import REVIEW_MAX_SEVERITY, review_due
-from irtui.review.events import Learning, learning_and_update_times
+from irtui.review.events import Learning, review_scan
 from irtui.review.mdtext import cell
 from irtui.review.recurrence import Recurrence, dimension_label, recurrences
 from irtui.store.queries import incident_states_between
@@ -161,6 +170,39 @@ class Report:
     actions_overdue: int = 0
     benchmarks: list[Benchmark] = field(default_factory=list)
     recurring: list[Recurrence] = field(default_factory=list)
+    include_flagged: bool = False
+    quality: dict[str, int] = field(default_factory=dict)  # flag -> incidents carrying it
+    flagged: int = 0  # incidents with at least one flag
+    excluded: list[str] = field(default_factory=list)  # left out of response-time figures
+
+    @property
+    def quality_note(self) -> str:
+        """One sentence every format carries: what was left out of the figures, or not."""
+        why = ", ".join(
+            f"{self.quality.get(f, 0)} {SHORT[f]}" for f in sorted(EXCLUDED) if self.quality.get(f)
+        )
+        if not self.excluded:
+            return "No incident is flagged zero length or impossible: all count in response times."
+        if self.include_flagged:
+            return (
+                f"Response times include {len(self.excluded)} incident(s) flagged as not "
+                f"believable ({why}) because --include-flagged was given."
+            )
+        return (
+            f"{len(self.excluded)} incident(s) flagged as not believable ({why}) are left out "
+            "of the response times (median, p90, mean); `--include-flagged` counts them."
+        )
+
+    def quality_dict(self) -> dict[str, Any]:
+        return {
+            "flags": dict(sorted(self.quality.items())),
+            "flagged_incidents": self.flagged,
+            "excluding_flags": sorted(EXCLUDED),
+            "include_flagged": self.include_flagged,
+            "excluded_from_response_times": 0 if self.include_flagged else len(self.excluded),
+            "excluded_incidents": [] if self.include_flagged else list(self.excluded),
+            "note": self.quality_note,
+        }
 
     @property
     def postmortem_completion(self) -> float | None:
@@ -202,6 +244,7 @@ class Report:
             },
             "industry": [b.to_dict() for b in self.benchmarks],
             "recurring": [r.to_dict() for r in self.recurring],
+            "data_quality": self.quality_dict(),
         }
 
 
@@ -222,7 +265,12 @@ def _incidents(db: Any, since: datetime | None, until: datetime | None) -> list[
 
 
 def build_report(
-    store: Any, since: datetime | None, until: datetime | None, now: datetime
+    store: Any,
+    since: datetime | None,
+    until: datetime | None,
+    now: datetime,
+    *,
+    include_flagged: bool = False,
 ) -> Report:
     """Everything `irtui report` shows, computed from the store in three full reads.
 
@@ -233,10 +281,18 @@ def build_report(
     gc.disable()
     try:
         incidents = _incidents(store.db, since, until)
-        learning, update_times = learning_and_update_times(store.db)
+        learning, update_times, quality = review_scan(store.db)
         items = _action_items(store)
         return compute_report(
-            incidents, learning, update_times, items, since=since, until=until, now=now
+            incidents,
+            learning,
+            update_times,
+            items,
+            since=since,
+            until=until,
+            now=now,
+            quality=quality,
+            include_flagged=include_flagged,
         )
     finally:
         if was_enabled:
@@ -252,9 +308,12 @@ def compute_report(
     since: datetime | None,
     until: datetime | None,
     now: datetime,
+    quality: dict[str, dict[str, str]] | None = None,
+    include_flagged: bool = False,
 ) -> Report:
     """The pure half of `build_report` (hand-computed fixtures test this directly)."""
-    report = Report(since=since, until=until, generated_at=now)
+    report = Report(since=since, until=until, generated_at=now, include_flagged=include_flagged)
+    quality = quality or {}
     values: dict[str, dict[str, list[float]]] = {}
     counted: list[Incident] = []
     for inc in incidents:
@@ -270,7 +329,17 @@ def compute_report(
         report.by_severity[sev] = report.by_severity.get(sev, 0) + 1
         for service in inc.services:
             report.by_service[service] = report.by_service.get(service, 0) + 1
+        flags = quality.get(inc.id, {})
+        if flags:
+            report.flagged += 1
+            for flag in flags:
+                report.quality[flag] = report.quality.get(flag, 0) + 1
+        excluded = is_excluded(flags)
+        if excluded:
+            report.excluded.append(inc.id)
         measured = durations(inc)
+        if excluded and not include_flagged:
+            measured = dict.fromkeys(measured)
         for group in (f"SEV{sev}", "all"):
             bucket = values.setdefault(group, {m: [] for m in METRICS})
             for name, secs in measured.items():
@@ -380,6 +449,7 @@ def render_markdown(report: Report) -> str:
         "",
         f"- Incidents: **{report.total}** ({report.real} real, {report.backfilled} backfilled)",
         f"- Drills (excluded from every figure): {report.drills}",
+        f"- Data quality: {report.flagged} imported incident(s) flagged. {report.quality_note}",
         "",
         "## Incidents by severity",
         "",
@@ -394,7 +464,7 @@ def render_markdown(report: Report) -> str:
         "## Response times",
         "",
         "TTA = acknowledged − detected; TTM = mitigated − started; TTR = resolved − "
-        "started. Backfilled incidents have no TTA.",
+        "started. Backfilled incidents have no TTA. " + report.quality_note,
         "",
         "| severity | metric | n | median | p90 | mean |",
         "|---|---|---:|---:|---:|---:|",
@@ -441,6 +511,26 @@ def render_markdown(report: Report) -> str:
             f"| {b.quartiles.label} | {_ours(b)} | {_ref(b, b.quartiles.top_quartile)} "
             f"| {_ref(b, b.quartiles.median)} | {b.verdict} |"
         )
+    out += [
+        "",
+        "## Data quality",
+        "",
+        report.quality_note,
+        "",
+        "| flag | incidents | meaning | in response times |",
+        "|---|---:|---|---|",
+    ]
+    for flag, n in sorted(report.quality.items(), key=lambda kv: (-kv[1], kv[0])):
+        counted = "yes" if report.include_flagged or flag not in EXCLUDED else "**no**"
+        out.append(
+            f"| {cell(SHORT.get(flag, flag))} | {n} | {cell(LABELS.get(flag, flag))} | {counted} |"
+        )
+    if not report.quality:
+        out.append("| — | 0 | no imported incident carries a flag | — |")
+    if report.excluded and not report.include_flagged:
+        shown = ", ".join(report.excluded[:IDS_SHOWN])
+        more = len(report.excluded) - IDS_SHOWN
+        out += ["", f"Left out: {shown}" + (f", … {more} more" if more > 0 else "") + "."]
     out += ["", "## Recurring", ""]
     if report.recurring:
         for r in report.recurring[:RECURRING_SHOWN]:
@@ -509,6 +599,20 @@ def render_csv(report: Report) -> str:
                 w.writerow(["industry", b.quartiles.metric, key, _num(value)])
     for r in report.recurring:
         w.writerow(["recurring", f"{r.quarter}:{r.dimension}", r.value, " ".join(r.incidents)])
+    quality = report.quality_dict()
+    w.writerow(["data_quality", "", "flagged_incidents", quality["flagged_incidents"]])
+    w.writerow(["data_quality", "", "include_flagged", str(report.include_flagged).lower()])
+    w.writerow(
+        [
+            "data_quality",
+            "",
+            "excluded_from_response_times",
+            quality["excluded_from_response_times"],
+        ]
+    )
+    for flag, n in quality["flags"].items():
+        w.writerow(["data_quality", "flag", flag, n])
+    w.writerow(["data_quality", "", "note", report.quality_note])
     return buf.getvalue()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from irtui.boundary.text_out import for_terminal
 from irtui.runbooks.mdscan import _ATX, iter_prose_lines
 from irtui.runbooks.model import Step
 
@@ -55,7 +56,8 @@ def extract_steps(body: str, first_line: int = 1) -> list[Step]:
         if current is None:
             return
         number = len(steps) + 1
-        text = plain_inline(" ".join(str(current["text"]).split()))
+        # Shown on every seat and recorded in the incident: escape sequences made visible.
+        text = for_terminal(plain_inline(" ".join(str(current["text"]).split())), single_line=True)
         if len(text) > MAX_STEP_TEXT:
             text = text[: MAX_STEP_TEXT - 1] + "…"
         steps.append(
@@ -80,7 +82,7 @@ def extract_steps(body: str, first_line: int = 1) -> list[Step]:
         heading = _ATX.match(line)
         if heading:
             flush()
-            section = (heading.group(2) or "").strip()
+            section = for_terminal((heading.group(2) or "").strip(), single_line=True)
             continue
         task = _TASK.match(line)
         numbered = None if task else _NUMBERED.match(line)

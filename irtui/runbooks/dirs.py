@@ -33,12 +33,13 @@ def config_file_dirs(config_file: Path) -> list[Path]:
     """
     if not config_file.is_file():
         return []
-    import yaml
+    from irtui.boundary.errors import YamlError
+    from irtui.boundary.yaml_load import load_yaml_file
 
-    try:
-        data: Any = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RunbookDirsError(f"{config_file}: cannot read config: {exc}") from exc
+    try:  # the one YAML reader: an alias bomb fails in microseconds, with file:line
+        data: Any = load_yaml_file(config_file) or {}
+    except YamlError as exc:
+        raise RunbookDirsError(f"cannot read config: {exc}") from exc
     if not isinstance(data, dict):
         return []
     value = data.get("runbooks")

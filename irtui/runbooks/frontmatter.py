@@ -13,12 +13,11 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from irtui.boundary.errors import YamlError
+from irtui.boundary.yaml_load import load_yaml
 
-try:  # The C loader is ~10x faster; the index parses every file on a cold build.
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+"""A header bigger than this is not a runbook's metadata; refused (the body still loads)."""
 
 _YAML_OPEN = re.compile(r"---[ \t]*")
 _YAML_CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
@@ -39,16 +38,6 @@ class FrontMatter:
     body_start_line: int = 1
     format: str = ""
     problems: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _yaml_error(exc: yaml.YAMLError, offset: int) -> tuple[int, str]:
-    """Turn a PyYAML error into (file line, readable reason)."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = offset + mark.line + 1 if mark is not None else offset
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None)
-    why = f"{context}: {problem}" if context else str(problem)
-    return line, f"invalid YAML front matter: {why}"
 
 
 def split_front_matter(text: str) -> FrontMatter:
@@ -77,6 +66,12 @@ def _split(lines: list[str], closer: re.Pattern[str], fmt: str) -> FrontMatter:
             header = "".join(lines[1:index])
             body = "".join(lines[index + 1 :])
             result = FrontMatter(body=body, body_start_line=index + 2, format=fmt)
+            if len(header) > MAX_FRONT_MATTER_BYTES:
+                result.problems.append(
+                    (1, f"front matter is {len(header):,} characters; the limit is "
+                        f"{MAX_FRONT_MATTER_BYTES:,} (ignored)")
+                )  # fmt: skip
+                return result
             # The header's first line is file line 2 (line 1 is the opening fence).
             data, problem = _parse_yaml(header, 1) if fmt == "yaml" else _parse_toml(header, 1)
             result.data = data
@@ -92,11 +87,16 @@ def _split(lines: list[str], closer: re.Pattern[str], fmt: str) -> FrontMatter:
 
 
 def _parse_yaml(header: str, offset: int) -> tuple[dict[str, Any], tuple[int, str] | None]:
+    """Through the one YAML reader: aliases (the 700-byte "billion laughs" bomb), deep
+    nesting, duplicate keys and oversized headers are refused in microseconds, `file:line`."""
     try:
-        data = yaml.load(header, Loader=_YamlLoader)
-    except yaml.YAMLError as exc:
-        return {}, _yaml_error(exc, offset)
-    except (ValueError, TypeError, RecursionError) as exc:  # e.g. absurd dates, deep nesting
+        data = load_yaml(
+            header, "front matter", max_bytes=MAX_FRONT_MATTER_BYTES, line_offset=offset
+        )
+    except YamlError as exc:
+        why = " ".join(exc.message.split("\n")[0].split()).removeprefix("invalid YAML: ")
+        return {}, (exc.line or offset + 1, f"invalid YAML front matter: {why}")
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. absurd dates
         return {}, (offset + 1, f"invalid YAML front matter: {exc}")
     if data is None:
         return {}, None

@@ -11,11 +11,10 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from irtui.runbooks.dirs import resolve_dirs
 from irtui.runbooks.index import RefreshStats, RunbookIndex
-from irtui.runbooks.links import LinkResolver
-from irtui.runbooks.loader import load_file
 from irtui.runbooks.model import (
     STALE_AFTER_DAYS,
     Runbook,
@@ -23,7 +22,10 @@ from irtui.runbooks.model import (
     SearchHit,
     stale_age,
 )
-from irtui.runbooks.suggest import Suggestion, suggest
+
+if TYPE_CHECKING:  # imported where used: `irtui runbooks search` never needs them
+    from irtui.runbooks.links import LinkResolver
+    from irtui.runbooks.suggest import Suggestion
 
 
 class RunbookNotFound(LookupError):
@@ -45,6 +47,7 @@ class RunbookLibrary:
         self._cache: dict[str, tuple[tuple[str, int, int], Runbook]] = {}
         self._resolver: LinkResolver | None = None
         self.last_refresh: RefreshStats | None = None
+        self.bundled_dir: Path | None = None  # None: irtui's own starter library
 
     @classmethod
     def from_config(
@@ -62,8 +65,10 @@ class RunbookLibrary:
 
     # --- index --------------------------------------------------------------------------
     def refresh(self) -> RefreshStats:
+        """Re-read what changed; raises `walk.WalkLimitError` for a folder that is too big
+        to be a runbook library (`--runbooks /`)."""
         with self._lock:
-            self.last_refresh = self.index.refresh(self.dirs)
+            self.last_refresh = self.index.refresh(self.dirs, bundled=self.bundled_dir)
             self._refreshed = True
             self._resolver = None
             return self.last_refresh
@@ -72,9 +77,9 @@ class RunbookLibrary:
         if not self._refreshed:
             self.refresh()
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 20, *, explain: bool = False) -> list[SearchHit]:
         self.ensure_fresh()
-        return self.index.search(query, limit)
+        return self.index.search(query, limit, explain=explain)
 
     def summaries(self) -> list[RunbookSummary]:
         self.ensure_fresh()
@@ -101,6 +106,8 @@ class RunbookLibrary:
             cached = self._cache.get(rid)
             if cached is not None and cached[0] == key:
                 return cached[1]
+        from irtui.runbooks.loader import load_file
+
         runbook = load_file(path, root, rid)
         with self._lock:
             self._cache[rid] = (key, runbook)
@@ -145,11 +152,20 @@ class RunbookLibrary:
 
     def resolve_link(self, from_id: str, href: str) -> str | None:
         """Which runbook a link in runbook `from_id` points at (None: external or dead)."""
+        from irtui.runbooks.links import LinkResolver
+
         with self._lock:
             if self._resolver is None:
                 self._resolver = LinkResolver([s.id for s in self.summaries()])
             resolver = self._resolver
         return resolver.resolve(from_id, href)
+
+    def closest_link(self, from_id: str, href: str) -> str | None:
+        """The runbook a dead link most likely meant: a suggestion, never a resolution."""
+        self.resolve_link(from_id, href)  # builds the resolver
+        with self._lock:
+            resolver = self._resolver
+        return resolver.closest(from_id, href) if resolver is not None else None
 
     # --- freshness and suggestions ------------------------------------------------------
     def stale(
@@ -164,7 +180,12 @@ class RunbookLibrary:
         return sorted(result, key=lambda pair: (-pair[1], pair[0].id))
 
     def suggest(self, title: str, services: Iterable[str] = (), limit: int = 5) -> list[Suggestion]:
-        return suggest(title, list(services), self.summaries(), limit=limit)
+        """Runbooks for an incident: its services, the alert names in its title, tags, and
+        the title's words in the runbooks' text (through the search index)."""
+        from irtui.runbooks.suggest import suggest_from_index
+
+        self.ensure_fresh()
+        return suggest_from_index(self.index, title, list(services), self.summaries(), limit)
 
 
 def stale_days(runbook: Runbook | RunbookSummary, today: date) -> int | None:

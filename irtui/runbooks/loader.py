@@ -8,69 +8,59 @@ problems attached, which the linter prints and the UI can show.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from irtui.runbooks.checklist import extract_steps
+from irtui.boundary.text_out import for_terminal
+from irtui.runbooks import walk
+from irtui.runbooks.checklist import extract_steps, plain_inline
 from irtui.runbooks.frontmatter import split_front_matter
 from irtui.runbooks.links import MARKDOWN_SUFFIXES
-from irtui.runbooks.mdscan import extract_headings, extract_links, first_heading
-from irtui.runbooks.model import Problem, Runbook
+from irtui.runbooks.mdscan import (
+    extract_anchors,
+    extract_headings,
+    extract_images,
+    extract_links,
+    first_heading,
+)
+from irtui.runbooks.model import Heading, Problem, Runbook
 
 MAX_BYTES = 4 * 1024 * 1024
 """Bigger files are truncated (and flagged): a runbook nobody can read in an incident is a bug."""
 
-_SNIFF_BYTES = 4096
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv"}
-_NOT_MARKDOWN = {
-    "license", "licence", "copying", "notice", "makefile", "dockerfile", "owners",
-    "codeowners", "authors", "contributors", "patents", "vagrantfile", "procfile",
-}  # fmt: skip
-_MARKDOWN_SIGNAL = re.compile(
-    r"^(?:#{1,6}\s+\S|---\s*$|\+\+\+\s*$|```|[-*+]\s+\[[ xX]\]\s)", re.MULTILINE
-)
 _CAMEL_ALERT = re.compile(r"^[A-Za-z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*$")
+_FOLDER_PAGES = frozenset({"_index", "index", "readme"})
+"""File names that stand for their folder (Hugo sections, GitHub READMEs): their title falls
+back to the folder's name, never to "README"."""
+_GENERIC_TITLES = frozenset(
+    "table of contents|contents|toc|index|steps|steps to check|todo|untitled|runbook".split("|")
+)
+"""H1 texts that name a part of a page, not the page: never used as a title."""
 
 
 def looks_like_markdown(path: Path) -> bool:
     """Decide whether an extension-less file is Markdown by sniffing its first few KB."""
-    if path.name.lower() in _NOT_MARKDOWN or path.name.startswith("."):
-        return False
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return False
-    if not head or b"\0" in head:
-        return False
-    text = head.decode("utf-8", errors="ignore")
-    return bool(_MARKDOWN_SIGNAL.search(text))
+    return walk.looks_like_markdown(str(path), path.name)
 
 
 def is_runbook_file(path: Path) -> bool:
     """Markdown by suffix, or an extension-less file that sniffs as Markdown."""
+    if path.name.startswith("."):
+        return False
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        return not path.name.startswith(".")
+        return True
     if path.suffix == "" or not path.suffix[1:].isalpha():
         return looks_like_markdown(path)
     return False
 
 
 def iter_runbook_files(root: Path) -> Iterator[Path]:
-    """Runbook files under `root`, in a stable (sorted) order; hidden/VCS folders skipped."""
-    if root.is_file():
-        yield root
-        return
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for filename in sorted(filenames):
-            path = Path(dirpath) / filename
-            if is_runbook_file(path):
-                yield path
+    """Runbook files under `root`, in a stable (sorted) order (see `walk` for the rules)."""
+    for _rid, (path, _root) in walk.discover([root]).files.items():
+        yield Path(path)
 
 
 def runbook_id(path: Path, root: Path) -> str:
@@ -90,36 +80,9 @@ def runbook_id(path: Path, root: Path) -> str:
 
 
 def assign_ids(roots: Iterable[Path]) -> dict[str, tuple[Path, Path]]:
-    """Map ids to `(path, root)` for every runbook under `roots`, never dropping a file.
-
-    Within one root, a `.md` file keeps the plain id and a same-named sibling (`x.markdown`, an
-    extension-less `x`) keeps its full name. When a later root repeats an id (a translated copy
-    of a library, or a team's fork of a bundled runbook), the later file is filed under
-    `<root folder name>/<id>`, so both stay searchable and relative links between files of the
-    same root still resolve.
-    """
-    result: dict[str, tuple[Path, Path]] = {}
-    for root in roots:
-        if not root.exists():
-            continue
-        files = sorted(
-            iter_runbook_files(root),
-            key=lambda p: (p.suffix.lower() not in MARKDOWN_SUFFIXES, p.as_posix()),
-        )
-        claimed: set[str] = set()
-        for path in files:
-            rid = runbook_id(path, root)
-            if rid in claimed:
-                rid = path.relative_to(root).as_posix() if root.is_dir() else path.name
-            claimed.add(rid)
-            final = rid
-            counter = 1
-            while final in result:
-                counter += 1
-                prefix = root.name or "root"
-                final = f"{prefix}/{rid}" if counter == 2 else f"{prefix}~{counter}/{rid}"
-            result[final] = (path, root)
-    return dict(sorted(result.items()))
+    """Map ids to `(path, root)` for every runbook under `roots` (see `walk.discover`)."""
+    found = walk.discover(list(roots)).files
+    return {rid: (Path(path), Path(root)) for rid, (path, root) in found.items()}
 
 
 def _as_list(value: Any) -> list[str]:
@@ -179,6 +142,40 @@ def read_text(path: Path) -> tuple[str, bool, list[tuple[int, str]]]:
     return text, False, problems
 
 
+def folder_title(path: Path, root: Path) -> str:
+    """The name a file goes by when it has no title: its stem, or for a README/_index/index
+    page its folder's name (so 80 READMEs do not all read "README")."""
+    if path.stem.lower() in _FOLDER_PAGES:
+        parent = path.parent if path.parent != root or root.is_dir() else root
+        if parent.name:
+            return parent.name
+    return path.stem or path.name
+
+
+def choose_title(
+    data: dict[str, Any], headings: list[Heading], path: Path, root: Path
+) -> tuple[str, str]:
+    """`(title, source)`: front matter's `title`, else the first H1 (unless it names a part
+    of a page, like "Table of Contents"), else the file or folder name. A sub-heading
+    ("## Steps to check") is never a title."""
+    value = data.get("title")
+    if isinstance(value, str | int | float) and str(value).strip():
+        return _shown(str(value)), "front_matter"
+    for heading in headings:
+        if heading.level != 1:
+            continue
+        text = _shown(plain_inline(heading.text))
+        if text and text.lower().strip(" :") not in _GENERIC_TITLES:
+            return text, "heading"
+    return _shown(folder_title(path, root)), "filename"
+
+
+def _shown(text: str) -> str:
+    """A title as every screen shows it: one line, escape sequences made visible (a title
+    is printed, listed and recorded in incidents; it must not drive anyone's terminal)."""
+    return for_terminal(" ".join(text.split()), single_line=True)
+
+
 def parse_runbook(text: str, path: Path, root: Path, rid: str | None = None) -> Runbook:
     """Build a `Runbook` from file text. Pure: does no I/O, so it is easy to test."""
     rid = rid if rid is not None else runbook_id(path, root)
@@ -189,22 +186,13 @@ def parse_runbook(text: str, path: Path, root: Path, rid: str | None = None) -> 
     first = fm.body_start_line
     headings = extract_headings(body, first)
     is_index = path.stem in ("_index", "index")
-
-    title_value = data.get("title")
-    title_source = "front_matter"
-    if isinstance(title_value, str | int | float) and str(title_value).strip():
-        title = str(title_value).strip()
-    elif (heading := first_heading(headings)) is not None:
-        title, title_source = heading.text, "heading"
-    else:
-        title_source = "filename"
-        title = path.parent.name if is_index and path.parent != root else path.stem or path.name
+    title, title_source = choose_title(data, headings, path, root)
 
     alerts = _as_list(data.get("alerts", data.get("alert")))
     if not alerts and "alerts" not in data:
         # Alert-named runbooks (`# KubePodCrashLooping`) imply their alert; suggestions use it.
         heading = first_heading(headings)
-        for candidate in (heading.text if heading else "", path.stem):
+        for candidate in (plain_inline(heading.text) if heading else "", path.stem):
             if _CAMEL_ALERT.match(candidate):
                 alerts = [candidate]
                 break
@@ -240,6 +228,8 @@ def parse_runbook(text: str, path: Path, root: Path, rid: str | None = None) -> 
         headings=headings,
         steps=extract_steps(body, first),
         links=extract_links(body, first),
+        images=extract_images(body, first),
+        anchors=extract_anchors(body, headings),
         problems=problems,
         body_start_line=first,
         title_source=title_source,
@@ -256,7 +246,7 @@ def load_file(path: Path, root: Path | None = None, rid: str | None = None) -> R
         rid = rid if rid is not None else runbook_id(path, root)
         problems = [Problem(path, line, msg, "unreadable") for line, msg in read_problems]
         return Runbook(
-            id=rid, path=path, root=root, title=path.stem or path.name, body="",
+            id=rid, path=path, root=root, title=folder_title(path, root), body="",
             problems=problems, is_binary=True,
         )  # fmt: skip
     runbook = parse_runbook(text, path, root, rid)

@@ -24,6 +24,10 @@ _SHORTCODE_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"([^\"]*)\"\s*[>%]\}\}")
 _SHORTCODE_ANY = re.compile(r"\{\{[<%]\s*/?[^{}]*?[>%]\}\}")
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>", re.IGNORECASE)
+_HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+_HTML_ANCHOR = re.compile(r"<[a-z][^>]*?\b(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def strip_shortcodes(text: str) -> str:
@@ -94,22 +98,65 @@ def extract_headings(body: str, first_line: int = 1) -> list[Heading]:
     return headings
 
 
+def _without_comments(body: str) -> str:
+    """HTML comments blanked (newlines kept, so line numbers stay right): a link inside
+    `<!-- -->` is not shown and is not the linter's business."""
+    if "<!--" not in body:
+        return body
+    return _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+
+
 def extract_links(body: str, first_line: int = 1) -> list[Link]:
-    """Inline and reference-definition links outside code (fenced and inline)."""
+    """Inline and reference-definition links outside code (fenced and inline) and comments.
+
+    A target written inside Hugo's `{{< ref "x.md" >}}` is marked `kind="ref"`: Hugo resolves
+    those by its own rules (a unique page name anywhere on the site), plain links it does not.
+    """
     links: list[Link] = []
-    for index, raw in iter_prose_lines(body):
+    for index, raw in iter_prose_lines(_without_comments(body)):
+        refs = set(_SHORTCODE_REF.findall(raw)) if "{{" in raw else set()
         line = strip_shortcodes(raw)
         if "`" in line:
             line = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
         ref = _REF_DEF.match(line)
         if ref:
-            links.append(Link(text=ref.group(1), href=ref.group(2), line=first_line + index))
+            kind = "ref" if ref.group(2) in refs else "link"
+            links.append(Link(ref.group(1), ref.group(2), first_line + index, kind))
             continue
         for match in _INLINE_LINK.finditer(line):
-            if match.group(1):  # images are not navigation
+            if match.group(1):  # images are not navigation (see `extract_images`)
                 continue
-            links.append(Link(text=match.group(2), href=match.group(3), line=first_line + index))
+            kind = "ref" if match.group(3) in refs else "link"
+            links.append(Link(match.group(2), match.group(3), first_line + index, kind))
     return links
+
+
+def extract_images(body: str, first_line: int = 1) -> list[Link]:
+    """Images: Markdown `![alt](src)` and HTML `<img src=... alt=...>`, outside code."""
+    images: list[Link] = []
+    for index, raw in iter_prose_lines(_without_comments(body)):
+        if "!" not in raw and "<img" not in raw.lower():
+            continue
+        line = strip_shortcodes(raw)
+        if "`" in line:
+            line = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+        for match in _INLINE_LINK.finditer(line):
+            if match.group(1):
+                images.append(Link(match.group(2), match.group(3), first_line + index, "image"))
+        for match in _HTML_IMG.finditer(line):
+            alt = _HTML_ALT.search(match.group(0))
+            images.append(
+                Link(alt.group(1) if alt else "", match.group(1), first_line + index, "image")
+            )
+    return images
+
+
+def extract_anchors(body: str, headings: list[Heading]) -> frozenset[str]:
+    """Every `#fragment` a link may point at: heading slugs and HTML `id`/`name` values."""
+    found = {h.anchor for h in headings}
+    if "=" in body and "<" in body:
+        found.update(m.lower() for m in _HTML_ANCHOR.findall(body))
+    return frozenset(found)
 
 
 def first_heading(headings: list[Heading]) -> Heading | None:

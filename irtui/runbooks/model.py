@@ -81,6 +81,7 @@ class Link:
     text: str
     href: str
     line: int
+    kind: str = "link"  # "link", "ref" (a Hugo `{{< ref >}}` target) or "image"
 
 
 @dataclass(slots=True)
@@ -106,6 +107,8 @@ class Runbook:
     headings: list[Heading] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    images: list[Link] = field(default_factory=list)
+    anchors: frozenset[str] = frozenset()  # heading slugs and HTML `id`/`name` targets
     problems: list[Problem] = field(default_factory=list)
     body_start_line: int = 1
     title_source: str = "filename"  # "front_matter", "heading" or "filename"
@@ -144,6 +147,8 @@ class RunbookSummary:
     owner: str = ""
     last_reviewed: date | None = None
     problem_count: int = 0
+    origin: str = "team"  # "team" or "bundled" (the starter library irtui ships)
+    stub: str = ""  # why this page is a stub ("moved to ./x.md"), '' for a real runbook
 
     @classmethod
     def of(cls, runbook: Runbook) -> RunbookSummary:
@@ -167,6 +172,8 @@ class SearchHit:
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()
+    tier: str = ""  # exact, words, some-words or substring (see `index`)
+    reasons: tuple[str, ...] = ()  # filled by `search(..., explain=True)`
 
     @property
     def id(self) -> str:

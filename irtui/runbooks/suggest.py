@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from irtui.runbooks.model import RunbookSummary
 
@@ -89,3 +90,66 @@ def suggest(
             scored.append(Suggestion(summary, score, tuple(reasons)))
     scored.sort(key=lambda s: (-s.score, s.summary.title.lower(), s.summary.id))
     return scored[:limit]
+
+
+TEXT_WEIGHT = 3.0
+"""The best full-text match is worth this much (less than a service match, more than a tag)."""
+_ALERT_LIKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*\b")
+
+
+def _text_query(title: str) -> str:
+    words = [w for w in _WORD.findall(title) if w.lower() not in _STOP and len(w) >= 2]
+    return " ".join(words)
+
+
+def suggest_from_index(
+    index: Any,
+    title: str,
+    services: Sequence[str],
+    summaries: Sequence[RunbookSummary],
+    limit: int = 5,
+) -> list[Suggestion]:
+    """`suggest` plus the search index: runbooks whose text has the title's words (stemmed,
+    with synonyms) join those matched by metadata, and the incident's services and alert
+    names boost the text matches. Every suggestion still says why it was made."""
+    by_id = {s.id: s for s in summaries}
+    scored: dict[str, tuple[float, list[str]]] = {}
+    for summary in summaries:
+        score, reasons = score_runbook(summary, title, services)
+        if score > 0:
+            scored[summary.id] = (score, reasons)
+    query = _text_query(title)
+    if query:
+        boost = {rid: (1.0 + value[0], "incident's services/alerts") for rid, value in
+                 scored.items()}  # fmt: skip
+        hits = [
+            h for h in index.search(query, limit=30, boost=boost) if h.tier in ("exact", "words")
+        ]
+        if not hits:  # no runbook has every word: those with most of them, if metadata agrees
+            hits = [h for h in index.search(query, limit=30, any_words=True, boost=boost)]
+            hits = [h for h in hits if h.id in scored or h.tier == "exact"]
+        best = max((h.score for h in hits), default=0.0) or 1.0
+        for hit in hits:
+            part = (
+                TEXT_WEIGHT * max(hit.score, 0.0) / best if hit.tier != "exact" else 2 * TEXT_WEIGHT
+            )
+            if part < 0.75 and hit.id not in scored:
+                continue  # a weak text match alone is noise in a suggestion list
+            score, reasons = scored.get(hit.id, (0.0, []))
+            label = "named in the title" if hit.tier == "exact" else "title words in its text"
+            scored[hit.id] = (score + part, [*reasons, label])
+    alerts_in_title = {a.lower() for a in _ALERT_LIKE.findall(title)}
+    result = []
+    for rid, (score, reasons) in scored.items():
+        summary = by_id.get(rid)
+        if summary is None:
+            continue
+        if summary.origin == "bundled":
+            score *= 0.8  # the team's own runbook first when both fit
+        if summary.stub:
+            score *= 0.3
+        if alerts_in_title and any(a.lower() in alerts_in_title for a in summary.alerts):
+            score += ALERT_WEIGHT / 2  # the exact alert, not just a substring of the title
+        result.append(Suggestion(summary, round(score, 3), tuple(dict.fromkeys(reasons))))
+    result.sort(key=lambda s: (-s.score, s.summary.title.lower(), s.summary.id))
+    return result[:limit]

@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from irtui.domain.model import DomainError
-from irtui.domain.timeutil import iso, parse_iso
-from irtui.review.actions import (
+from irtui.domain.actions import (
     ActionItem,
     ActionStatus,
     check_priority,
     check_title,
     check_type,
 )
+from irtui.domain.model import DomainError
+from irtui.domain.timeutil import iso, parse_iso
 from irtui.store.db import Database
 from irtui.store.errors import NotFound
 

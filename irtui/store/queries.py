@@ -70,3 +70,28 @@ def incident_states_between(
 def source_refs(db: Database) -> set[str]:
     """Every imported incident's source reference (re-imports skip these)."""
     return {r[0] for r in db.query("SELECT source_ref FROM incidents WHERE source_ref IS NOT NULL")}
+
+
+def incident_id_for_source(db: Database, source_ref: str) -> str | None:
+    """The incident imported from `source_ref`, if any (re-imports compare against it)."""
+    return db.scalar("SELECT id FROM incidents WHERE source_ref = :s", {"s": source_ref})
+
+
+def imported_digests(db: Database, refs: Iterable[str]) -> dict[str, str]:
+    """source_ref -> the digest in its incident's latest `imported` event (re-imports of an
+    unchanged record are skipped on this alone). Two reads, whatever the number of refs."""
+    wanted = set(refs)
+    ids = {
+        row[0]: row[1]
+        for row in db.query("SELECT id, source_ref FROM incidents WHERE source_ref IS NOT NULL")
+        if row[1] in wanted
+    }
+    out: dict[str, str] = {}
+    only = list(ids) if len(ids) <= 500 else None  # bound the SQL parameter count
+    for row in events_of_kinds(db, ["imported"], incident_ids=only):
+        if row[1] not in ids:
+            continue
+        digest = json.loads(row[5]).get("digest")
+        if digest:
+            out[ids[row[1]]] = str(digest)
+    return out

@@ -19,7 +19,7 @@ class Action:
     action: str
     title: str
     help: str
-    scope: str  # "app", "board" or "incident"
+    scope: str  # "app", "board", "incident" or "runbook" (the runbook viewer)
     footer: bool = True
     key_display: str | None = None
 
@@ -180,6 +180,70 @@ ACTIONS: tuple[Action, ...] = (
         "incident",
         footer=False,
         key_display="^o",
+    ),
+    # the runbook viewer (bound on the viewer, so they act only while reading a runbook,
+    # never while typing in the browser's search box)
+    Action("t", "toggle_toc", "Contents", "Show/hide the runbook's contents", "runbook"),
+    Action("n", "next_code", "Next code", "Select the next code block", "runbook"),
+    Action(
+        "N",
+        "previous_code",
+        "Prev code",
+        "Select the previous code block",
+        "runbook",
+        footer=False,
+    ),
+    Action("c", "copy_code", "Copy code", "Copy the selected code block, exactly", "runbook"),
+    Action("l", "next_link", "Next link", "Select the next link or fold", "runbook"),
+    Action(
+        "L",
+        "previous_link",
+        "Prev link",
+        "Select the previous link or fold",
+        "runbook",
+        footer=False,
+    ),
+    Action(
+        "enter",
+        "activate",
+        "Follow",
+        "Follow the selected link, or open/close a fold",
+        "runbook",
+    ),
+    Action(
+        "right_square_bracket",
+        "next_heading",
+        "Next heading",
+        "Jump to the next heading",
+        "runbook",
+        footer=False,
+        key_display="]",
+    ),
+    Action(
+        "left_square_bracket",
+        "previous_heading",
+        "Prev heading",
+        "Jump to the previous heading",
+        "runbook",
+        footer=False,
+        key_display="[",
+    ),
+    Action(
+        "backspace",
+        "back",
+        "Back",
+        "Back to the runbook a link came from",
+        "runbook",
+        footer=False,
+    ),
+    Action(
+        "exclamation_mark",
+        "show_problems",
+        "Problems",
+        "List what is wrong with this file (front matter, encoding)",
+        "runbook",
+        footer=False,
+        key_display="!",
     ),
 )
 

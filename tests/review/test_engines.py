@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from irtui.importers import backfill, statuspage
+from irtui.importers import backfill, postmortems, statuspage
 from irtui.review import workflow
 from irtui.review.report import build_report, render_report
 from irtui.store.actions_repo import ActionsRepo
 
 
-def test_review_paths_on_both_engines(any_store, clock) -> None:
+def test_review_paths_on_both_engines(any_store, clock, tmp_path) -> None:
     store = any_store
     inc = store.declare("Payments DB failover", 1, services=["payments-db"])
     store.resolve(inc.id, checked="all", early_reason="test")
@@ -44,8 +44,24 @@ def test_review_paths_on_both_engines(any_store, clock) -> None:
     )
     assert len(backfill.import_incidents(store, [doc]).imported) == 1
     assert backfill.import_incidents(store, [doc]).skipped == ["statuspage:pg1"]
+    raw = dict(doc.raw)
+    raw["incident_updates"] = [
+        *raw["incident_updates"],
+        {"id": "u2", "status": "resolved", "body": "Fixed.", "created_at": "2026-10-01T11:00:00Z"},
+    ]
+    grown = backfill.import_incidents(store, [statuspage.parse_incident(raw)])
+    assert [n for _r, _i, n in grown.updated] == [1]
+    pm = tmp_path / "pm.md"
+    pm.write_text(
+        "# Queue stuck\n\n## Timeline\n\n- **10:00** alert fired on 2026-09-01\n"
+        "- **10:30** resolved\n\n## Action items\n\n- [x] add a canary\n",
+        encoding="utf-8",
+    )
+    read = postmortems.read([pm])
+    assert len(backfill.import_incidents(store, read.incidents).imported) == 1
     report = build_report(store, None, None, store.now())
-    assert (report.real, report.backfilled) == (1, 1)
+    assert (report.real, report.backfilled) == (1, 2)
+    assert report.quality == {"zone_assumed": 1}
     assert report.postmortem.met == 1 and report.actions.met == 1
     assert "Failover took 20 minutes." in workflow.build_draft(store, inc.id).markdown
     assert render_report(report, "csv").startswith("section,group,key,value")

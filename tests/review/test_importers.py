@@ -13,6 +13,7 @@ from irtui.domain.model import DomainError, IncidentKind, Status
 from irtui.importers import backfill, github_statuses, statuspage
 from irtui.review import workflow
 from irtui.review.events import learning_facts
+from irtui.review.report import build_report
 
 
 def _sp_incident(ident: str = "p31zjtct2jer", impact: str = "major") -> dict:
@@ -70,7 +71,7 @@ def _at(text: str) -> datetime:
 def test_single_statuspage_incident(store, tmp_path: Path) -> None:
     path = tmp_path / "one.json"
     path.write_text(json.dumps({"incident": _sp_incident()}), encoding="utf-8")
-    result = backfill.import_incidents(store, statuspage.read(path))
+    result = backfill.import_incidents(store, statuspage.read(path).incidents)
     assert result.imported == ["INC-1"] and not result.failed
     inc = store.get("INC-1")
     assert inc.kind is IncidentKind.BACKFILLED and inc.status is Status.RESOLVED
@@ -110,12 +111,12 @@ def test_list_directory_and_idempotent_reimport(store, tmp_path: Path) -> None:
     )
     (tmp_path / "b2.json").write_text(json.dumps({"incident": _sp_incident("b2", "none")}))
     (tmp_path / "notes.txt").write_text("not json, ignored")
-    first = backfill.import_incidents(store, statuspage.read(tmp_path))
+    first = backfill.import_incidents(store, statuspage.read(tmp_path).incidents)
     assert len(first.imported) == 2 and first.skipped == ["statuspage:b2"]
     sevs = {i.source_ref: i.severity for i in store.list_incidents(include_closed=True)}
     assert sevs == {"statuspage:a1": 1, "statuspage:b2": 4}
     marker = store.change_marker()
-    again = backfill.import_incidents(store, statuspage.read(tmp_path))
+    again = backfill.import_incidents(store, statuspage.read(tmp_path).incidents)
     assert again.imported == [] and len(again.skipped) == 3
     assert store.change_marker() == marker  # nothing written at all
 
@@ -131,7 +132,7 @@ def test_unresolved_and_bad_statuspage_input(store, tmp_path: Path) -> None:
     assert inc.status is Status.MONITORING and inc.is_open
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
-    with pytest.raises(DomainError, match="not Statuspage JSON"):
+    with pytest.raises(DomainError, match=r"bad\.json:1: not JSON"):
         statuspage.read(bad)
     (tmp_path / "odd.json").write_text(json.dumps({"hello": 1}))
     with pytest.raises(DomainError, match="expected"):
@@ -147,7 +148,7 @@ def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
         json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     assert len(rows) == 819
-    result = backfill.import_incidents(store, github_statuses.read(corpus))
+    result = backfill.import_incidents(store, github_statuses.read(corpus).incidents)
     assert len(result.imported) == 819 and not result.failed and not result.skipped
     by_ref = {i.source_ref: i for i in store.list_incidents(include_closed=True)}
     mismatches = [
@@ -157,6 +158,14 @@ def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
     ]
     assert mismatches == []
     assert all(i.kind is IncidentKind.BACKFILLED for i in by_ref.values())
+    # data quality, by the corpus' own fields: 22 zero-length windows (retroactive posts),
+    # 29 single posts, 92 with posts outside the (postmortem) impact window
+    report = build_report(store, None, None, store.now())
+    assert report.quality == {"zero_length": 22, "one_post": 29, "posts_outside_window": 92}
+    assert len(report.excluded) == 22 and report.metrics["all"]["ttr"].count == 819 - 22
+    assert report.metrics["all"]["ttr"].median > 0
+    sample = store.events(by_ref[f"github-statuses:{rows[0]['id']}"].id)
+    assert {e.author for e in sample if e.kind != "imported"} == {"github-statuses"}
     # Impact windows from postmortems can end before the first public post; still valid.
     early = next(
         r for r in rows if r["impact_window"] and r["downtime_end"] < r["updates"][0]["at"]
@@ -169,7 +178,7 @@ def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
     assert len(maintenance) == 18
     assert all(facts[i.id].tags == ["maintenance"] for i in maintenance)
     marker = store.change_marker()
-    again = backfill.import_incidents(store, github_statuses.read(corpus))
+    again = backfill.import_incidents(store, github_statuses.read(corpus).incidents)
     assert again.imported == [] and len(again.skipped) == 819
     assert store.change_marker() == marker
 

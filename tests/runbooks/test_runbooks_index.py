@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from irtui.runbooks.index import RunbookIndex, clean_snippet, parse_query
 from irtui.runbooks.library import RunbookLibrary
@@ -183,29 +184,56 @@ def test_runbook_dirs_from_cli_env_and_config(
         raise AssertionError("a bad config value must be an error")
 
 
-def test_two_processes_refreshing_one_cache_at_once(
-    tmp_path: Path, bundled_dir: Path, prometheus_corpus: Path
-) -> None:
-    """Two irtui windows starting together on a cold cache must not trip over each other."""
-    import threading
+ROUNDS = 50
 
-    path = tmp_path / "shared.sqlite"
-    errors: list[BaseException] = []
-    counts: list[int] = []
 
-    def refresh() -> None:
+def _refresher(
+    folder: str, roots: list[str], barrier: Any, results: Any, worker: int
+) -> None:  # pragma: no cover - runs in a child process
+    """One real process: for each round, wait until every process is ready, then open the
+    round's *cold* cache and refresh it, all at once with the others."""
+    from irtui.runbooks.index import RunbookIndex
+
+    for number in range(ROUNDS):
+        barrier.wait(timeout=60)
         try:
-            index = RunbookIndex(path)  # its own connection, like another process
-            index.refresh([bundled_dir, prometheus_corpus])
-            counts.append(index.count())
+            index = RunbookIndex(Path(folder) / f"round-{number}.sqlite")
+            index.refresh([Path(r) for r in roots])
+            results.put((worker, number, index.count(), ""))
             index.close()
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
+        except BaseException as exc:  # reported to the parent, asserted there
+            results.put((worker, number, -1, repr(exc)))
 
-    threads = [threading.Thread(target=refresh) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+
+def test_two_processes_refreshing_one_cache_at_once(tmp_path: Path) -> None:
+    """Two irtui processes starting together on a cold cache must not trip over each other
+    (they once dropped each other's tables: `no such table: files`).
+
+    Deterministic: real processes, released together by a barrier before each of 50 rounds,
+    each round on a fresh (cold) cache file; every open and refresh in every round must
+    succeed and agree.
+    """
+    import multiprocessing
+
+    library = tmp_path / "library"  # small: the race is in creating the schema, not in parsing
+    for name in ("a", "b", "c"):
+        write(library / f"{name}.md", f"# Runbook {name}\n\n1. step\n")
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    results = context.Queue()
+    processes = [
+        context.Process(
+            target=_refresher, args=(str(tmp_path), [str(library)], barrier, results, n)
+        )
+        for n in range(2)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in range(2 * ROUNDS)]
+    for process in processes:
+        process.join(60)
+    errors = [o for o in outcomes if o[3]]
     assert errors == []
-    assert len(counts) == 3 and len(set(counts)) == 1 and counts[0] >= 130
+    counts = {count for _worker, _round, count, _error in outcomes}
+    assert len(outcomes) == 2 * ROUNDS and counts == {3}
+    assert all(process.exitcode == 0 for process in processes)

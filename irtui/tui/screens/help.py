@@ -15,7 +15,12 @@ from textual.widgets import Label, Static
 
 from irtui.tui.actions import display_key, for_scope
 
-SCOPE_TITLES = {"app": "Everywhere", "board": "Board", "incident": "Incident screen"}
+SCOPE_TITLES = {
+    "app": "Everywhere",
+    "board": "Board",
+    "incident": "Incident screen",
+    "runbook": "Reading a runbook",
+}
 GRAMMAR = (
     ("-5m text / 14:02 text", "backdate the entry"),
     ("* text", "star it (starred entries lead the postmortem)"),

@@ -30,6 +30,7 @@ from irtui.domain.model import (
     TimelineEntry,
     role_label,
 )
+from irtui.domain.quality import quality_badge
 from irtui.domain.resolution import hold_view
 from irtui.domain.timeline import build_timeline
 from irtui.domain.timeutil import fmt_duration
@@ -180,6 +181,8 @@ class IncidentScreen(IncidentActions):
             top.append(("DRILL ", "bold black on #c792ea"))
             top.append(" ")
         top += [tx.literal(inc.title, "bold", limit=300), "  ", tx.status(str(inc.status))]
+        if (badge := quality_badge(self.events)) is not None:  # imported history (issue 16)
+            top += ["  ", (badge, "bold black on #ffcb6b")]
         clocks: list[Any] = []
         for view in [ack_clock(inc, now), *update_clocks(inc, now)]:
             label = "ack" if view.name == "ack" else view.name.split(":", 1)[1]

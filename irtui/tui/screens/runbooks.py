@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from irtui.boundary.text_out import for_terminal
 from irtui.runbooks.model import Runbook, SearchHit
 from irtui.tui.widgets.runbook_viewer import RunbookViewer
 
@@ -52,7 +53,14 @@ def make_library(app: Any) -> Any:
 
 def hit_prompt(hit: SearchHit) -> Content:
     """Title in bold, then the snippet with matches highlighted; user text is never markup."""
-    prompt = Content.assemble((hit.title, "bold"), ("  " + hit.id, "dim"))
+    prompt = Content.assemble(
+        (for_terminal(hit.title, single_line=True), "bold"),
+        ("  " + for_terminal(hit.id, single_line=True), "dim"),
+    )
+    if hit.summary.stub:
+        prompt = prompt + Content.assemble(
+            ("  (" + for_terminal(hit.summary.stub) + ")", "italic dim")
+        )
     if hit.snippet:
         snippet = Content(hit.snippet)
         for start, end in hit.highlights:
@@ -262,9 +270,10 @@ class RunbookBrowserScreen(Screen[None]):
         options = []
         for summary, days in stale:
             prompt = Content.assemble(
-                (summary.title, "bold"), ("  " + summary.id, "dim"), "\n",
-                f"owner: {summary.owner or 'unknown'} · reviewed "
-                f"{summary.last_reviewed} ({days} days ago)",
+                (for_terminal(summary.title, single_line=True), "bold"),
+                ("  " + for_terminal(summary.id, single_line=True), "dim"), "\n",
+                for_terminal(f"owner: {summary.owner or 'unknown'} · reviewed "
+                             f"{summary.last_reviewed} ({days} days ago)", single_line=True),
             )  # fmt: skip
             options.append(Option(prompt, id=summary.id))
         results.add_options(options)

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
+from irtui.boundary.text_out import for_terminal
 from irtui.runbooks.model import Runbook
 from irtui.runbooks.progress import RunbookProgress
 from irtui.runbooks.suggest import Suggestion
@@ -151,14 +152,16 @@ class RunbookPane(Widget, can_focus=False, can_focus_children=True):
         for runbook, state in message.pinned:
             total = len(runbook.steps)
             prompt = Content.assemble(
-                "● ", (runbook.title, "bold"), f"  {state.done_count}/{total} done"
+                "● ",
+                (for_terminal(runbook.title, single_line=True), "bold"),
+                f"  {state.done_count}/{total} done",
             )
             options.append(Option(prompt, id=runbook.id))
         if message.suggestions:
             for suggestion in message.suggestions:
                 prompt = Content.assemble(
-                    ("? ", "dim"), suggestion.summary.title,
-                    ("  " + "; ".join(suggestion.reasons), "dim"),
+                    ("? ", "dim"), for_terminal(suggestion.summary.title, single_line=True),
+                    ("  " + for_terminal("; ".join(suggestion.reasons), single_line=True), "dim"),
                 )  # fmt: skip
                 options.append(Option(prompt, id=suggestion.id))
         lst.add_options(options)

@@ -23,7 +23,6 @@ from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content, Span
 from textual.events import Resize
@@ -37,9 +36,11 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from irtui.boundary.text_out import for_terminal
 from irtui.runbooks.doc import Block, Document, build_document
 from irtui.runbooks.links import is_external, split_href
 from irtui.runbooks.model import Runbook
+from irtui.tui.actions import bindings
 
 _QUOTE_BAR = "▌ "
 
@@ -49,7 +50,8 @@ class RunbookDocument(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "doc--h1", "doc--h2", "doc--h3", "doc--code", "doc--code-selected", "doc--link",
-        "doc--inline-code", "doc--quote", "doc--rule", "doc--bullet",
+        "doc--inline-code", "doc--quote", "doc--rule", "doc--bullet", "doc--image",
+        "doc--summary",
     }  # fmt: skip
     DEFAULT_CSS = """
     RunbookDocument { height: 1fr; padding: 0 1; background: $surface; }
@@ -63,6 +65,8 @@ class RunbookDocument(ScrollView, can_focus=True):
     RunbookDocument > .doc--quote { color: $text-muted; }
     RunbookDocument > .doc--rule { color: $foreground 30%; }
     RunbookDocument > .doc--bullet { color: $accent; }
+    RunbookDocument > .doc--image { color: $secondary; text-style: italic; }
+    RunbookDocument > .doc--summary { text-style: bold; color: $accent; }
     """
 
     class LinkClicked(Message):
@@ -79,6 +83,10 @@ class RunbookDocument(ScrollView, can_focus=True):
         self._wrapped_width = -1
         self._complete = True
         self._generation = 0
+        self.collapsed: set[int] = set()
+        """`<details>` groups folded (all of them when a runbook opens, as on GitHub)."""
+        self.selected_target = -1
+        """Index into `targets()`: the link or fold the keyboard is on (-1: none)."""
 
     def set_document(self, document: Document) -> None:
         """Show `document`: wrap the first screenful now, the rest right after it is painted.
@@ -89,6 +97,8 @@ class RunbookDocument(ScrollView, can_focus=True):
         """
         self.document = document
         self.selected_code = -1
+        self.selected_target = -1
+        self.collapsed = set(range(document.details))
         self._generation += 1
         self._wrap(limit_rows=max(60, 3 * (self.size.height or 40)))
         self.scroll_to(0, 0, animate=False, force=True)
@@ -107,10 +117,59 @@ class RunbookDocument(ScrollView, can_focus=True):
 
     def select_code(self, index: int) -> None:
         self.selected_code = index
-        self._wrap()
         block = next((i for i, b in enumerate(self.document.blocks) if b.code_index == index), None)
         if block is not None:
+            self.collapsed -= set(self.document.blocks[block].groups)  # unfold to show it
+        self._wrap()
+        if block is not None:
             self.scroll_to_block(block, top=False)
+
+    # --- links and folds, by keyboard ------------------------------------------------------
+    def hidden(self, block: Block) -> bool:
+        return any(group in self.collapsed for group in block.groups)
+
+    def targets(self) -> list[tuple[int, int]]:
+        """`(block index, span index)` of every link and `<details>` fold on screen, in
+        order; span index -1 is a fold's summary line."""
+        found: list[tuple[int, int]] = []
+        for number, block in enumerate(self.document.blocks):
+            if self.hidden(block):
+                continue
+            if block.kind == "summary":
+                found.append((number, -1))
+            for span_index, span in enumerate(block.spans):
+                if span.kind == "link":
+                    found.append((number, span_index))
+        return found
+
+    def select_target(self, step: int) -> tuple[int, int] | None:
+        """Move to the next (`step=1`) or previous (`-1`) link or fold; returns it."""
+        targets = self.targets()
+        if not targets:
+            return None
+        current = self.selected_target
+        self.selected_target = (
+            (current + step) % len(targets)
+            if current >= 0
+            else (0 if step > 0 else len(targets) - 1)
+        )
+        self._wrap()
+        block, _span = targets[self.selected_target]
+        self.scroll_to_block(block, top=False)
+        return targets[self.selected_target]
+
+    def current_target(self) -> tuple[int, int] | None:
+        targets = self.targets()
+        if 0 <= self.selected_target < len(targets):
+            return targets[self.selected_target]
+        return None
+
+    def toggle_group(self, group: int) -> None:
+        if group in self.collapsed:
+            self.collapsed.discard(group)
+        else:
+            self.collapsed.add(group)
+        self._wrap()
 
     def row_of_block(self, block_index: int) -> int:
         self.ensure_wrapped()
@@ -139,7 +198,10 @@ class RunbookDocument(ScrollView, can_focus=True):
         return Style.from_rich_style(self.get_component_rich_style(name, partial=True))
 
     def _wrap(self, limit_rows: int | None = None) -> None:
-        """Wrap blocks into rows at the current width (all of them, or about `limit_rows`)."""
+        """Wrap blocks into rows at the current width (all of them, or about `limit_rows`).
+
+        Tables are never wrapped or cut: the view becomes as wide as the widest table and
+        scrolls sideways (`left`/`right`), so every cell stays readable."""
         width = self._width()
         self._wrapped_width = width
         lines: list[Content] = []
@@ -147,15 +209,27 @@ class RunbookDocument(ScrollView, can_focus=True):
         previous: Block | None = None
         blocks = self.document.blocks
         done = 0
-        for block in blocks:
+        widest = width
+        targets = self.targets()
+        selected = (
+            targets[self.selected_target] if 0 <= self.selected_target < len(targets) else None
+        )
+        for number, block in enumerate(blocks):
             if limit_rows is not None and len(lines) >= limit_rows:
                 break
+            rows.append(len(lines))
+            done += 1
+            if self.hidden(block):
+                continue
             if previous is not None and _gap_before(previous, block):
                 lines.append(Content(""))
-            rows.append(len(lines))
-            lines.extend(self._block_lines(block, width))
+                rows[-1] = len(lines)
+            mark = selected[1] if selected is not None and selected[0] == number else None
+            block_lines = self._block_lines(block, width, mark)
+            if block.kind == "table":
+                widest = max(widest, *(line.cell_length for line in block_lines))
+            lines.extend(block_lines)
             previous = block
-            done += 1
         self._complete = done == len(blocks)
         estimate = len(lines)
         if not self._complete:  # a scrollbar of about the right size until the rest is wrapped
@@ -163,12 +237,12 @@ class RunbookDocument(ScrollView, can_focus=True):
             estimate += sum(2 + len(b.text) // max(20, width - 4) for b in rest)
         self._lines = lines
         self._block_rows = rows
-        self.virtual_size = Size(width, estimate)
+        self.virtual_size = Size(widest, estimate)
         self.refresh()
 
-    def _inline(self, block: Block) -> Content:
+    def _inline(self, block: Block, mark: int | None = None) -> Content:
         spans: list[Span] = []
-        for span in block.spans:
+        for number, span in enumerate(block.spans):
             if span.kind == "strong":
                 style: Style | str = "bold"
             elif span.kind == "em":
@@ -177,18 +251,31 @@ class RunbookDocument(ScrollView, can_focus=True):
                 style = "strike"
             elif span.kind == "code":
                 style = self._style("doc--inline-code")
+            elif span.kind == "image":
+                style = self._style("doc--image")
             else:
                 style = self._style("doc--link") + Style.from_meta(
                     {"@click": f"follow_link({span.href!r})"}
                 )
+                if number == mark:
+                    style = style + Style(reverse=True)
             spans.append(Span(span.start, span.end, style))
         return Content(block.text, spans)
 
-    def _block_lines(self, block: Block, width: int) -> list[Content]:
+    def _block_lines(self, block: Block, width: int, mark: int | None = None) -> list[Content]:
         lead = (_QUOTE_BAR * block.quote) + " " * block.indent
+        if block.kind == "summary":
+            folded = block.group in self.collapsed
+            arrow = "▸ " if folded else "▾ "
+            hint = "  (Enter: open)" if folded else ""
+            style = self._style("doc--summary")
+            if mark == -1:
+                style = style + Style(reverse=True)
+            text = Content(arrow) + Content(block.text).stylize(style)
+            return _wrap(Content(lead) + text + Content(hint).stylize("dim"), width)
         if block.kind == "heading":
             name = f"doc--h{min(block.level, 3)}"
-            text = self._inline(block).stylize(self._style(name))
+            text = self._inline(block, mark).stylize(self._style(name))
             marker = "#" * block.level + " " if block.level > 2 else ""
             return _wrap(Content(lead + marker) + text, width)
         if block.kind == "code":
@@ -210,7 +297,7 @@ class RunbookDocument(ScrollView, can_focus=True):
                 self._style("doc--rule"))]  # fmt: skip
         if block.kind == "table":
             return [Content(lead) + Content(row) for row in block.text.split("\n")]
-        body = self._inline(block)
+        body = self._inline(block, mark)
         if block.quote:
             body = body.stylize(self._style("doc--quote"))
         first = Content(lead) + Content(block.prefix).stylize(self._style("doc--bullet"))
@@ -261,6 +348,25 @@ def _viewable_body(body: str) -> str:
     )
 
 
+_CLIPBOARD_UNSAFE = None
+
+
+def clipboard_text(code: str) -> tuple[str, int]:
+    """The code block for the clipboard: exactly the runbook's text, except terminal escape
+    sequences and control characters (tabs and newlines stay). Pasted into a shell, an ESC
+    can end bracketed paste and run what follows; nothing a runbook says should do that."""
+    import re
+
+    from irtui.boundary.text_in import TERMINAL_SEQUENCE
+
+    global _CLIPBOARD_UNSAFE
+    if _CLIPBOARD_UNSAFE is None:
+        _CLIPBOARD_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    text, sequences = TERMINAL_SEQUENCE.subn("", code)
+    text, controls = _CLIPBOARD_UNSAFE.subn("", text.replace("\r\n", "\n"))
+    return text, sequences + controls
+
+
 def _gap_before(previous: Block, block: Block) -> bool:
     """A blank row between blocks, except between items of one tight list."""
     if block.kind == "heading" or previous.kind in ("heading", "code", "table"):
@@ -293,21 +399,16 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
     RunbookViewer > #rb-body { height: 1fr; }
     RunbookViewer #rb-toc { width: 32; max-width: 40%; height: 1fr; display: block; }
     RunbookViewer.-no-toc #rb-toc { display: none; }
+    RunbookViewer.-narrow #rb-toc { display: none; }
     RunbookViewer.-empty #rb-body { display: none; }
     RunbookViewer.-empty > #rb-header { background: transparent; color: $text-muted; }
     RunbookViewer #rb-doc { width: 1fr; height: 1fr; }
     """
 
-    BINDINGS = [
-        Binding("t", "toggle_toc", "Contents"),
-        Binding("right_square_bracket", "next_heading", "Next heading", show=False),
-        Binding("left_square_bracket", "previous_heading", "Prev heading", show=False),
-        Binding("n", "next_code", "Next code"),
-        Binding("N", "previous_code", "Prev code", show=False),
-        Binding("c", "copy_code", "Copy code"),
-        Binding("backspace", "back", "Back", show=False),
-        Binding("exclamation_mark", "show_problems", "Problems", show=False),
-    ]
+    BINDINGS = bindings("runbook")
+    """From the action registry (scope "runbook"): the palette and help list the same keys.
+    They live on the viewer, so they act only while focus is in a runbook, never while
+    typing in a search box."""
 
     show_toc: reactive[bool] = reactive(True)
 
@@ -355,6 +456,15 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
 
     def watch_show_toc(self, value: bool) -> None:
         self.set_class(not value, "-no-toc")
+        if value and self.has_class("-narrow"):
+            self.remove_class("-narrow")  # asked for: shown even when narrow
+
+    NARROW = 72
+    """Below this many columns the contents list gives its room to the text (`t` brings
+    it back): a 20-column runbook is no runbook."""
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < self.NARROW and self.show_toc, "-narrow")
 
     @property
     def doc_view(self) -> RunbookDocument:
@@ -400,7 +510,7 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
 
         age = stale_days(runbook, self.today) if self.today is not None else None
         lines = header_lines(runbook, age)
-        header = Content.assemble((lines[0], "bold"))
+        header = Content.assemble((for_terminal(lines[0], single_line=True), "bold"))
         if age is not None:
             header = header + Content.assemble(
                 "  ", (f" STALE · reviewed {age} days ago ", "reverse")
@@ -410,17 +520,33 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
                 "  ", (f" {len(runbook.problems)} problem(s): press ! ", "italic")
             )
         if len(lines) > 1:
-            header = header + Content("\n") + Content(lines[1])
+            header = header + Content("\n") + Content(for_terminal(lines[1]))
+        header = (
+            header + Content("\n") + Content.assemble((for_terminal(self._where(runbook)), "dim"))
+        )
         widget = self.query_one("#rb-header", Static)
         widget.update(header)
         widget.set_class(age is not None, "-stale")
+
+    @staticmethod
+    def _where(runbook: Runbook) -> str:
+        """The file, relative to its library folder (two READMEs titled "Troubleshooting"
+        must not look the same once open)."""
+        try:
+            rel = runbook.path.relative_to(runbook.root).as_posix()
+            return f"{runbook.root.name}/{rel}" if runbook.root.name else rel
+        except ValueError:
+            return str(runbook.path)
 
     def _rebuild_toc(self, document: Document) -> None:
         toc = self.query_one("#rb-toc", OptionList)
         toc.clear_options()
         toc.add_options(
             [
-                Option(Content("  " * (level - 1) + text), id=f"block-{block_index}")
+                Option(
+                    Content("  " * (level - 1) + for_terminal(text, single_line=True)),
+                    id=f"block-{block_index}",
+                )
                 for level, text, block_index, _slug in document.headings
             ]
         )
@@ -490,14 +616,36 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
         blocks = self.document.code_blocks
         if not 0 <= self.code_index < len(blocks) and not self._select_code(0):
             return
-        code = blocks[self.code_index].rstrip("\n")
+        code, removed = clipboard_text(blocks[self.code_index].rstrip("\n"))
         self.app.copy_to_clipboard(code)
         self.last_copied = code
         lines = code.count("\n") + 1
+        note = f"; {removed} terminal control character(s) left out" if removed else ""
         self.notify(
-            f"Copied code block {self.code_index + 1} of {len(blocks)} ({lines} line(s))",
-            markup=False,
-        )
+            f"Copied code block {self.code_index + 1} of {len(blocks)} ({lines} line(s)){note}",
+            markup=False, severity="warning" if removed else "information",
+        )  # fmt: skip
+
+    # --- links and folds ---------------------------------------------------------------------
+    def action_next_link(self) -> None:
+        if self.doc_view.select_target(1) is None:
+            self.notify("No links or folds in this runbook", markup=False)
+
+    def action_previous_link(self) -> None:
+        if self.doc_view.select_target(-1) is None:
+            self.notify("No links or folds in this runbook", markup=False)
+
+    async def action_activate(self) -> None:
+        """Enter: follow the selected link, or open/close the selected `<details>` fold."""
+        view = self.doc_view
+        target = view.current_target()
+        if target is None:
+            return
+        block = view.document.blocks[target[0]]
+        if target[1] < 0:
+            view.toggle_group(block.group)
+            return
+        await self.follow(block.spans[target[1]].href)
 
     # --- links ------------------------------------------------------------------------------
     @on(RunbookDocument.LinkClicked)
@@ -521,7 +669,12 @@ class RunbookViewer(Widget, can_focus=False, can_focus_children=True):
             return None
         target = self.library.resolve_link(self.runbook.id, href)
         if target is None:
-            self.notify(f"Dead link: {href}", severity="warning", markup=False)
+            hint = ""
+            closest = getattr(self.library, "closest_link", None)
+            guess = closest(self.runbook.id, href) if closest is not None else None
+            if guess:  # a suggestion to check, never opened on a guess
+                hint = f" (did you mean {guess}? search for it to open it)"
+            self.notify(f"Dead link: {href}{hint}", severity="warning", markup=False)
             return None
         _path, anchor = split_href(href)
         await self.show(self.library.get(target), anchor)

@@ -1,0 +1,372 @@
+"""`RowList`: a keyed list of rows drawn with Textual's Line API, for the board and the timeline.
+
+Why not `DataTable`: a war room's lists change a cell a second (countdowns) and grow a row at a
+time (entries), and `DataTable` re-renders every visible cell on any change unless its private
+caches are patched (the old `FastTable` did, against one Textual version). Here each row is
+rendered by the screen's own function into pre-styled `Strip`s at the current width and cached
+under its key; a change re-renders that row alone, an appended row costs one row, and
+`render_line` only ever touches the lines on screen. A row may be several lines tall (a wrapped
+timeline entry): heights come from a cheap `measure` callback, so a 5,000-entry timeline lays out
+without rendering rows nobody sees.
+
+Attributes down, messages up: the screen sets rows; the widget posts `Highlighted` when the cursor
+moves and `Selected` on Enter or a click.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+RenderRow = Callable[[Any, int], list[Strip]]
+"""`render(data, width)` -> the row's lines, each a `Strip` (cropped/padded here)."""
+MeasureRow = Callable[[Any, int], int]
+"""`measure(data, width)` -> how many lines `render` will return, without rendering."""
+
+
+@dataclass(slots=True)
+class _Row:
+    key: str
+    data: Any
+    height: int = 1
+    lines: list[Strip] | None = None  # rendered at `RowList._width`, dropped when it changes
+
+
+class RowList(ScrollView, can_focus=True):
+    """Rows keyed by id; one cursor row; only visible lines are rendered."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--cursor", "row-list--cursor-blurred"}
+    DEFAULT_CSS = """
+    RowList {
+        background: $surface;
+        overflow-x: hidden;
+    }
+    RowList > .row-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    RowList > .row-list--cursor-blurred {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another row (or the row under it changed identity)."""
+
+        def __init__(self, row_list: RowList, key: str | None, index: int) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.key = key
+            self.index = index
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    class Selected(Highlighted):
+        """Enter pressed or a row clicked."""
+
+    def __init__(
+        self,
+        render: RenderRow,
+        *,
+        measure: MeasureRow | None = None,
+        follow: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._render_row = render
+        self._measure_row = measure
+        self.follow = follow
+        """Keep the cursor on the last row when rows are appended while it was there."""
+        self._rows: list[_Row] = []
+        self._index: dict[str, int] = {}
+        self._starts: list[int] = [0]
+        """_starts[i] is the first line of row i, known for a prefix of the rows and extended
+        on demand; an edit that changes a row's height truncates it below that row."""
+        self._width = 0
+        self.cursor = -1
+
+    # --- what the screen calls ---------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def keys(self) -> list[str]:
+        return [row.key for row in self._rows]
+
+    @property
+    def cursor_key(self) -> str | None:
+        return self._rows[self.cursor].key if 0 <= self.cursor < len(self._rows) else None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def data(self, key: str) -> Any:
+        return self._rows[self._index[key]].data
+
+    def set_rows(self, rows: Iterable[tuple[str, Any]], *, cursor_key: str | None = None) -> None:
+        """Replace every row; the cursor stays on `cursor_key` (or its old key) if present,
+        else goes to the end when following, else to the first row."""
+        keep = cursor_key if cursor_key is not None else self.cursor_key
+        was_last = self.cursor == len(self._rows) - 1
+        self._rows = [_Row(key, data) for key, data in rows]
+        self._index = {row.key: i for i, row in enumerate(self._rows)}
+        self._starts = [0]
+        self._invalidate(0, remeasure=True)
+        if self.follow and was_last and cursor_key is None:
+            index = len(self._rows) - 1
+        elif keep in self._index:
+            index = self._index[keep]
+        else:
+            index = len(self._rows) - 1 if self.follow else 0
+        self._place_cursor(index, announce=True)
+        self.refresh()
+
+    def append(self, key: str, data: Any) -> None:
+        """Add a row at the end: costs one row's measure; nothing above is touched."""
+        if key in self._index:
+            self.update(key, data)
+            return
+        at_end = self.cursor == len(self._rows) - 1
+        first_line = self._line_of(len(self._rows))
+        row = _Row(key, data, self._measure(data))
+        self._index[key] = len(self._rows)
+        self._rows.append(row)
+        self._starts.append(first_line + row.height)
+        self._resize_virtual()
+        if (self.follow and at_end) or self.cursor < 0:
+            self._place_cursor(len(self._rows) - 1, announce=True)
+        self.refresh_lines(first_line, row.height)
+
+    def update(self, key: str, data: Any) -> None:
+        """Change one row's data: that row alone is re-rendered (and, if its height changed,
+        the rows below move)."""
+        index = self._index[key]
+        row = self._rows[index]
+        row.data = data
+        row.lines = None
+        height = self._measure(data)
+        if height != row.height:
+            row.height = height
+            self._invalidate(index)
+            self._resize_virtual()
+            self.refresh()
+            return
+        self.refresh_lines(self._line_of(index), height)
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def move_cursor(self, index: int | None = None, *, key: str | None = None) -> None:
+        if key is not None:
+            if key not in self._index:
+                return
+            index = self._index[key]
+        if index is None:
+            return
+        self._place_cursor(index, announce=True)
+
+    def row_region(self, index: int) -> Region:
+        """The row's lines in content coordinates (for scrolling into view)."""
+        return Region(0, self._line_of(index), self.size.width, self._rows[index].height)
+
+    # --- layout ------------------------------------------------------------------------
+    def _measure(self, data: Any) -> int:
+        width = self._width
+        if not width:
+            return 1  # not laid out yet: every row is measured at the first resize
+        if self._measure_row is not None:
+            return max(1, self._measure_row(data, width))
+        return max(1, len(self._render_row(data, width)))
+
+    def _invalidate(self, index: int, *, remeasure: bool = False) -> None:
+        """Row `index` and those below may have moved (or, with `remeasure`, every row's
+        height must be measured again at a new width)."""
+        if remeasure:
+            for row in self._rows:
+                row.lines = None
+                row.height = self._measure(row.data)
+        del self._starts[index + 1 :]
+        self._resize_virtual()
+
+    def _ensure_starts(self, upto_row: int) -> None:
+        starts = self._starts
+        rows = self._rows
+        while len(starts) <= min(upto_row, len(rows)):
+            i = len(starts) - 1
+            starts.append(starts[i] + rows[i].height)
+
+    def _line_of(self, index: int) -> int:
+        self._ensure_starts(index)
+        return self._starts[index]
+
+    def _total_lines(self) -> int:
+        self._ensure_starts(len(self._rows))
+        return self._starts[len(self._rows)]
+
+    def _row_at_line(self, line: int) -> int:
+        self._ensure_starts(len(self._rows))
+        return bisect_right(self._starts, line) - 1
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.size.width, self._total_lines())
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self._invalidate(0, remeasure=True)
+            self._scroll_to_cursor()
+        else:
+            self._resize_virtual()
+
+    # --- rendering ---------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        line = self.scroll_offset.y + y
+        base = self.rich_style
+        if line >= self._total_lines() or not self._rows:
+            return Strip.blank(width, base)
+        index = self._row_at_line(line)
+        row = self._rows[index]
+        if row.lines is None:
+            row.lines = self._render_row(row.data, width)
+            if len(row.lines) != row.height:  # measure was wrong: the render wins
+                row.height = max(1, len(row.lines))
+                self._invalidate(index)
+                self.call_after_refresh(self.refresh)
+        offset = line - self._starts[index]
+        strip = row.lines[offset] if offset < len(row.lines) else Strip.blank(width)
+        strip = strip.crop_extend(0, width, None)
+        if index == self.cursor:
+            name = "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
+            strip = strip.apply_style(self.get_component_rich_style(name, partial=True))
+        return strip.apply_style(base)
+
+    # --- cursor ------------------------------------------------------------------------
+    def _place_cursor(self, index: int, *, announce: bool) -> None:
+        old = self.cursor
+        index = max(-1, min(index, len(self._rows) - 1)) if self._rows else -1
+        if index < 0 and self._rows:
+            index = 0
+        self.cursor = index
+        if old != index and 0 <= old < len(self._rows):
+            self.refresh_lines(self._line_of(old), self._rows[old].height)
+        if index >= 0:
+            self.refresh_lines(self._line_of(index), self._rows[index].height)
+            self._scroll_to_cursor()
+        if announce and (old != index or index >= 0):
+            self.post_message(self.Highlighted(self, self.cursor_key, index))
+
+    def _scroll_to_cursor(self) -> None:
+        """Bring the cursor row into view now, and again once a pending change of the
+        virtual size has been laid out (scrolling is clamped to the old size until then)."""
+        if self.cursor < 0:
+            return
+        self.scroll_to_region(self.row_region(self.cursor), animate=False, immediate=True)
+        self.call_after_refresh(self._scroll_to_cursor_later)
+
+    def _scroll_to_cursor_later(self) -> None:
+        if 0 <= self.cursor < len(self._rows):
+            self.scroll_to_region(self.row_region(self.cursor), animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self._place_cursor(self.cursor - 1, announce=True)
+
+    def action_cursor_down(self) -> None:
+        self._place_cursor(self.cursor + 1, announce=True)
+
+    def action_page_up(self) -> None:
+        line = max(0, self._line_of(max(self.cursor, 0)) - self.size.height)
+        self._place_cursor(self._row_at_line(line), announce=True)
+
+    def action_page_down(self) -> None:
+        line = min(self._total_lines() - 1, self._line_of(max(self.cursor, 0)) + self.size.height)
+        self._place_cursor(self._row_at_line(max(line, 0)), announce=True)
+
+    def action_first(self) -> None:
+        self._place_cursor(0, announce=True)
+
+    def action_last(self) -> None:
+        self._place_cursor(len(self._rows) - 1, announce=True)
+
+    def action_select(self) -> None:
+        if self.cursor >= 0:
+            self.post_message(self.Selected(self, self.cursor_key, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        line = self.scroll_offset.y + event.y
+        if 0 <= line < self._total_lines():
+            index = self._row_at_line(line)
+            self._place_cursor(index, announce=True)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        if self.cursor >= 0:
+            self.refresh_lines(self._line_of(self.cursor), self._rows[self.cursor].height)
+
+    on_blur = on_focus
+
+
+def text_lines(text: Any, width: int, console: Any) -> list[Strip]:
+    """A Rich `Text` wrapped to `width` as `Strip`s (for renderers with wrapped text)."""
+    lines = text.wrap(console, width)
+    return [Strip(list(line.render(console)) or [Segment("")], line.cell_len) for line in lines]
+
+
+def wrapped_height(text: str, width: int) -> int:
+    """How many lines `text` takes when word-wrapped to `width` cells (greedy, long words
+    folded), without building any Rich object: a measure for `RowList` that costs ~1 µs for
+    a line that fits and a few µs for a long one. It matches Rich's wrap on ordinary text;
+    where it does not, the row's render corrects it."""
+    if width <= 0:
+        return 1
+    if len(text) <= width and text.isascii() and "\n" not in text:
+        return 1
+    total = 0
+    for paragraph in text.split("\n"):
+        if cell_len(paragraph) <= width:
+            total += 1
+            continue
+        lines, column = 1, 0
+        for word in paragraph.split(" "):
+            size = cell_len(word)
+            needed = size if column == 0 else column + 1 + size
+            if needed <= width:
+                column = needed
+                continue
+            if column:
+                lines += 1
+            while size > width:
+                lines += 1
+                size -= width
+            column = size
+        total += lines
+    return total
