@@ -484,8 +484,8 @@ class IncidentScreen(IncidentActions):
         return Text(fmt_duration(left), style="bold #ffb000" if left <= 60 else "")
 
     def tick(self, now: datetime) -> None:
-        if not self.is_mounted:
-            return
+        if not self.is_mounted or not self.query("#tasks"):
+            return  # not composed yet, or being removed (a poll can land in between)
         self.render_header(now)
         table = self.query_one("#tasks", FastTable)
         for task in self.tasks:
@@ -497,7 +497,7 @@ class IncidentScreen(IncidentActions):
 
     # --- live refresh ------------------------------------------------------------------
     def on_store_changed(self, ids: list[str]) -> None:
-        if self.incident_id not in ids or not self.is_mounted:
+        if self.incident_id not in ids or not self.is_mounted or not self.query("#tasks"):
             return
         last = self.events[-1].id if self.events else 0
         new_events = self.irtui.store.events(self.incident_id, after_id=last or 0)
