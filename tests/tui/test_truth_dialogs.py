@@ -270,3 +270,37 @@ async def test_hostile_text_through_the_new_dialogs(
         await pilot.pause()
         assert "\x1b" not in app.export_screenshot()
     assert app.return_code in (None, 0)
+
+
+async def test_policy_and_role_names_are_text_in_the_dialogs(
+    store: Store, clock: ManualClock, tmp_path
+):
+    """A checklist question or a custom role named like markup is shown as written."""
+    from pathlib import Path
+
+    from irtui.domain.policy import parse_policy
+
+    base = (Path(__file__).parents[2] / "irtui" / "data" / "policy.yaml").read_text()
+    text = base.split("resolution:")[0] + (
+        'resolution:\n  checklist:\n    odd: "[/] x [/ y [red] restored"\n'
+    )
+    store._policy = parse_policy(text, "team.yaml")
+    inc = store.declare("x", 3, commander="alice")
+    store.assign_role(inc.id, "[/foo]", "x [/ y")
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _incident(app, pilot, inc.id)
+        screen.action_resolve()
+        await pilot.pause()
+        box = app.screen.query_one("#chk-odd", Checkbox)
+        assert "[/] x [/ y [red] restored" in str(box.label)
+        box.value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(store.get(inc.id).status) == "resolved"
+        screen.action_roles()
+        await pilot.pause()
+        assert isinstance(app.screen, RolesScreen)
+        app.screen.query_one("#role").value = "[/foo]"
+        await pilot.pause()
+        assert "x [/ y" in str(app.screen.query_one("#holder").render())
