@@ -1,20 +1,97 @@
-"""A believable war room for `irtui demo`, the screenshots and the tests.
+"""A believable war room for `irtui demo`, the screenshots and the tests, and the demo's
+throwaway store.
 
 Everything goes through the public `Store` API (so it also exercises it): a SEV1 checkout outage
 in progress with roles, a rich timeline, tasks and an update due in a few minutes; a SEV2, a
 SEV3, a drill, and one resolved incident. Times are relative to the store's clock, so the
-countdowns look live whenever the demo is started.
+countdowns look live whenever the demo is started. Every seeded incident's `source_ref` is
+`irtui-demo:<nickname>`: that is how `irtui demo --db FILE` tells a demo store it made (reopened)
+from a real one (refused).
+
+`ThrowawayFolder` is where a plain `irtui demo` keeps its store: removed on every way out,
+including a closed terminal (SIGHUP) and `kill` (SIGTERM), which skip `finally` blocks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import atexit
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from irtui.domain.model import EventKind
 from irtui.domain.timeutil import iso, to_utc
+
+DEMO_SOURCE = "irtui-demo"
+"""The `source_ref` prefix of every incident `seed` declares."""
+
+FOLDER_PREFIX = "irtui-demo-"
+STOP_GRACE_S = 3.0
+"""After SIGHUP/SIGTERM the app is asked to stop; if it has not within this, the process ends
+(a closed terminal can leave Textual blocked writing to it). The folder is already gone."""
+
+
+def is_demo_store(store: Any) -> bool:
+    """True for a store `seed` filled (whatever was added to it since)."""
+    return any(
+        (inc.source_ref or "").startswith(DEMO_SOURCE + ":")
+        for inc in store.list_incidents(include_closed=True)
+    )
+
+
+class ThrowawayFolder:
+    """A private temp folder removed on every exit path: `remove()` from the caller's
+    `finally`, an `atexit` hook (an exception or `sys.exit` on the way out), and, while
+    `removed_on_signals()` is active, SIGHUP and SIGTERM handlers."""
+
+    SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+
+    def __init__(self, prefix: str = FOLDER_PREFIX) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=prefix))
+        self.signalled: int | None = None
+        atexit.register(self.remove)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        atexit.unregister(self.remove)
+
+    @contextmanager
+    def removed_on_signals(self, stop: Callable[[], None]) -> Iterator[None]:
+        """While the block runs, SIGHUP/SIGTERM remove the folder at once (a signal may be
+        followed by SIGKILL), then `stop()` is called from a helper thread to end the app
+        cleanly (restoring the terminal); a watchdog ends the process if that takes longer
+        than `STOP_GRACE_S`. Handlers exist only in the main thread (Python's rule)."""
+
+        def on_signal(signum: int, _frame: object) -> None:
+            self.signalled = signum
+            self.remove()
+            threading.Thread(target=_quietly, args=(stop,), daemon=True).start()
+            watchdog = threading.Timer(STOP_GRACE_S, os._exit, args=(128 + signum,))
+            watchdog.daemon = True
+            watchdog.start()
+
+        previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                previous[signum] = signal.signal(signum, on_signal)
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+
+def _quietly(fn: Callable[[], None]) -> None:
+    with contextlib.suppress(Exception):  # the app stopped already, or never started: the
+        fn()  # watchdog ends the process then
 
 
 @contextmanager
@@ -47,6 +124,7 @@ def seed(store: Any) -> dict[str, str]:
             impact="Some EU users saw results up to 20 minutes old",
             commander="dana",
             at=ago(300),
+            source_ref=f"{DEMO_SOURCE}:resolved",
         )
         store.ack(old.id, at=ago(296))
         store.log(old.id, "Indexer consumer lag at 40k messages", kind="detection", at=ago(295))
@@ -62,6 +140,7 @@ def seed(store: Any) -> dict[str, str]:
             impact="~70% of checkout attempts fail; orders are not being placed",
             commander="alice",
             at=ago(27),
+            source_ref=f"{DEMO_SOURCE}:sev1",
         )
     iid = sev1.id
     with _as(store, "alice"):
@@ -174,6 +253,7 @@ def seed(store: Any) -> dict[str, str]:
             impact="Slow responses for EU customers; no errors",
             commander="frank",
             at=ago(50),
+            source_ref=f"{DEMO_SOURCE}:sev2",
         )
         store.ack(sev2.id, at=ago(45))
         store.log(
@@ -191,6 +271,7 @@ def seed(store: Any) -> dict[str, str]:
             services=["billing-batch"],
             impact="Invoices delayed; no customer-facing impact",
             at=ago(12),
+            source_ref=f"{DEMO_SOURCE}:sev3",
         )
 
     with _as(store, "heidi"):
@@ -202,6 +283,7 @@ def seed(store: Any) -> dict[str, str]:
             commander="heidi",
             drill=True,
             at=ago(40),
+            source_ref=f"{DEMO_SOURCE}:drill",
         )
         store.ack(drill.id, at=ago(38))
         store.log(drill.id, "Failover triggered by game-day script", kind="action", at=ago(35))

@@ -73,6 +73,79 @@ async def shoot(out: Path, name: str, size: tuple[int, int], keys: list[str]) ->
     return path
 
 
+DRILL_SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
+    ("drill-facilitator", (140, 40), []),
+    ("drill-debrief", (140, 44), ["D"]),
+]
+"""The facilitator's seat and the debrief of a drill twelve minutes in (`seed_drill`)."""
+
+
+def seed_drill(store, clock) -> str:  # type: ignore[no-untyped-def]
+    """db-connection-exhaustion started at 13:48: the players acknowledged, named an IC,
+    restarted pods, sent an internal update, asked for a clue, decided to roll back and
+    rehearsed a status-page post (kept in the drill sink); the clock then stops at 14:00."""
+    from datetime import timedelta
+
+    from irtui.drills import runner
+    from irtui.drills.library import find
+    from irtui.sync.config import SyncConfig
+    from irtui.sync.publish import publish
+
+    clock.set(clock() - timedelta(minutes=12))
+    iid = runner.start(store, find("db-connection-exhaustion")).id
+    steps = {
+        2: lambda: store.ack(iid),
+        3: lambda: store.assign_role(iid, "ic", "alice"),
+        4: lambda: store.assign_role(iid, "scribe", "carol"),
+        5: lambda: store.log(iid, "Restarted the checkout pods", kind="action"),
+        7: lambda: store.record_update(
+            iid, "Checkout is failing; the orders database is out of connections."
+        ),
+        9: lambda: runner.fire(store, iid, "what-changed"),
+        10: lambda: store.log(iid, "Roll back release 5120", kind="decision", starred=True),
+        11: lambda: publish(store, iid, "We are investigating failed checkouts.", SyncConfig()),
+    }
+    for minute in range(13):
+        runner.tick(store, iid)
+        if minute in steps:
+            steps[minute]()
+        if minute < 12:
+            clock.advance(minutes=1)
+    return iid
+
+
+async def shoot_drill(out: Path, name: str, size: tuple[int, int], keys: list[str]) -> Path:
+    from irtui.domain.timeutil import ManualClock
+    from irtui.store.repo import Store
+    from irtui.tui.screens.drill_facilitator import FacilitatorApp
+
+    clock = ManualClock(datetime(2026, 11, 22, 14, 0, tzinfo=UTC))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "drill.db", clock=clock, author="facilitator")
+        try:
+            iid = seed_drill(store, clock)
+            app = FacilitatorApp(
+                store,
+                iid,
+                clock=clock,
+                seat_name="facilitator",
+                tick_s=3600,
+                poll_s=3600,
+                heartbeat=False,
+                background_sync=False,
+            )
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                if keys:
+                    await pilot.press(*keys)
+                await pilot.pause()
+                path = out / f"{name}.svg"
+                app.save_screenshot(filename=path.name, path=str(out))
+        finally:
+            store.close()
+    return path
+
+
 def to_png(svg: Path) -> Path | None:
     png = svg.with_suffix(".png")
     if shutil.which("rsvg-convert"):
@@ -98,8 +171,9 @@ def main() -> int:
     time.tzset()
     args.out.mkdir(parents=True, exist_ok=True)
     made_png = False
-    for name, size, keys in SHOTS:
-        svg = asyncio.run(shoot(args.out, name, size, keys))
+    shots = [(shoot, *shot) for shot in SHOTS] + [(shoot_drill, *shot) for shot in DRILL_SHOTS]
+    for take, name, size, keys in shots:
+        svg = asyncio.run(take(args.out, name, size, keys))
         png = None if args.no_png else to_png(svg)
         made_png |= png is not None
         print(

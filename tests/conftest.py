@@ -97,8 +97,9 @@ def pg_url_or_skip() -> str:
                 "IRTUI_TEST_PG_URL is not set in CI: .ci/run should have started PostgreSQL"
             )
         pytest.skip(
-            "NO POSTGRESQL: set IRTUI_TEST_PG_URL=postgresql://... to run the "
-            "PostgreSQL half of the store tests (CI always does)"
+            "NO POSTGRESQL: set IRTUI_TEST_PG_URL to run the PostgreSQL half of the store "
+            "tests; `bash .ci/start-postgres.sh` starts a throwaway server (Debian's packages) "
+            "and prints its URL on its last line (CI always runs them)"
         )
     return url
 

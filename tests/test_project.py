@@ -26,18 +26,21 @@ def test_quick_start_is_exactly_two_command_lines() -> None:
         assert line.startswith("python3 -m venv .venv && ")
 
 
-def test_ci_runs_the_readme_test_line_verbatim() -> None:
-    """`.ci/run` greps the test line out of the README; check it finds this very line."""
+def test_ci_runs_the_readme_quick_start_lines_verbatim() -> None:
+    """`.ci/run` greps both Quick start lines out of the README (the test line for the main
+    suite and the bare copy, the demo line for the bare copy): check it finds these very
+    lines."""
     ci = (ROOT / ".ci" / "run").read_text()
-    pattern = re.search(r'grep -m1 -E "(.+?)" README.md', ci)
-    assert pattern, "CI no longer extracts the README line"
-    found = subprocess.run(
-        ["grep", "-m1", "-E", pattern.group(1), str(ROOT / "README.md")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert found == _quick_start_lines()[1]
+    patterns = dict(re.findall(r'(test_line|demo_line)="\$\(grep -m1 -E "(.+?)" README.md\)"', ci))
+    assert set(patterns) == {"test_line", "demo_line"}, "CI no longer extracts the README lines"
+    for name, line in (("demo_line", 0), ("test_line", 1)):
+        found = subprocess.run(
+            ["grep", "-m1", "-E", patterns[name], str(ROOT / "README.md")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert found == _quick_start_lines()[line], name
 
 
 def _imports(package: str) -> set[str]:
@@ -136,3 +139,14 @@ def test_the_code_is_ruff_formatted() -> None:
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_licence_file_matches_pyproject() -> None:
+    """`pyproject.toml` declares MIT; the LICENSE beside it must be that licence's text."""
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    text = (ROOT / "LICENSE").read_text()
+    assert declared == "MIT"
+    assert text.startswith("MIT License\n") and "irtui contributors" in text
+    assert "Permission is hereby granted, free of charge" in text

@@ -9,6 +9,8 @@ imports: `irtui log` pays for sqlite3 and the domain, nothing else.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -64,16 +66,44 @@ def _checked(text: str | None) -> set[str]:
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    def add(name: str, handler: Any, help_: str, **kw: Any) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=parents, help=help_, description=help_, **kw)
+    from irtui.cli import helptext as h
+
+    def add(
+        name: str, handler: Any, help_: str, example: tuple[str, ...], **kw: Any
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name, parents=parents, help=help_, description=help_, **h.examples(*example), **kw
+        )
         p.set_defaults(handler=handler)
         return p
 
-    p = add("declare", cmd_declare, "declare a new incident")
-    p.add_argument("title")
-    p.add_argument("--sev", type=_sev, required=True, metavar="1..4")
-    p.add_argument("--service", action="append", default=[], metavar="S")
-    p.add_argument("--impact", default="", metavar="TEXT")
+    p = add(
+        "declare",
+        cmd_declare,
+        "declare a new incident; prints its id (INC-n)",
+        (
+            'irtui declare "Checkout 500s" --sev 1 --service checkout --ic alice',
+            'irtui declare "Replica lag" --sev 3 --service orders-db --started -20m',
+            'irtui declare "Login errors" --sev 2 --started -25m --detected -5m',
+            'irtui declare "Game day: DB failover" --sev 2 --drill --json',
+        ),
+    )
+    p.add_argument("title", help="what is wrong, in a few words people will recognise")
+    p.add_argument(
+        "--sev",
+        type=_sev,
+        required=True,
+        metavar="1..4",
+        help="severity: 1 (critical) .. 4 (minor; no clocks); SEV1..SEV4 works too",
+    )
+    p.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="S",
+        help="an affected service (repeat for several)",
+    )
+    p.add_argument("--impact", default="", metavar="TEXT", help="who is affected and how")
     p.add_argument("--ic", default=None, metavar="NAME", help="incident commander")
     p.add_argument("--drill", action="store_true", help="a drill: never counts in metrics")
     p.add_argument(
@@ -88,22 +118,42 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         metavar="WHEN",
         help="when it was noticed, e.g. the alert fired (-5m, 14:02, ISO-8601); default now",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("ack", cmd_ack, "acknowledge an incident")
-    p.add_argument("id")
-    p.add_argument("--at", default=None, metavar="WHEN")
+    p = add(
+        "ack",
+        cmd_ack,
+        "acknowledge an incident (stops its acknowledgement clock)",
+        ("irtui ack INC-1", "irtui ack 1 --at -3m"),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("--at", default=None, metavar="WHEN", help=h.WHEN)
 
-    p = add("sev", cmd_sev, "change severity")
-    p.add_argument("id")
-    p.add_argument("severity", type=_sev, metavar="1..4")
-    p.add_argument("--reason", default="")
+    p = add(
+        "sev",
+        cmd_sev,
+        "change severity (every clock is recomputed)",
+        ("irtui sev INC-1 2", 'irtui sev INC-1 SEV1 --reason "all regions affected"'),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("severity", type=_sev, metavar="1..4", help="the new severity (or SEV1..SEV4)")
+    p.add_argument("--reason", default="", help="why it changed (on the timeline)")
 
-    p = add("status", cmd_status, f"change status ({', '.join(STATUSES)})")
-    p.add_argument("id")
-    p.add_argument("status", choices=STATUSES)
-    p.add_argument("--at", default=None, metavar="WHEN")
-    p.add_argument("--note", default="")
+    p = add(
+        "status",
+        cmd_status,
+        f"change status ({', '.join(STATUSES)})",
+        (
+            "irtui status INC-1 identified",
+            "irtui status INC-1 mitigating --at 14:20",
+            'irtui status INC-1 resolved --checked all --note "error rate back to normal"',
+            'irtui status INC-1 resolved --checked all --early-reason "flat for 10 min"',
+        ),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("status", choices=STATUSES, help="the new status: " + " → ".join(STATUSES))
+    p.add_argument("--at", default=None, metavar="WHEN", help=h.WHEN)
+    p.add_argument("--note", default="", help="a line for the timeline")
     p.add_argument(
         "--checked",
         default=None,
@@ -117,80 +167,170 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="resolving before the policy's monitoring hold is over: why",
     )
 
-    p = add("mitigated", cmd_mitigated, "mark the impact mitigated (its own milestone; TTM)")
-    p.add_argument("id")
-    p.add_argument("--at", default=None, metavar="WHEN")
-    p.add_argument("--note", default="")
+    p = add(
+        "mitigated",
+        cmd_mitigated,
+        "mark the impact mitigated (its own milestone: time to mitigate is measured to it)",
+        ("irtui mitigated INC-1", 'irtui mitigated INC-1 --at -4m --note "traffic drained"'),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("--at", default=None, metavar="WHEN", help=h.WHEN)
+    p.add_argument("--note", default="", help="what mitigated it (on the timeline)")
 
-    p = add("reopen", cmd_reopen, "reopen a closed incident for corrections (with a reason)")
-    p.add_argument("id")
-    p.add_argument("--reason", required=True)
+    p = add(
+        "reopen",
+        cmd_reopen,
+        "reopen a closed incident for corrections (it becomes resolved again)",
+        ('irtui reopen INC-1 --reason "impact ended at 14:20, not 14:50"',),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("--reason", required=True, help="why the final record must change (kept)")
 
     p = add(
         "role",
         cmd_role,
         "assign a role (ic, tech, comms, scribe, deputy, or custom); "
         "offers it as a hand-off if someone holds it",
+        (
+            "irtui role INC-1 tech bob",
+            "irtui role INC-1 ic carol --as alice   # alice holds it: offered to carol",
+            'irtui role INC-1 "customer liaison" dana',
+            "irtui role INC-1 comander erin --custom   # a custom role, on purpose",
+        ),
     )
-    p.add_argument("id")
-    p.add_argument("role")
-    p.add_argument("name")
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "role",
+        help="ic, tech, comms, scribe, deputy (or their long names), or a custom role; a "
+        "near-miss of a standard one (comander) is refused unless --custom",
+    )
+    p.add_argument("name", help="who takes the role")
+    add_custom_flag(p)
 
     p = add(
         "handoff",
         cmd_handoff,
         "offer a held role to someone with your brief (they accept, you confirm)",
+        (
+            'irtui handoff INC-1 ic dana --brief "rollback done; watching error rate"',
+            "irtui handoff INC-1 scribe erin   # the generated brief",
+        ),
     )
-    p.add_argument("id")
-    p.add_argument("role")
-    p.add_argument("to")
-    p.add_argument("--brief", default="", help="your brief (default: one generated)")
+    p.add_argument("id", help=h.ID)
+    p.add_argument("role", help="the role to hand over (as for irtui role)")
+    p.add_argument("to", help="who is offered the role")
+    p.add_argument(
+        "--brief",
+        default="",
+        help="what the incoming person needs to know (default: the generated brief)",
+    )
+    add_custom_flag(p)
 
-    p = add("accept", cmd_accept, "accept a hand-off offered to you, reading back the status")
-    p.add_argument("id")
-    p.add_argument("role")
+    p = add(
+        "accept",
+        cmd_accept,
+        "accept a hand-off offered to you, reading back the situation",
+        (
+            "irtui accept INC-1 ic --as dana",
+            "irtui accept INC-1 ic --as dana --readback \"I'm taking IC. Current status is "
+            'monitoring; failover done."',
+        ),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("role", help="the role whose hand-off you accept")
     p.add_argument(
         "--readback",
         default="",
         metavar="TEXT",
         help='what you read back (default: "I\'m taking IC. Current status is ...")',
     )
+    add_custom_flag(p)
 
-    p = add("confirm", cmd_confirm, "confirm the read-back of a hand-off you offered")
-    p.add_argument("id")
-    p.add_argument("role")
+    p = add(
+        "confirm",
+        cmd_confirm,
+        "confirm the read-back of a hand-off you offered: the role moves now",
+        ("irtui confirm INC-1 ic --as alice",),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("role", help="the role being handed over")
+    add_custom_flag(p)
 
-    p = add("withdraw", cmd_withdraw, "withdraw a hand-off offer (or decline one made to you)")
-    p.add_argument("id")
-    p.add_argument("role")
-    p.add_argument("--reason", default="")
+    p = add(
+        "withdraw",
+        cmd_withdraw,
+        "withdraw a hand-off offer (or decline one made to you)",
+        ('irtui withdraw INC-1 ic --reason "dana is off shift"',),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("role", help="the role whose offer is called off")
+    p.add_argument("--reason", default="", help="why (on the timeline)")
+    add_custom_flag(p)
 
-    p = add("log", cmd_log, "add a timeline entry")
-    p.add_argument("id")
-    p.add_argument("text")
-    p.add_argument("--kind", choices=ENTRY_KINDS, default="note")
-    p.add_argument("--at", default=None, metavar="-5m|HH:MM|ISO-8601")
-    p.add_argument("--star", action="store_true")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "log",
+        cmd_log,
+        "add a timeline entry; prints its id once it is on disk",
+        (
+            'irtui log INC-1 "rolled back v42" --kind action --star',
+            'irtui log INC-1 "alert fired" --kind detection --at -5m',
+            'irtui log 1 "paged payments on-call" --kind escalation --json',
+        ),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("text", help="the entry, as said (kept literally)")
+    p.add_argument(
+        "--kind", choices=ENTRY_KINDS, default="note", help="what kind of entry (default note)"
+    )
+    p.add_argument(
+        "--at",
+        default=None,
+        metavar="-5m|HH:MM|ISO-8601",
+        help="backdate the entry (default now)",
+    )
+    p.add_argument("--star", action="store_true", help="a key fact: first in updates and reviews")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("amend", cmd_amend, "correct a timeline entry (the original stays in history)")
-    p.add_argument("id")
-    p.add_argument("entry", type=int, metavar="ENTRY_ID")
-    p.add_argument("text")
+    p = add(
+        "amend",
+        cmd_amend,
+        "correct a timeline entry (the original stays in history)",
+        ('irtui amend INC-1 42 "rolled back v42 to v41"',),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "entry", type=int, metavar="ENTRY_ID", help="the entry's id (irtui log printed it)"
+    )
+    p.add_argument("text", help="the corrected text")
 
-    p = add("retract", cmd_retract, "retract a timeline entry (shown struck through)")
-    p.add_argument("id")
-    p.add_argument("entry", type=int, metavar="ENTRY_ID")
-    p.add_argument("--reason", required=True)
+    p = add(
+        "retract",
+        cmd_retract,
+        "retract a timeline entry (shown struck through)",
+        ('irtui retract INC-1 42 --reason "wrong incident"',),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("entry", type=int, metavar="ENTRY_ID", help="the entry's id")
+    p.add_argument("--reason", required=True, help="why it is retracted (kept with it)")
 
     p = add(
         "update",
         cmd_update,
         "record a stakeholder update that reached its audience (sets its next-update clock)",
+        (
+            'irtui update INC-1 "Investigating elevated errors; next update 14:30" --next 14:30',
+            'irtui update INC-1 "Checkout degraded; rollback under way" --audience exec',
+            'irtui update INC-1 "We are investigating." --audience statuspage --posted-by-hand',
+        ),
     )
-    p.add_argument("id")
-    p.add_argument("text")
-    p.add_argument("--audience", choices=AUDIENCES, default="internal")
+    p.add_argument("id", help=h.ID)
+    p.add_argument("text", help="the update as sent")
+    p.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default="internal",
+        help="who it went to (default internal); to publish it, see irtui publish",
+    )
     p.add_argument(
         "--next",
         default=None,
@@ -202,43 +342,98 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="status page: you posted it yourself (irtui publish sends it for you)",
     )
-    p.add_argument("--at", default=None, metavar="WHEN")
+    p.add_argument("--at", default=None, metavar="WHEN", help="when it was sent (default now)")
 
-    p = add("snooze", cmd_snooze, "move a reminder (ack, or update:<audience>) with a reason")
-    p.add_argument("id")
-    p.add_argument("target", metavar="ack|update:AUDIENCE")
-    p.add_argument("until", metavar="+15m|HH:MM|ISO-8601")
-    p.add_argument("--reason", required=True)
-
-    p = add("milestone", cmd_milestone, "correct a milestone (started, detected, ...)")
-    p.add_argument("id")
-    p.add_argument(
-        "name", choices=("started", "detected", "acknowledged", "mitigated", "resolved", "closed")
+    p = add(
+        "snooze",
+        cmd_snooze,
+        "move a reminder (ack, or update:<audience>) with a reason",
+        (
+            'irtui snooze INC-1 update:exec +15m --reason "exec on a call until 15:00"',
+            'irtui snooze INC-1 ack 14:30 --reason "waiting for the on-call"',
+        ),
     )
-    p.add_argument("at", metavar="WHEN")
-    p.add_argument("--reason", default="")
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "target", metavar="ack|update:AUDIENCE", help="which clock: ack or update:internal..."
+    )
+    p.add_argument("until", metavar="+15m|HH:MM|ISO-8601", help="when it is due again")
+    p.add_argument("--reason", required=True, help="why (an event on the timeline)")
 
-    p = add("list", cmd_list, "list open incidents, soonest deadline first")
+    p = add(
+        "milestone",
+        cmd_milestone,
+        "correct a milestone (started, detected, ...)",
+        ("irtui milestone INC-1 started 13:52", "irtui milestone INC-1 mitigated -10m"),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "name",
+        choices=("started", "detected", "acknowledged", "mitigated", "resolved", "closed"),
+        help="which milestone",
+    )
+    p.add_argument("at", metavar="WHEN", help="-5m, 14:02 or ISO-8601")
+    p.add_argument("--reason", default="", help="why it moves (on the timeline)")
+
+    p = add(
+        "list",
+        cmd_list,
+        "list open incidents, soonest deadline first",
+        ("irtui list", "irtui list --all --json"),
+    )
     p.add_argument("--all", action="store_true", help="include resolved and closed")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("show", cmd_show, "show one incident with clocks and timeline")
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "show",
+        cmd_show,
+        "show one incident with clocks and timeline",
+        ("irtui show INC-1", "irtui show 1 --json"),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("report", cmd_report, "metrics and SLA compliance over a period")
-    p.add_argument("--since", default=None, metavar="DATE")
-    p.add_argument("--until", default=None, metavar="DATE")
-    p.add_argument("--format", choices=("md", "json", "csv"), default="md")
+    p = add(
+        "report",
+        cmd_report,
+        "metrics and SLA compliance over a period",
+        (
+            "irtui report --since 2026-10-01",
+            "irtui report --since 2026-07-01 --until 2026-10-01 --format csv",
+        ),
+    )
+    p.add_argument("--since", default=None, metavar="DATE", help="from (YYYY-MM-DD or ISO-8601)")
+    p.add_argument("--until", default=None, metavar="DATE", help="until (YYYY-MM-DD or ISO-8601)")
+    p.add_argument(
+        "--format", choices=("md", "json", "csv"), default="md", help="output (default md)"
+    )
     p.add_argument(
         "--include-flagged",
         action="store_true",
         help="count zero-length and impossible imported incidents in the response times",
     )
 
-    p = add("export", cmd_export, "export one incident with its full history")
-    p.add_argument("id")
-    p.add_argument("--format", choices=("md", "json"), default="md")
+    p = add(
+        "export",
+        cmd_export,
+        "export one incident with its full history",
+        ("irtui export INC-1 > INC-1.md", "irtui export INC-1 --format json"),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument(
+        "--format",
+        choices=("md", "json"),
+        default="md",
+        help="md (a readable log) or json (every event)",
+    )
+
+
+def add_custom_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--custom",
+        action="store_true",
+        help="ROLE is a custom role on purpose, even if it looks like a typo of a standard one",
+    )
 
 
 # --- writes ------------------------------------------------------------------------------
@@ -355,11 +550,34 @@ def cmd_reopen(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _role(args: argparse.Namespace) -> str:
+    """The role as typed, or marked custom on purpose by `--custom`. The store's command
+    checks it against the standard roles (so what the text boundary removes from it is said,
+    like any other field); `_near_miss_hint` turns its refusal into the command line's."""
+    from irtui.domain.model import CustomRole
+
+    return CustomRole(args.role) if args.custom else args.role
+
+
+@contextmanager
+def _near_miss_hint() -> Iterator[None]:
+    from irtui.domain.model import UnknownRoleError
+
+    try:
+        yield
+    except UnknownRoleError as exc:
+        raise UsageError(
+            f"unknown role {exc.name!r}: did you mean `{exc.suggestion}`? "
+            f"(add --custom to create a custom role called {exc.name!r})"
+        ) from None
+
+
 def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.model import normalise_role
 
-    role = normalise_role(args.role)
-    inc = ctx.store().assign_role(args.id, role, args.name)
+    with _near_miss_hint():
+        role = normalise_role(_role(args))
+        inc = ctx.store().assign_role(args.id, role, args.name)
     _say_role(ctx, inc, role)
     return 0
 
@@ -380,8 +598,9 @@ def _say_role(ctx: CliContext, inc: Any, role: str) -> None:
 def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.model import normalise_role
 
-    role = normalise_role(args.role)
-    inc = ctx.store().handoff(args.id, role, args.to, brief=args.brief or None)
+    with _near_miss_hint():
+        role = normalise_role(_role(args))
+        inc = ctx.store().handoff(args.id, role, args.to, brief=args.brief or None)
     _say_role(ctx, inc, role)
     return 0
 
@@ -390,9 +609,10 @@ def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.handoff import short_label
     from irtui.domain.model import normalise_role
 
-    role = normalise_role(args.role)
     store = ctx.store()
-    inc = store.accept_handoff(args.id, role, readback=args.readback)
+    with _near_miss_hint():
+        role = normalise_role(_role(args))
+        inc = store.accept_handoff(args.id, role, readback=args.readback)
     offer = inc.handoffs[role]
     ctx.print(f"Brief from {offer.from_}, as written:")
     for line in (offer.brief or "(no brief)").splitlines():
@@ -408,8 +628,9 @@ def cmd_confirm(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.handoff import short_label
     from irtui.domain.model import normalise_role
 
-    role = normalise_role(args.role)
-    inc = ctx.store().confirm_handoff(args.id, role)
+    with _near_miss_hint():
+        role = normalise_role(_role(args))
+        inc = ctx.store().confirm_handoff(args.id, role)
     ctx.print(f"{inc.id}: Confirmed, {inc.roles[role].name} is now {short_label(role)}")
     return 0
 
@@ -418,8 +639,9 @@ def cmd_withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.handoff import short_label
     from irtui.domain.model import normalise_role
 
-    role = normalise_role(args.role)
-    inc = ctx.store().withdraw_handoff(args.id, role, reason=args.reason)
+    with _near_miss_hint():
+        role = normalise_role(_role(args))
+        inc = ctx.store().withdraw_handoff(args.id, role, reason=args.reason)
     ctx.print(
         f"{inc.id}: the hand-off of {short_label(role)} is off; {inc.roles[role].name} keeps it"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "irtui.cli.runbooks_cmd",
     "irtui.cli.sync_cmd",
     "irtui.cli.review_cmd",
+    "irtui.cli.drill_cmd",
+    "irtui.cli.help_cmd",
 )
 """Each module has `register(subparsers, parents)`; handlers are `run(args, ctx) -> int`."""
 
@@ -60,6 +63,8 @@ COMMANDS: dict[str, str] = {
         ("postmortem", "reviews", "action", "actions", "cause", "tag", "recurring", "import"),
         "irtui.cli.review_cmd",
     ),
+    "drill": "irtui.cli.drill_cmd",
+    **dict.fromkeys(("help", "completion"), "irtui.cli.help_cmd"),
 }
 """Which module registers each sub-command (a test keeps this in step with the modules), so a
 command builds only its own module's parsers: importing and building all of them costs
@@ -84,18 +89,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"irtui: error: {message}\n")
 
 
-def global_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
+DB_HELP = (
+    "store: a SQLite file or postgresql+psycopg:// URL (default $IRTUI_DB, else the user data dir)"
+)
+
+
+def global_options(
+    *, for_subcommand: bool, db_help: str = DB_HELP, db_metavar: str = "PATH|URL"
+) -> argparse.ArgumentParser:
     """--db/--policy/--as work before or after the sub-command (`irtui --db X log ...` and
-    `irtui log ... --db X`); a sub-command's value wins."""
+    `irtui log ... --db X`); a sub-command's value wins. A command whose --db means something
+    else (`irtui demo`) passes its own help."""
     parent = argparse.ArgumentParser(add_help=False)
     default = argparse.SUPPRESS if for_subcommand else None
-    parent.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        default=default,
-        help="store: a SQLite file or postgresql+psycopg:// URL "
-        "(default $IRTUI_DB, else the user data dir)",
-    )
+    parent.add_argument("--db", metavar=db_metavar, default=default, help=db_help)
     parent.add_argument(
         "--policy",
         metavar="FILE",
@@ -131,10 +138,14 @@ def command_modules(argv: Sequence[str]) -> tuple[str, ...]:
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    from irtui.cli.helptext import EVERYDAY_FLOW
+
     parser = _Parser(
         prog="irtui",
         description="A keyboard-first terminal war room for running a live incident.",
         parents=[global_options(for_subcommand=False)],
+        epilog=EVERYDAY_FLOW,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"irtui {__version__}")
     parser.add_argument(
@@ -158,6 +169,10 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 
 
 def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:  # the shell's Tab (irtui completion)
+        from irtui.cli.help_cmd import complete
+
+        complete(build_parser())  # answers on the shell's descriptor and exits
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_modules(argv))
     from irtui.boundary.text_out import terminal_writer

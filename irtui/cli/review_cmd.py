@@ -14,8 +14,14 @@ from irtui.cli.core_cmds import one_line, parse_date
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    def add(container: Any, name: str, handler: Any, help_: str) -> argparse.ArgumentParser:
-        p = container.add_parser(name, parents=parents, help=help_, description=help_)
+    from irtui.cli import helptext as h
+
+    def add(
+        container: Any, name: str, handler: Any, help_: str, example: tuple[str, ...]
+    ) -> argparse.ArgumentParser:
+        p = container.add_parser(
+            name, parents=parents, help=help_, description=help_, **h.examples(*example)
+        )
         p.set_defaults(handler=handler)
         return p
 
@@ -24,8 +30,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "postmortem",
         cmd_postmortem,
         "the postmortem draft (Markdown); save sections, complete the review",
+        (
+            "irtui postmortem INC-1 --out INC-1-postmortem.md",
+            "irtui postmortem INC-1 --from INC-1-postmortem.md      # save what you wrote",
+            'irtui postmortem INC-1 --set summary --text "Checkout failed for 40 min"',
+            "irtui postmortem INC-1 --check && irtui postmortem INC-1 --complete",
+        ),
     )
-    p.add_argument("id")
+    p.add_argument("id", help=h.ID)
     p.add_argument("--out", metavar="FILE", help="write the draft to FILE instead of stdout")
     p.add_argument(
         "--from",
@@ -49,49 +61,99 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="only the blameless check; exit 1 if anything is flagged",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add(sub, "actions", cmd_actions, "action items across incidents")
+    p = add(
+        sub,
+        "actions",
+        cmd_actions,
+        "action items across incidents",
+        ("irtui actions --open", "irtui actions --overdue --json", "irtui actions --incident 7"),
+    )
     p.add_argument("--open", action="store_true", help="only open items")
     p.add_argument("--overdue", action="store_true", help="only open items past their due day")
     p.add_argument("--incident", metavar="ID", help="only this incident's items")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
     p = sub.add_parser(
         "action",
         parents=parents,
         help="add or close an action item",
         description="add or close an action item",
+        **h.examples(
+            'irtui action add INC-1 "Alert on pool saturation" --type detect --owner erin',
+            "irtui action done 3",
+            "irtui action add|done|wontdo|reopen --help",
+        ),
     )
     act = p.add_subparsers(dest="action_command", metavar="add|done|wontdo|reopen", required=True)
-    a = add(act, "add", cmd_action_add, "add an action item to an incident")
-    a.add_argument("id")
-    a.add_argument("title")
-    a.add_argument("--type", required=True, choices=("prevent", "detect", "mitigate", "document"))
-    a.add_argument("--owner", default=None)
+    a = add(
+        act,
+        "add",
+        cmd_action_add,
+        "add an action item to an incident",
+        (
+            'irtui action add INC-1 "Alert on pool saturation" --type detect --owner erin',
+            'irtui action add 1 "Load-test the pool limit" --type prevent --due +5bd --priority P1',
+        ),
+    )
+    a.add_argument("id", help=h.ID)
+    a.add_argument("title", help="what will be done")
+    a.add_argument(
+        "--type",
+        required=True,
+        choices=("prevent", "detect", "mitigate", "document"),
+        help="what it does for next time",
+    )
+    a.add_argument("--owner", default=None, help="who owns it")
     a.add_argument(
         "--due",
         default=None,
         metavar="DATE",
         help="YYYY-MM-DD, +Nd (calendar days) or +Nbd (business days)",
     )
-    a.add_argument("--priority", default="P2", metavar="P1..P3")
-    a.add_argument("--json", action="store_true")
-    a = add(act, "done", cmd_action_done, "mark an action item done")
-    a.add_argument("action_id", type=int)
-    a = add(act, "wontdo", cmd_action_wontdo, "close an action item as won't do")
-    a.add_argument("action_id", type=int)
-    a.add_argument("--reason", required=True)
-    a = add(act, "reopen", cmd_action_reopen, "reopen a closed action item")
-    a.add_argument("action_id", type=int)
+    a.add_argument("--priority", default="P2", metavar="P1..P3", help="P1..P3 (default P2)")
+    a.add_argument("--json", action="store_true", help=h.JSON)
+    action_id = "the action item's number (irtui actions lists them)"
+    a = add(act, "done", cmd_action_done, "mark an action item done", ("irtui action done 3",))
+    a.add_argument("action_id", type=int, help=action_id)
+    a = add(
+        act,
+        "wontdo",
+        cmd_action_wontdo,
+        "close an action item as won't do",
+        ('irtui action wontdo 3 --reason "replaced by the new pooler"',),
+    )
+    a.add_argument("action_id", type=int, help=action_id)
+    a.add_argument("--reason", required=True, help="why not (kept with it)")
+    a = add(
+        act,
+        "reopen",
+        cmd_action_reopen,
+        "reopen a closed action item",
+        ("irtui action reopen 3",),
+    )
+    a.add_argument("action_id", type=int, help=action_id)
 
-    p = add(sub, "tag", cmd_tag, "tag an incident (learning log)")
-    p.add_argument("id")
-    p.add_argument("tags", nargs="+", metavar="TAG")
-    p.add_argument("--remove", action="store_true")
+    p = add(
+        sub,
+        "tag",
+        cmd_tag,
+        "tag an incident (learning log)",
+        ("irtui tag INC-1 deploy database", "irtui tag INC-1 database --remove"),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("tags", nargs="+", metavar="TAG", help="a tag (several at once)")
+    p.add_argument("--remove", action="store_true", help="remove these tags instead")
 
-    p = add(sub, "cause", cmd_cause, "add a root-cause category to an incident")
-    p.add_argument("id")
+    p = add(
+        sub,
+        "cause",
+        cmd_cause,
+        "add a root-cause category to an incident",
+        ('irtui cause INC-1 change --text "deploy #4821 shrank the pool"',),
+    )
+    p.add_argument("id", help=h.ID)
     p.add_argument(
         "category",
         help="change, config, capacity, dependency, software, "
@@ -99,39 +161,72 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "monitoring, unknown (or your own)",
     )
     p.add_argument("--text", default="", help="one line on the cause")
-    p.add_argument("--remove", action="store_true")
+    p.add_argument("--remove", action="store_true", help="remove this category instead")
 
-    p = add(sub, "reviews", cmd_reviews, "postmortems owed (5 business days after resolution)")
-    p.add_argument("--overdue", action="store_true")
+    p = add(
+        sub,
+        "reviews",
+        cmd_reviews,
+        "postmortems owed (5 business days after resolution)",
+        ("irtui reviews --overdue", "irtui reviews --pending --json"),
+    )
+    p.add_argument("--overdue", action="store_true", help="only reviews past their due day")
     p.add_argument("--pending", action="store_true", help="hide completed reviews")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
     p = add(
         sub,
         "recurring",
         cmd_recurring,
         "services, tags and root causes that recur within a quarter",
+        ("irtui recurring", "irtui recurring --since 2026-07-01 --json"),
     )
-    p.add_argument("--since", default=None, metavar="DATE")
-    p.add_argument("--until", default=None, metavar="DATE")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--since", default=None, metavar="DATE", help="from (YYYY-MM-DD)")
+    p.add_argument("--until", default=None, metavar="DATE", help="until (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
     p = sub.add_parser(
         "import",
         parents=parents,
         help="import incident history (backfilled)",
         description="import incident history as backfilled incidents",
+        **h.examples(
+            "irtui import statuspage incidents.json --dry-run",
+            "irtui import github-statuses parsed/incidents.jsonl",
+            "irtui import postmortem postmortems/ --dry-run",
+        ),
     )
     imp = p.add_subparsers(
         dest="import_source", metavar="statuspage|github-statuses|postmortem", required=True
     )
-    for name, help_ in (
-        ("statuspage", "Statuspage public v2 JSON: files or directories"),
-        ("github-statuses", "the github-statuses incidents.jsonl (or its directory)"),
-        ("postmortem", "Markdown postmortems: files or directories (one incident each)"),
+    for name, help_, path_help, example in (
+        (
+            "statuspage",
+            "Statuspage public v2 JSON: files or directories",
+            "an incidents.json (https://<page>/api/v2/incidents.json) or a folder of them",
+            "incidents.json",
+        ),
+        (
+            "github-statuses",
+            "the github-statuses incidents.jsonl (or its directory)",
+            "incidents.jsonl (one incident a line) or the folder holding it",
+            "parsed/incidents.jsonl",
+        ),
+        (
+            "postmortem",
+            "Markdown postmortems: files or directories (one incident each)",
+            "a Markdown postmortem or a folder of them",
+            "postmortems/",
+        ),
     ):
-        a = add(imp, name, cmd_import, help_)
-        a.add_argument("paths", nargs="+", metavar="PATH")
+        a = add(
+            imp,
+            name,
+            cmd_import,
+            help_,
+            (f"irtui import {name} {example} --dry-run", f"irtui import {name} {example} --json"),
+        )
+        a.add_argument("paths", nargs="+", metavar="PATH", help=path_help)
         a.add_argument(
             "--dry-run",
             action="store_true",
@@ -144,7 +239,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
             help="import config YAML: components to ignore or map to services "
             "(default: import.yaml in the user config dir, if any)",
         )
-        a.add_argument("--json", action="store_true")
+        a.add_argument("--json", action="store_true", help=h.JSON)
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -17,32 +17,56 @@ from irtui.cli.context import CliContext, UsageError
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    from irtui.cli import helptext as h
+
     both = [*parents, _runbook_options(for_action=False)]
     per_action = [*parents, _runbook_options(for_action=True)]
     top = sub.add_parser(
         "runbooks", parents=both, help="search, read and check runbooks",
         description="Search, read and check the runbook library (offline Markdown files).",
+        **h.examples(
+            'irtui runbooks search "connection pool"', "irtui runbooks show disk-full",
+            "irtui runbooks check ~/runbooks", "irtui runbooks ACTION --help",
+        ),
     )  # fmt: skip
     top.set_defaults(handler=_help(top))
     rb = top.add_subparsers(dest="runbooks_command", metavar="ACTION")
 
-    def add(name: str, handler: Any, help_: str) -> argparse.ArgumentParser:
-        p = rb.add_parser(name, parents=per_action, help=help_, description=help_)
+    def add(
+        name: str, handler: Any, help_: str, example: tuple[str, ...]
+    ) -> argparse.ArgumentParser:
+        p = rb.add_parser(
+            name, parents=per_action, help=help_, description=help_, **h.examples(*example)
+        )
         p.set_defaults(handler=handler)
         return p
 
-    p = add("search", cmd_search, "full-text search (title, alerts, services, tags, body)")
+    inc = "the incident: INC-7, inc-7 or 7"
+    name_help = "the runbook: its id, file name, title or an alert it covers"
+    p = add(
+        "search", cmd_search, "full-text search (title, alerts, services, tags, body)",
+        ('irtui runbooks search "connection pool"', "irtui runbooks search service:postgres lag",
+         "irtui runbooks search alert:KubePodCrashLooping --json",
+         'irtui runbooks search "disk full" --explain'),
+    )  # fmt: skip
     p.add_argument("query", nargs="+", help="words; prefix with service:, alert:, tag:, title:")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.add_argument("--explain", action="store_true", help="say why each result ranked there")
 
-    p = add("show", cmd_show, "print a runbook (by id, file name, title or alert)")
-    p.add_argument("name")
+    p = add(
+        "show", cmd_show, "print a runbook (by id, file name, title or alert)",
+        ("irtui runbooks show disk-full", "irtui runbooks show NodeFilesystemAlmostOutOfSpace"),
+    )  # fmt: skip
+    p.add_argument("name", help=name_help)
     p.add_argument("--json", action="store_true", help="metadata, steps and body as JSON")
 
-    p = add("check", cmd_check, "lint runbook folders; exit 1 when problems are found")
-    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p = add(
+        "check", cmd_check, "lint runbook folders; exit 1 when problems are found",
+        ("irtui runbooks check ~/runbooks",
+         "irtui runbooks check docs/runbooks --sections starter"),
+    )  # fmt: skip
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="a folder of Markdown runbooks")
     p.add_argument(
         "--sections", metavar="PRESET", default=None,
         help="also require the sections of PRESET (`starter`: the bundled set's template), "
@@ -52,33 +76,51 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--no-sections", action="store_true",
         help="do not require sections, even where a library's irtui-runbooks.yaml asks",
     )  # fmt: skip
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("stale", cmd_stale, "runbooks not reviewed for more than 90 days, with owners")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "stale", cmd_stale, "runbooks not reviewed for more than 90 days, with owners",
+        ("irtui runbooks stale", "irtui runbooks stale --runbooks ~/runbooks --json"),
+    )  # fmt: skip
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("suggest", cmd_suggest, "runbooks matching an incident's services and title")
-    p.add_argument("incident")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "suggest", cmd_suggest, "runbooks matching an incident's services and title",
+        ("irtui runbooks suggest INC-7",),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
-    p = add("pin", cmd_pin, "pin a runbook to an incident (its steps become a checklist)")
-    p.add_argument("incident")
-    p.add_argument("name")
+    p = add(
+        "pin", cmd_pin, "pin a runbook to an incident (its steps become a checklist)",
+        ("irtui runbooks pin INC-7 database-connection-exhaustion",),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("name", help=name_help)
 
-    p = add("unpin", cmd_unpin, "take a runbook off an incident (its ticks stay on the timeline)")
-    p.add_argument("incident")
-    p.add_argument("name")
+    p = add(
+        "unpin", cmd_unpin, "take a runbook off an incident (its ticks stay on the timeline)",
+        ("irtui runbooks unpin INC-7 database-connection-exhaustion",),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("name", help=name_help)
 
-    p = add("tick", cmd_tick, "tick (or --undo) a step of a runbook for an incident")
-    p.add_argument("incident")
-    p.add_argument("name")
-    p.add_argument("step", type=int)
-    p.add_argument("--undo", action="store_true")
+    p = add(
+        "tick", cmd_tick, "tick (or --undo) a step of a runbook for an incident",
+        ("irtui runbooks tick INC-7 disk-full 2", "irtui runbooks tick INC-7 disk-full 2 --undo"),
+    )  # fmt: skip
+    p.add_argument("incident", help=inc)
+    p.add_argument("name", help=name_help)
+    p.add_argument("step", type=int, help="the step's number (irtui runbooks steps NAME)")
+    p.add_argument("--undo", action="store_true", help="untick it (an event as well)")
 
-    p = add("steps", cmd_steps, "list a runbook's steps (with ticks for --incident)")
-    p.add_argument("name")
-    p.add_argument("--incident", default=None, metavar="INC")
-    p.add_argument("--json", action="store_true")
+    p = add(
+        "steps", cmd_steps, "list a runbook's steps (with ticks for --incident)",
+        ("irtui runbooks steps disk-full", "irtui runbooks steps disk-full --incident INC-7"),
+    )  # fmt: skip
+    p.add_argument("name", help=name_help)
+    p.add_argument("--incident", default=None, metavar="INC", help="show this incident's ticks")
+    p.add_argument("--json", action="store_true", help=h.JSON)
 
 
 def _runbook_options(*, for_action: bool) -> argparse.ArgumentParser:

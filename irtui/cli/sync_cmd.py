@@ -19,15 +19,22 @@ IMPACTS = ("none", "minor", "major", "critical")
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    from irtui.cli import helptext as h
+
     p = sub.add_parser(
         "publish",
         parents=parents,
         help="publish a customer-facing update to the status page (queued: "
         "works offline; `irtui sync` delivers)",
         description="Record a status-page update and queue it for delivery.",
+        **h.examples(
+            'irtui publish INC-1 "We are investigating failed checkouts." --dry-run',
+            'irtui publish INC-1 "A fix is rolling out." --status identified',
+            'irtui publish INC-1 "Checkout is working again." --status resolved',
+        ),
     )
-    p.add_argument("id")
-    p.add_argument("text")
+    p.add_argument("id", help=h.ID)
+    p.add_argument("text", help="what customers will read (sent as written)")
     p.add_argument(
         "--status",
         default=None,
@@ -60,7 +67,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="print exactly what customers would see; record nothing",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_publish)
 
     p = sub.add_parser(
@@ -68,6 +75,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=parents,
         help="deliver queued status-page updates (--once, --status, --retry)",
         description="Deliver queued status-page updates until interrupted.",
+        **h.examples("irtui sync --once", "irtui sync --status --all", "irtui sync --retry 12"),
     )
     p.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     p.add_argument("--status", action="store_true", help="show the outbox and exit")
@@ -93,7 +101,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "its next message creates a new one",
     )
     p.add_argument("--all", action="store_true", help="with --status: include sent messages")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_sync)
 
 
@@ -146,9 +154,14 @@ def cmd_publish(args: argparse.Namespace, ctx: CliContext) -> int:
             {
                 "message_id": done.message_id,
                 "event_id": done.event.id,
-                "state": "pending",
+                "state": "drill" if done.drill else "pending",
                 "payload": done.payload,
             }
+        )
+    elif done.drill:
+        ctx.print(
+            f"DRILL: status-page update #{done.message_id} for {done.event.incident_id} "
+            "recorded in the drill sink; nothing is sent (`irtui drill report` shows it)"
         )
     else:
         ctx.print(

@@ -8,19 +8,45 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+DEMO_DB_HELP = (
+    "a named demo store, kept: a new FILE is created and seeded, one irtui demo made before "
+    "is reopened, any other store is refused (default: a throwaway folder)"
+)
+
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    from irtui.cli import helptext as h
+    from irtui.cli.main import global_options
+
+    demo_parents = [global_options(for_subcommand=True, db_help=DEMO_DB_HELP, db_metavar="FILE")]
+    summary = (
+        "open the war room on a throwaway store seeded with a believable incident (no network)"
+    )
     p = sub.add_parser(
         "demo",
-        parents=parents,
-        help="open the war room on a throwaway store seeded with a believable "
-        "incident (no network)",
+        parents=demo_parents,
+        help=summary,
+        description=summary,
+        **h.examples(
+            "irtui demo",
+            "irtui demo --db practice.db      # kept; run it again to carry on",
+            "irtui demo --runbooks ~/runbooks",
+        ),
     )
-    p.add_argument("--keep", action="store_true", help="keep the demo store and print where it is")
+    p.add_argument(
+        "--keep", action="store_true", help="keep the throwaway store and print where it is"
+    )
     add_runbooks_option(p)
     p.set_defaults(handler=run_demo)
-    p = sub.add_parser("tui", parents=parents, help="open the war-room TUI (same as no command)")
-    p.add_argument("incident", nargs="?", help="open this incident directly")
+    summary = "open the war-room TUI on your store (same as no command)"
+    p = sub.add_parser(
+        "tui",
+        parents=parents,
+        help=summary,
+        description=summary,
+        **h.examples("irtui tui", "irtui tui INC-7 --as alice", "irtui --db team.db"),
+    )
+    p.add_argument("incident", nargs="?", help="open this incident directly (INC-7, 7)")
     add_runbooks_option(p)
     p.set_defaults(handler=run)
 
@@ -67,24 +93,80 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def run_demo(args: argparse.Namespace, ctx: Any) -> int:
-    import shutil
-    import tempfile
-    from pathlib import Path
+    """A plain `irtui demo` lives in a throwaway folder removed on every way out (quit, an
+    error, a closed terminal, SIGTERM); `--keep` keeps it. `--db FILE` names a demo store that
+    is kept: a new file is created and seeded, one `irtui demo` made before is reopened as it
+    was left, anything else is refused (the demo never opens or seeds a real store)."""
+    from irtui.demo import ThrowawayFolder, seed
 
-    from irtui.demo import seed
-    from irtui.store.repo import Store
-    from irtui.tui.app import IrtuiApp
+    named = getattr(args, "db", None)
+    if named:
+        store, fresh = _open_named_demo(str(named), ctx)
+        folder = None
+    else:
+        from irtui.store.repo import Store
 
-    folder = Path(tempfile.mkdtemp(prefix="irtui-demo-"))
-    store = Store.open(folder / "demo.db", policy=ctx.policy, clock=ctx.clock, author=ctx.author)
+        folder = ThrowawayFolder()
+        store = Store.open(
+            folder.path / "demo.db", policy=ctx.policy, clock=ctx.clock, author=ctx.author
+        )
+        fresh = True
     try:
-        seed(store)
-        app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)
-        _run(_with_runbooks(app, args))
+        return _run_demo_app(args, ctx, store, folder, seed if fresh else None)
     finally:
         store.close()
-        if args.keep:
-            ctx.print(f"demo store kept at {folder / 'demo.db'}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
-    return 0
+        if named:
+            ctx.print(f"demo store kept at {named}; `irtui demo --db {named}` reopens it")
+        elif folder is not None and args.keep:
+            ctx.print(f"demo store kept at {folder.path / 'demo.db'}")
+        elif folder is not None:
+            folder.remove()
+
+
+def _run_demo_app(args: argparse.Namespace, ctx: Any, store: Any, folder: Any, seed: Any) -> int:
+    from irtui.tui.app import IrtuiApp
+
+    app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)
+
+    def stop() -> None:
+        app.call_from_thread(app.exit)
+
+    if folder is None or args.keep:  # a kept store: signals end the app the default way
+        if seed is not None:
+            seed(store)
+        _run(_with_runbooks(app, args))
+        return 0
+    with folder.removed_on_signals(stop):
+        if seed is not None:
+            seed(store)
+        _run(_with_runbooks(app, args))
+    return 128 + folder.signalled if folder.signalled else 0
+
+
+def _open_named_demo(name: str, ctx: Any) -> tuple[Any, bool]:
+    """(store, fresh): a new SQLite file to seed, or a demo store made before."""
+    from pathlib import Path
+
+    from irtui.cli.context import UsageError
+    from irtui.demo import is_demo_store
+    from irtui.store.repo import Store
+
+    if "://" in name:
+        raise UsageError(
+            f"irtui demo --db takes a SQLite file path, not {name!r}: the demo never writes "
+            "to a database server"
+        )
+    path = Path(name).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{name} is a folder: irtui demo --db takes a file path")
+    fresh = not path.exists()
+    store = Store.open(path, policy=ctx.policy, clock=ctx.clock, author=ctx.author)
+    if not fresh and not is_demo_store(store):
+        count = len(store.list_incidents(include_closed=True))
+        store.close()
+        raise UsageError(
+            f"{name} is an irtui store that irtui demo did not make ({count} incident(s)): "
+            f"the demo never opens a real store. Open it with `irtui tui --db {name}`, or give "
+            "irtui demo --db a new file"
+        )
+    return store, fresh

@@ -3,6 +3,11 @@
 The deadlines themselves (ack due, next update due per audience) are facts in the incident
 projection; this module only answers "how long is left, and how loud should it be?", which is
 why the TUI can tick once a second without touching the store.
+
+Every public function takes the *real* `now` and evaluates the incident at its own time
+(`incident_now`): a drill running paused or at `--speed 60` keeps its times on the drill clock,
+so its countdowns run on that clock wherever they are shown (board, incident screen, bell,
+`irtui show`) without any caller knowing about drills.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from irtui.domain.model import STATUS_CHANGE, Incident
-from irtui.domain.timeutil import fmt_duration
+from irtui.domain.timeutil import fmt_duration, parse_iso
 
 
 class ClockState(StrEnum):
@@ -45,6 +51,27 @@ class ClockView:
         return fmt_duration(self.remaining)
 
 
+def mapped_time(time_map: dict[str, Any] | None, now: datetime) -> datetime:
+    """A time mapping applied to a real instant: from `real` on, the mapped clock reads `drill`
+    and moves `speed` times as fast while `running` (frozen otherwise). Never before `drill`:
+    a seat whose clock lags the one that wrote the mapping must not see time run backwards."""
+    if not time_map:
+        return now
+    real = parse_iso(time_map["real"])
+    drill = parse_iso(time_map["drill"])
+    assert real is not None and drill is not None
+    if not time_map.get("running", True) or now <= real:
+        return drill
+    return drill + (now - real) * float(time_map.get("speed", 1.0))
+
+
+def incident_now(incident: Incident, now: datetime) -> datetime:
+    """What time it is *for this incident*: `now` itself, or a drill's time (its clock is
+    stored facts: `Incident.time_map`, folded from the drill's start/pause/resume/speed
+    events). Apply it once, to a real `now`."""
+    return mapped_time(incident.time_map, now)
+
+
 def warning_window(window_s: int | None) -> timedelta:
     """Amber when less than a quarter of the window, or five minutes, is left."""
     if not window_s:
@@ -61,6 +88,10 @@ def _state(remaining: timedelta, window_s: int | None) -> ClockState:
 
 
 def ack_clock(incident: Incident, now: datetime) -> ClockView:
+    return _ack_clock(incident, incident_now(incident, now))
+
+
+def _ack_clock(incident: Incident, now: datetime) -> ClockView:
     if incident.ack_due is None:
         return ClockView("ack", "Ack", None, None, ClockState.NONE)
     if incident.milestones.get("acknowledged") or not incident.is_open:
@@ -77,6 +108,10 @@ WITH_STATUS_CHANGE = "with the next status change"
 def update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
     """One clock per audience owed an update: a countdown to the promised (or cadence) time,
     or — promised "with the next status change" — a clock with no time that says so."""
+    return _update_clocks(incident, incident_now(incident, now))
+
+
+def _update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
     views = []
     waiting = (
         [
@@ -121,7 +156,8 @@ def next_update_clock(incident: Incident, now: datetime) -> ClockView:
 
 
 def all_clocks(incident: Incident, now: datetime) -> list[ClockView]:
-    return [ack_clock(incident, now), *update_clocks(incident, now)]
+    local = incident_now(incident, now)
+    return [_ack_clock(incident, local), *_update_clocks(incident, local)]
 
 
 def is_overdue(incident: Incident, now: datetime) -> bool:
@@ -129,13 +165,19 @@ def is_overdue(incident: Incident, now: datetime) -> bool:
 
 
 def soonest_due(incident: Incident, now: datetime) -> datetime | None:
-    """The earliest pending deadline: the board sorts by it (what is due next comes first)."""
-    dues = [
-        c.due
+    """The earliest pending deadline: the board sorts by it (what is due next comes first).
+    A drill's deadline is given as `now` + what is left of it, so it sorts among real ones."""
+    views = [
+        c
         for c in all_clocks(incident, now)
         if c.due is not None and c.state not in (ClockState.DONE, ClockState.NONE)
     ]
-    return min(dues) if dues else None
+    if not views:
+        return None
+    first = min(views, key=lambda c: c.due)  # type: ignore[arg-type,return-value]
+    if incident.time_map is None or first.remaining is None:
+        return first.due
+    return now + first.remaining
 
 
 def clocks_dict(incident: Incident, now: datetime) -> dict[str, object]:

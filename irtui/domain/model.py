@@ -78,17 +78,71 @@ ROLE_ALIASES: dict[str, str] = {
     "comms": Role.COMMS_LEAD,
     "comms_lead": Role.COMMS_LEAD,
     "cl": Role.COMMS_LEAD,
+    "communications": Role.COMMS_LEAD,
+    "communications_lead": Role.COMMS_LEAD,
     "scribe": Role.SCRIBE,
     "deputy": Role.DEPUTY,
+    "deputy_ic": Role.DEPUTY,
 }
+
+ROLE_SHORT_NAMES: dict[str, str] = {
+    Role.COMMANDER: "ic",
+    Role.TECH_LEAD: "tech",
+    Role.COMMS_LEAD: "comms",
+    Role.SCRIBE: "scribe",
+    Role.DEPUTY: "deputy",
+}
+"""What a suggestion offers for each standard role: the name people type."""
+
+NEAR_MISS_CUTOFF = 0.75
+"""difflib similarity above which an unknown name is taken for a typo of a standard role
+(`comander` 0.94, `techlead` 1.0 once `_` is ignored, `scrib` 0.91) rather than a role of
+its own (`customer_liaison` 0.36, `security` 0.57)."""
+
+
+class CustomRole(str):
+    """A role name someone asked for as a custom role on purpose (`irtui role --custom`, the
+    TUI's *Other role…*): taken as written, never refused as a near-miss of a standard one."""
+
+    __slots__ = ()
 
 
 def normalise_role(name: str) -> str:
-    """Map `IC`, `tech-lead`, `Comms` ... to a canonical role key; unknown names stay custom."""
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    """Map `IC`, `tech-lead`, `Comms` ... to a canonical role key. Any other name is a custom
+    role, except one that looks like a typo of a standard role (`comander`, `techlead`): that
+    is refused with a suggestion, because a silent custom role leaves the real one empty and
+    the policy's required-role warning firing. A `CustomRole` is never refused. The name is
+    text someone typed: cleaned like a person's name (escape sequences and controls removed,
+    and said; at most 120 characters)."""
+    from irtui.boundary.text_in import one_line
+
+    custom = isinstance(name, CustomRole)
+    typed = one_line(str(name), "role", field="name")
+    key = typed.lower().replace("-", "_").replace(" ", "_")
     if not key:
         raise ValueError("role name is empty")
-    return ROLE_ALIASES.get(key, key)
+    if key in ROLE_ALIASES:
+        return ROLE_ALIASES[key]
+    if custom:
+        return CustomRole(key)  # stays custom through the next layer's normalise_role
+    suggestion = near_miss_role(key)
+    if suggestion is not None:
+        raise UnknownRoleError(typed, suggestion)
+    return key
+
+
+def near_miss_role(key: str) -> str | None:
+    """The standard role `key` is probably a typo of (as its short name), else None."""
+    import difflib
+
+    def compact(text: str) -> str:
+        return text.replace("_", "")
+
+    by_compact = {compact(alias): role for alias, role in ROLE_ALIASES.items()}
+    if compact(key) in by_compact:  # `techlead`, `comms__lead`: only the separators differ
+        return ROLE_SHORT_NAMES[by_compact[compact(key)]]
+    close = difflib.get_close_matches(compact(key), by_compact, n=1, cutoff=NEAR_MISS_CUTOFF)
+    return ROLE_SHORT_NAMES[by_compact[close[0]]] if close else None
 
 
 def role_label(role: str) -> str:
@@ -142,6 +196,27 @@ class EventKind(StrEnum):
     # History import (irtui/importers): who imported what from where, the source's raw
     # fields and its data-quality flags (irtui/domain/quality.py). Not on the timeline.
     IMPORTED = "imported"
+    # Drills (irtui/drills): the drill clock (start, pause, resume, speed) as stored facts, the
+    # injects played to the players, and the drill's deletion (itself recorded).
+    DRILL_STARTED = "drill_started"
+    DRILL_PAUSED = "drill_paused"
+    DRILL_RESUMED = "drill_resumed"
+    DRILL_SPEED_CHANGED = "drill_speed_changed"
+    DRILL_INJECT_FIRED = "drill_inject_fired"
+    DRILL_INJECT_SKIPPED = "drill_inject_skipped"
+    DRILL_IMPROVISED = "drill_improvised"
+    DRILL_DELETED = "drill_deleted"
+
+
+DRILL_CLOCK_EVENTS: frozenset[str] = frozenset(
+    {
+        EventKind.DRILL_STARTED,
+        EventKind.DRILL_PAUSED,
+        EventKind.DRILL_RESUMED,
+        EventKind.DRILL_SPEED_CHANGED,
+    }
+)
+"""Events whose payload `clock` is the incident's new time mapping (see `Incident.time_map`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,13 +371,22 @@ class Incident:
     strictest hold of any severity it reached), copied from the policy into the events."""
     handoffs: dict[str, Handoff] = field(default_factory=dict)
 
+    time_map: dict[str, Any] | None = None
+    """A drill's clock: `{"real", "drill", "speed", "running"}` — from the real instant `real`
+    the incident's own time is `drill`, moving `speed` times as fast while `running`. Every
+    time stored in such an incident (milestones, deadlines, event `at`) is on that clock;
+    `clocks.incident_now` turns a real `now` into it. None: the incident lives in real time."""
+    deleted_at: datetime | None = None
+    """When a drill was deleted (`drill_deleted`): it then leaves the board, lists and
+    reports; its events stay, as every event does."""
+
     def __post_init__(self) -> None:
         if not self.peak_severity:
             self.peak_severity = self.severity
 
     @property
     def is_open(self) -> bool:
-        return self.status.is_open
+        return self.status.is_open and self.deleted_at is None
 
     @property
     def commander(self) -> str | None:
@@ -317,6 +401,13 @@ class Incident:
         return audience, self.update_due[audience]
 
     def to_dict(self) -> dict[str, Any]:
+        # A drill's clock and deletion are written only when set, so every other incident's
+        # stored state (and `show --json`) is exactly what it was before drills existed.
+        drill: dict[str, Any] = {}
+        if self.time_map is not None:
+            drill["time_map"] = dict(self.time_map)
+        if self.deleted_at is not None:
+            drill["deleted_at"] = iso(self.deleted_at)
         return {
             "id": self.id,
             "number": self.number,
@@ -346,6 +437,7 @@ class Incident:
             "hold_s": self.hold_s,
             "handoffs": {k: v.to_dict() for k, v in self.handoffs.items()},
             "projection": PROJECTION_VERSION,
+            **drill,
         }
 
     @classmethod
@@ -386,6 +478,8 @@ class Incident:
             promises=dict(data.get("promises") or {}),
             hold_s=data.get("hold_s"),
             handoffs=_handoffs(data),
+            time_map=dict(data["time_map"]) if data.get("time_map") else None,
+            deleted_at=parse_iso(data.get("deleted_at")),
         )
 
 
@@ -463,3 +557,18 @@ class TimelineEntry:
 
 class DomainError(ValueError):
     """A rule of the domain refused a command: bad input, shown to the user as is."""
+
+
+class UnknownRoleError(DomainError):
+    """A role name that looks like a typo of a standard role (`comander` for `ic`).
+
+    `suggestion` is the standard role's short name; the front ends add how to ask for a
+    custom role on purpose (`--custom` on the command line, *Other role…* in the TUI)."""
+
+    def __init__(self, name: str, suggestion: str) -> None:
+        self.name = name
+        self.suggestion = suggestion
+        super().__init__(
+            f"unknown role {name!r}: did you mean `{suggestion}`? "
+            "(a custom role by that name must be asked for explicitly)"
+        )

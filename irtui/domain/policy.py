@@ -210,6 +210,10 @@ def _parse_data(data: Any, source: str) -> Policy:
         roles = spec.get("required_roles") or []
         if not isinstance(roles, list):
             raise fail(spec, "required_roles", "required_roles must be a list")
+        try:
+            required = tuple(normalise_role(str(r)) for r in roles)
+        except ValueError as exc:  # an empty name, or a typo of a standard role (`comander`)
+            raise fail(spec, "required_roles", f"SEV{number} required_roles: {exc}") from None
         examples = spec.get("examples") or []
         if not isinstance(examples, list):
             raise fail(spec, "examples", "examples must be a list")
@@ -229,7 +233,7 @@ def _parse_data(data: Any, source: str) -> Policy:
             examples=tuple(str(e) for e in examples),
             ack_within_s=ack,
             cadence_s=cadence,
-            required_roles=tuple(normalise_role(str(r)) for r in roles),
+            required_roles=required,
             backlog=backlog,
             monitoring_hold_s=hold,
         )

@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from irtui.domain.model import (
+    DRILL_CLOCK_EVENTS,
     MILESTONES,
     STATUS_CHANGE,
     DomainError,
@@ -129,6 +130,7 @@ def _copy(incident: Incident) -> Incident:
         services=list(incident.services),
         promises=dict(incident.promises),
         handoffs=dict(incident.handoffs),
+        time_map=dict(incident.time_map) if incident.time_map is not None else None,
     )
 
 
@@ -304,6 +306,15 @@ def _snoozed(inc: Incident, event: Event) -> None:
         inc.promises[audience] = event.payload["until"]
 
 
+def _drill_clock(inc: Incident, event: Event) -> None:
+    inc.time_map = dict(event.payload["clock"])  # the drill clock's new segment (drills/clock.py)
+
+
+def _drill_deleted(inc: Incident, event: Event) -> None:
+    inc.deleted_at = event.at
+    _recompute_update_due(inc)
+
+
 def _details(inc: Incident, event: Event) -> None:
     p = event.payload
     inc.title = p.get("title", inc.title)
@@ -327,6 +338,8 @@ _HANDLERS = {
     EventKind.UPDATE_SENT: _update,
     EventKind.REMINDER_SNOOZED: _snoozed,
     EventKind.DETAILS_CHANGED: _details,
+    EventKind.DRILL_DELETED: _drill_deleted,
+    **dict.fromkeys(DRILL_CLOCK_EVENTS, _drill_clock),
 }
 
 

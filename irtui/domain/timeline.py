@@ -27,7 +27,25 @@ _SYSTEM_KIND: dict[str, str] = {
     EventKind.RUNBOOK_PINNED: EntryKind.NOTE,
     EventKind.RUNBOOK_STEP: EntryKind.ACTION,
     EventKind.RUNBOOK_UNPINNED: EntryKind.NOTE,
+    # A drill's injects are what the players are told; its clock changes are announced.
+    EventKind.DRILL_STARTED: EntryKind.NOTE,
+    EventKind.DRILL_PAUSED: EntryKind.NOTE,
+    EventKind.DRILL_RESUMED: EntryKind.NOTE,
+    EventKind.DRILL_SPEED_CHANGED: EntryKind.NOTE,
+    EventKind.DRILL_INJECT_FIRED: EntryKind.DETECTION,
+    EventKind.DRILL_IMPROVISED: EntryKind.NOTE,
 }
+_DRILL_INJECTS = (EventKind.DRILL_INJECT_FIRED, EventKind.DRILL_IMPROVISED)
+
+
+def _system_kind(event: Event) -> str:
+    """How a system event reads on the timeline; a drill inject says itself (an alert is a
+    detection, an exec's message a communication: `irtui/drills/scenario.py`)."""
+    if event.kind in _DRILL_INJECTS:
+        kind = event.payload.get("entry_kind")
+        if kind in {k.value for k in EntryKind}:
+            return str(kind)
+    return _SYSTEM_KIND[event.kind]
 
 
 def describe(event: Event) -> str:
@@ -110,6 +128,17 @@ def describe(event: Event) -> str:
         return "Details changed: " + ", ".join(f"{key}={value}" for key, value in p.items())
     if k == EventKind.TASK_DONE:
         return f"Task done: {p.get('text', '')}"
+    if k == EventKind.DRILL_STARTED:
+        speed = p.get("clock", {}).get("speed", 1)
+        return f"DRILL started: {p.get('title', '')} (speed ×{speed:g})"
+    if k == EventKind.DRILL_PAUSED:
+        return "DRILL paused by the facilitator (the drill clock stands still)"
+    if k == EventKind.DRILL_RESUMED:
+        return "DRILL resumed"
+    if k == EventKind.DRILL_SPEED_CHANGED:
+        return f"DRILL clock speed ×{p.get('clock', {}).get('speed', 1):g}"
+    if k in _DRILL_INJECTS:
+        return f"[drill {p.get('label') or p.get('kind', 'inject')}] {p.get('text', '')}"
     if k == EventKind.RUNBOOK_PINNED:
         return f"Runbook pinned: {p.get('title') or p.get('runbook')}"
     if k == EventKind.RUNBOOK_UNPINNED:
@@ -174,7 +203,7 @@ def build_timeline(events: list[Event], *, include_system: bool = True) -> list[
                 at=event.at,
                 recorded_at=event.recorded_at,
                 author=event.author,
-                kind=_SYSTEM_KIND[event.kind],
+                kind=_system_kind(event),
                 text=describe(event),
                 source=event.kind,
                 flag=event.flag,

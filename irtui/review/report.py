@@ -157,6 +157,9 @@ class Report:
     real: int = 0
     backfilled: int = 0
     drills: int = 0
+    last_drill: datetime | None = None
+    """The latest exercise (drill) declared in the period: the SLA record's evidence of a
+    tested process. Deleted drills are gone from the report altogether."""
     by_severity: dict[int, int] = field(default_factory=dict)
     by_service: dict[str, int] = field(default_factory=dict)
     metrics: dict[str, dict[str, Summary]] = field(default_factory=dict)  # "SEV1"/"all"
@@ -218,6 +221,7 @@ class Report:
                 "backfilled": self.backfilled,
                 "drills_excluded": self.drills,
             },
+            "exercises": {"count": self.drills, "last": iso(self.last_drill)},
             "by_severity": {f"SEV{k}": v for k, v in self.by_severity.items()},
             "by_service": dict(self.by_service),
             "metrics_seconds": {
@@ -318,7 +322,9 @@ def compute_report(
     counted: list[Incident] = []
     for inc in incidents:
         if inc.kind is IncidentKind.DRILL:
-            report.drills += 1
+            if inc.deleted_at is None:  # a deleted drill is gone from reports
+                report.drills += 1
+                report.last_drill = max(report.last_drill or inc.declared_at, inc.declared_at)
             continue
         counted.append(inc)
         backfilled = inc.kind is IncidentKind.BACKFILLED
@@ -440,6 +446,14 @@ def _ref(b: Benchmark, value: float) -> str:
     return _pct(value) if b.quartiles.unit == "ratio" else fmt_duration(value)
 
 
+def _exercises_line(report: Report) -> str:
+    """Evidence that the process was tested (`irtui drill`): how many, and the last one."""
+    if not report.drills:
+        return "- Tabletop exercises: none this period (`irtui drill run` starts one)"
+    last = f"{report.last_drill:%Y-%m-%d}" if report.last_drill else "—"
+    return f"- Tabletop exercises: {report.drills} this period, last on {last}"
+
+
 def render_markdown(report: Report) -> str:
     period = f"{iso(report.since) or 'the beginning'} to {iso(report.until) or 'now'}"
     out = [
@@ -449,6 +463,7 @@ def render_markdown(report: Report) -> str:
         "",
         f"- Incidents: **{report.total}** ({report.real} real, {report.backfilled} backfilled)",
         f"- Drills (excluded from every figure): {report.drills}",
+        _exercises_line(report),
         f"- Data quality: {report.flagged} imported incident(s) flagged. {report.quality_note}",
         "",
         "## Incidents by severity",
@@ -573,6 +588,8 @@ def render_csv(report: Report) -> str:
     w.writerow(["period", "", "until", iso(report.until) or ""])
     for key in ("total", "real", "backfilled", "drills"):
         w.writerow(["incidents", "", key, getattr(report, key)])
+    w.writerow(["exercises", "", "count", report.drills])
+    w.writerow(["exercises", "", "last", iso(report.last_drill) or ""])
     for sev, n in report.by_severity.items():
         w.writerow(["by_severity", f"SEV{sev}", "incidents", n])
     for service, n in report.by_service.items():

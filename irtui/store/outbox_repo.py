@@ -11,6 +11,13 @@ States: `pending` -> `sending` (claimed by one worker, with a lease) -> `sent` (
 earlier message of the same incident and provider is still unsent (pending, sending, retrying
 or failed), so a later update can never overtake an earlier one.
 
+**The drill sink.** A drill never reaches a real channel. Any outbound message of a drill
+incident — status page, chat, pager, whatever `provider` — is written in state `drill`: the
+record of what *would* have been sent, which no worker ever claims (`drill_sink()` reads it for
+the facilitator and the debrief). The rule sits at both ends of the outbox and knows no
+channel: `enqueue` diverts a drill's message as it is written, and `claim_next` diverts one
+that reached the table some other way instead of handing it to a provider.
+
 Two workers (TUI seats, `irtui sync`) may run at once: claiming is one write transaction
 (SQLite BEGIN IMMEDIATE; PostgreSQL's writer advisory lock) and every later state change is
 fenced on the attempt number the claim produced, so a worker whose lease ran out cannot
@@ -25,11 +32,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from irtui.domain.model import IncidentKind
 from irtui.domain.timeutil import iso, parse_iso
 from irtui.store.db import Database
 
 STATES = ("pending", "sending", "retrying", "failed", "sent", "cancelled")
 UNSENT = ("pending", "sending", "retrying", "failed")
+DRILL = "drill"
+"""The state of a drill's outbound message: recorded, shown, never delivered."""
 DEFAULT_LEASE_S = 120
 """A claimed message whose worker vanished (killed, laptop shut) is claimable again after this."""
 
@@ -92,6 +102,11 @@ def _row(r: Sequence[Any]) -> OutboxMessage:
     )
 
 
+def _is_drill(db: Database, incident_id: str) -> bool:
+    kind = db.scalar("SELECT kind FROM incidents WHERE id = :iid", {"iid": incident_id})
+    return kind == IncidentKind.DRILL
+
+
 class OutboxRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -111,6 +126,7 @@ class OutboxRepo:
         the message will create the remote incident (the first one does) or update it."""
 
         def tx(db: Database) -> int:
+            state = DRILL if _is_drill(db, incident_id) else "pending"
             creates = self.link(incident_id, provider, db=db) is None and not db.scalar(
                 "SELECT COUNT(*) FROM outbox WHERE incident_id = :iid AND provider = :p "
                 "AND state <> 'cancelled'",
@@ -120,9 +136,10 @@ class OutboxRepo:
                 db.scalar(
                     "INSERT INTO outbox (incident_id, event_id, provider, op, payload, state, "
                     "attempts, next_attempt_at, last_error, remote_id, created_at, updated_at) "
-                    "VALUES (:iid, :eid, :p, :op, :payload, 'pending', 0, NULL, NULL, NULL, "
+                    "VALUES (:iid, :eid, :p, :op, :payload, :state, 0, NULL, NULL, NULL, "
                     ":now, :now) RETURNING id",
                     {
+                        "state": state,
                         "iid": incident_id,
                         "eid": event_id,
                         "p": provider,
@@ -157,6 +174,14 @@ class OutboxRepo:
             if not rows:
                 return None
             msg = _row(rows[0])
+            if _is_drill(db, msg.incident_id):  # however it got here: to the drill sink
+                db.execute(
+                    "UPDATE outbox SET state = :drill, next_attempt_at = NULL, "
+                    "updated_at = :now WHERE incident_id = :iid AND state IN "
+                    "('pending', 'sending', 'retrying', 'failed')",
+                    {"drill": DRILL, "now": stamp, "iid": msg.incident_id},
+                )
+                return tx(db)  # and look for the next real one
             lease = iso(now + timedelta(seconds=lease_s))
             db.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
@@ -331,6 +356,10 @@ class OutboxRepo:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [_row(r) for r in self.db.query(sql, params)]
+
+    def drill_sink(self, incident_id: str | None = None) -> list[OutboxMessage]:
+        """What drills would have sent, oldest first (one drill's, or every drill's)."""
+        return self.messages(states=(DRILL,), incident_id=incident_id)
 
     def summary(self) -> dict[str, int]:
         """Counts per state, every state present (zero included): the TUI status bar."""

@@ -25,6 +25,7 @@ from typing import Any
 
 from irtui.boundary.text_in import clean_payload, collect_notices, one_line
 from irtui.domain import lifecycle
+from irtui.domain.clocks import incident_now
 from irtui.domain.model import (
     PROJECTION_VERSION,
     DomainError,
@@ -376,17 +377,24 @@ class Store:
         """The one write path for an existing incident: `build(incident, now)` returns the
         events to append (validated by the domain against the fresh state inside the
         transaction); `extra(db, incident, events)` may write more rows in the same
-        transaction (e.g. an outbox message beside an update event)."""
+        transaction (e.g. an outbox message beside an update event).
+
+        `build` gets the incident's own time (`clocks.incident_now`): a drill's events are
+        stamped on its drill clock, so its milestones and deadlines stay on that clock;
+        `recorded_at` is always the real instant of the write."""
         iid = incident_id(ref)
 
         def tx(db: Database) -> tuple[Incident, list[Event]]:
             db.serialize_writers()
             now = self.now()
             incident = self._load(db, iid)
-            events = build(incident, now)
+            if incident.deleted_at is not None:
+                raise DomainError(f"{iid} is a deleted drill; its record is final")
+            local = incident_now(incident, now)  # a drill's own clock; real time otherwise
+            events = build(incident, local)
             if not events:
                 return incident, []
-            lifecycle.check_new_events(incident, events, now)
+            lifecycle.check_new_events(incident, events, local)
             state, stored = self._persist(db, incident, events, now)
             if extra is not None:
                 extra(db, state, stored)
@@ -410,9 +418,12 @@ class Store:
         source_ref: str | None = None,
         at: datetime | None = None,
         author: str | None = None,
+        then: Build | None = None,
     ) -> Incident:
         """Declare an incident: `INC-n` is taken from a counter in the same transaction, so
-        two seats declaring at once get distinct ids. `at` (default now) is for backfills."""
+        two seats declaring at once get distinct ids. `at` (default now) is for backfills.
+        `then(incident, now)` returns more events written in the same transaction (a drill's
+        start: there is never a drill incident without its script)."""
         policy = self.policy
         who = author or self.author
         inc_kind = (
@@ -445,6 +456,9 @@ class Store:
                 source_ref=source_ref,
             )
             state, _ = self._persist(db, None, events, now)
+            more = then(state, when) if then is not None else []
+            if more:
+                state, _ = self._persist(db, state, more, now)
             return state
 
         return self._write(tx)
@@ -771,7 +785,8 @@ class Store:
             )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [self._from_state(self.db, r[0], r[1]) for r in self.db.query(sql)]
+        found = (self._from_state(self.db, r[0], r[1]) for r in self.db.query(sql))
+        return [i for i in found if i.deleted_at is None]  # a deleted drill is gone from lists
 
     def incidents_between(
         self, since: datetime | None = None, until: datetime | None = None

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from irtui.domain.model import Audience, DomainError, Event, Incident
+from irtui.domain.model import Audience, DomainError, Event, Incident, IncidentKind
 from irtui.store.db import Database
-from irtui.store.outbox_repo import OutboxRepo
+from irtui.store.outbox_repo import DRILL, OutboxRepo
 from irtui.sync.config import SyncConfig
 from irtui.sync.messages import Preview, build_message, preview
 from irtui.sync.provider import STATUSPAGE
@@ -22,6 +22,8 @@ class Published:
     event: Event
     message_id: int
     payload: dict[str, Any]
+    drill: bool = False
+    """A drill's update: recorded in the drill sink (`OutboxRepo.drill_sink`), never sent."""
 
 
 def plan(
@@ -60,8 +62,11 @@ def publish(
 ) -> Published:
     """Record a status-page update and queue it for delivery, atomically. `next_update` is
     the next update promised to customers (an instant, "with the next status change", or
-    None for the cadence): it sets their clock (`lifecycle.cmd_update`)."""
-    if not cfg.configured:
+    None for the cadence): it sets their clock (`lifecycle.cmd_update`). A drill's goes to
+    the drill sink instead (the outbox's rule), so a drill can rehearse publishing even where
+    no status page is configured."""
+    drill = store.get(ref).kind is IncidentKind.DRILL
+    if not cfg.configured and not drill:
         raise DomainError(
             "the status page is not configured: set page_id in "
             f"{cfg.source if cfg.source != '<defaults>' else 'statuspage.yaml'} "
@@ -91,7 +96,7 @@ def publish(
         next_update=next_update,
         extra=extra,
     )
-    return Published(event, int(box["id"]), box["payload"])
+    return Published(event, int(box["id"]), box["payload"], drill=drill)
 
 
 def on_status_page(store: Any, ref: str | int) -> bool:
@@ -101,7 +106,9 @@ def on_status_page(store: Any, ref: str | int) -> bool:
     incident = store.get(ref)
     repo = OutboxRepo(store.db)
     return repo.link(incident.id, STATUSPAGE) is not None or bool(
-        repo.messages(incident_id=incident.id, states=("pending", "sending", "retrying", "failed"))
+        repo.messages(
+            incident_id=incident.id, states=("pending", "sending", "retrying", "failed", DRILL)
+        )
     )
 
 

@@ -19,7 +19,7 @@ class Action:
     action: str
     title: str
     help: str
-    scope: str  # "app", "board", "incident" or "runbook" (the runbook viewer)
+    scope: str  # "app", "board", "incident", "runbook" (the viewer), "drill_facilitator", ...
     footer: bool = True
     key_display: str | None = None
 
@@ -244,6 +244,94 @@ ACTIONS: tuple[Action, ...] = (
         "runbook",
         footer=False,
         key_display="!",
+    ),
+    # the drill facilitator's seat (irtui drill facilitate): no free-text field on that screen
+    # (the improvise dialog is the one place text is typed), so single letters are safe.
+    Action(
+        "f",
+        "fire",
+        "Fire",
+        "Play the selected inject now (a clue they asked for)",
+        "drill_facilitator",
+    ),
+    Action("s", "skip", "Skip", "Pass over the selected inject (recorded)", "drill_facilitator"),
+    Action(
+        "i",
+        "improvise",
+        "Improvise",
+        "Play an inject the script does not have",
+        "drill_facilitator",
+    ),
+    Action(
+        "space",
+        "toggle_pause",
+        "Pause/resume",
+        "Pause or resume the drill clock",
+        "drill_facilitator",
+        key_display="space",
+    ),
+    Action(
+        "plus",
+        "faster",
+        "Faster",
+        "Double the drill clock's speed",
+        "drill_facilitator",
+        key_display="+",
+    ),
+    Action(
+        "minus",
+        "slower",
+        "Slower",
+        "Halve the drill clock's speed",
+        "drill_facilitator",
+        key_display="-",
+    ),
+    Action(
+        "o",
+        "open_incident",
+        "Players' view",
+        "Open the drill incident as the players see it",
+        "drill_facilitator",
+    ),
+    Action(
+        "D",
+        "debrief",
+        "Debrief",
+        "The scored debrief of this drill",
+        "drill_facilitator",
+        key_display="D",
+    ),
+    Action(
+        "E",
+        "end_drill",
+        "End drill",
+        "End the drill (resolves its incident; asks first)",
+        "drill_facilitator",
+        footer=False,
+        key_display="E",
+    ),
+    # the drill debrief
+    Action(
+        "a",
+        "file_action",
+        "Action item",
+        "File the selected finding as an action item",
+        "drill_debrief",
+    ),
+    Action(
+        "r",
+        "refresh",
+        "Refresh",
+        "Score the drill again (it may still be running)",
+        "drill_debrief",
+    ),
+    Action(
+        "escape",
+        "back",
+        "Back",
+        "Back to the facilitator's seat",
+        "drill_debrief",
+        key_display="esc",
     ),
 )
 

@@ -132,7 +132,7 @@ class IrtuiApp(App[None]):
             self.ring()
             for iid, name in sorted(fresh):
                 self.notify(f"{iid}: {name} is OVERDUE", severity="error", markup=False)
-        expired = self.task_watch.expired(now)
+        expired = self.task_watch.expired(now, self.incidents)
         if expired:
             self.ring()
             for task in expired:
@@ -196,7 +196,9 @@ class IrtuiApp(App[None]):
 
     def _reload_tasks(self, ids: list[str], *, initial: bool = False) -> None:
         try:
-            self.task_watch.reload(self.store.db, ids, self.now(), initial=initial)
+            self.task_watch.reload(
+                self.store.db, ids, self.now(), initial=initial, incidents=self.incidents
+            )
         except Exception:  # timers are a reminder, never a reason to stop the war room
             return
 

@@ -9,11 +9,13 @@ here: the app polls `due()` from its 1 Hz tick.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from irtui.domain.model import EventKind
+from irtui.domain.clocks import incident_now
+from irtui.domain.model import EventKind, Incident
 from irtui.domain.timeutil import parse_iso
 from irtui.store.queries import events_of_kinds
 
@@ -57,16 +59,35 @@ class TaskWatch:
         self.nagged: set[int] = set()
 
     def reload(
-        self, db: Any, incident_ids: list[str], now: datetime, *, initial: bool = False
+        self,
+        db: Any,
+        incident_ids: list[str],
+        now: datetime,
+        *,
+        initial: bool = False,
+        incidents: Mapping[str, Incident] | None = None,
     ) -> None:
         fresh = load_timers(db, incident_ids)
         wanted = set(incident_ids)
         self.timers = {k: v for k, v in self.timers.items() if v.incident_id not in wanted}
         self.timers.update(fresh)
         if initial:  # already expired before we started: no burst of old nags
-            self.nagged |= {k for k, t in fresh.items() if t.due <= now}
+            self.nagged |= {k for k, t in fresh.items() if t.due <= _now(t, now, incidents)}
 
-    def expired(self, now: datetime) -> list[TaskTimer]:
-        out = [t for k, t in sorted(self.timers.items()) if t.due <= now and k not in self.nagged]
+    def expired(
+        self, now: datetime, incidents: Mapping[str, Incident] | None = None
+    ) -> list[TaskTimer]:
+        """Timers past due, once each. `incidents` (the app's projections) lets a drill's
+        timers expire on the drill clock (`clocks.incident_now`)."""
+        out = [
+            t
+            for k, t in sorted(self.timers.items())
+            if t.due <= _now(t, now, incidents) and k not in self.nagged
+        ]
         self.nagged.update(t.entry_id for t in out)
         return out
+
+
+def _now(timer: TaskTimer, now: datetime, incidents: Mapping[str, Incident] | None) -> datetime:
+    incident = incidents.get(timer.incident_id) if incidents else None
+    return incident_now(incident, now) if incident is not None else now

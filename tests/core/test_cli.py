@@ -194,3 +194,44 @@ def test_version_and_subprocess_exit_codes(db_path: Path) -> None:
     )
     assert bad.returncode == 2 and "no incident INC-7" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_near_miss_role_is_refused_with_a_suggestion_and_writes_nothing(cli: Cli) -> None:
+    cli.ok("declare", "Checkout 500s", "--sev", "2")
+    before = json.loads(cli.ok("show", "1", "--json"))
+    for typed, suggestion in (("comander", "ic"), ("techlead", "tech"), ("Scrib", "scribe")):
+        code, out, err = cli("role", "1", typed, "bob")
+        assert code == 2 and out == "", err
+        assert f"did you mean `{suggestion}`?" in err and "--custom" in err
+        assert "Traceback" not in err
+    code, _, err = cli("handoff", "1", "comander", "bob")
+    assert code == 2 and "did you mean `ic`?" in err
+    assert json.loads(cli.ok("show", "1", "--json")) == before  # nothing was written
+    assert "Communications Lead is dana" in cli.ok("role", "1", "comms-lead", "dana")
+    assert "Customer Liaison is erin" in cli.ok("role", "1", "customer liaison", "erin")
+
+
+def test_custom_makes_a_near_miss_a_custom_role_on_purpose(cli: Cli) -> None:
+    cli.ok("declare", "Checkout 500s", "--sev", "2")
+    assert "Comander is bob" in cli.ok("role", "1", "comander", "bob", "--custom")
+    cli.ok("handoff", "1", "comander", "carol", "--custom")
+    assert "Comander is now carol" in cli.ok("accept", "1", "comander", "--custom")
+    roles = json.loads(cli.ok("show", "1", "--json"))["roles"]
+    assert set(roles) == {"comander"} and roles["comander"]["name"] == "carol"
+    # --custom never turns a standard alias into a custom role
+    assert "Incident Commander is dana" in cli.ok("role", "1", "IC", "dana", "--custom")
+
+
+def test_role_names_are_text_cleaned_said_and_bounded(cli: Cli) -> None:
+    cli.ok("declare", "Checkout 500s", "--sev", "2")
+    code, out, err = cli("role", "1", "\x1b[31mvendor\x07", "bob")
+    assert code == 0 and out.strip() == "INC-1: Vendor is bob"
+    assert "irtui: note: role:" in err and "removed" in err
+    code, _, err = cli("role", "1", "\x1b]0;pwn\x07comander", "bob")  # still a near-miss
+    assert code == 2 and "did you mean `ic`?" in err and "\x1b" not in err
+    assert "X [/ Y is erin" in cli.ok("role", "1", "x [/ y", "erin")  # shown literally
+    assert "[Red]Liaison[/] is dana" in cli.ok("role", "1", "[red]liaison[/]", "dana")
+    code, _, err = cli("role", "1", "r" * 100_000, "bob")
+    assert code == 2 and "limit is 120" in err and "nothing was saved" in err
+    roles = json.loads(cli.ok("show", "1", "--json"))["roles"]
+    assert set(roles) == {"vendor", "x_[/_y", "[red]liaison[/]"}

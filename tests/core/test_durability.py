@@ -85,10 +85,13 @@ def test_sigkilled_long_running_writer_keeps_every_acknowledged_entry(
             stderr=subprocess.PIPE,
             text=True,
         )
+        # Kill at a random moment *while it writes*: wait for its first committed entry (a
+        # loaded machine can take longer than the whole window just to start Python).
+        first = proc.stdout.readline() if proc.stdout else ""
         time.sleep(rng.uniform(0.3, 0.8))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
-        lines = out.splitlines()
+        lines = [first.strip(), *out.splitlines()] if first.strip() else out.splitlines()
         acknowledged += lines
         start += 100_000
     assert len(acknowledged) > 20

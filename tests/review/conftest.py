@@ -7,12 +7,21 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import Cli
-from tests.shared_material import shared_path
+from tests.shared_material import fixture_path, shared_path
+
+GITHUB_INCIDENTS = ("corpora", "github-statuses", "parsed", "incidents.jsonl")
 
 
 @pytest.fixture
 def corpus() -> Path:
-    return shared_path("corpora", "github-statuses", "parsed", "incidents.jsonl")
+    """All 819 GitHub status incidents (../shared; skips naming it when absent)."""
+    return shared_path(*GITHUB_INCIDENTS)
+
+
+@pytest.fixture
+def corpus_sample() -> Path:
+    """14 of those incidents, whole lines (tests/fixtures; always there)."""
+    return fixture_path(*GITHUB_INCIDENTS)
 
 
 @pytest.fixture

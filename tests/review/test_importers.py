@@ -1,4 +1,5 @@
-"""History import: Statuspage v2 JSON and the whole github-statuses corpus."""
+"""History import: Statuspage v2 JSON and the github-statuses corpus (a sample always, the whole
+corpus when ../shared is there)."""
 
 from __future__ import annotations
 
@@ -141,15 +142,15 @@ def test_unresolved_and_bad_statuspage_input(store, tmp_path: Path) -> None:
         statuspage.read(tmp_path / "missing.json")
 
 
-@pytest.mark.slow
-def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
-    """Every one of the 819 incidents: imported TTR == the corpus' duration_minutes."""
+def _import_and_check_durations(store, path: Path) -> tuple[list[dict], dict]:
+    """Import a github-statuses file; every incident's TTR must equal its duration_minutes,
+    its facts are authored by the source, one whose impact window ends before its first
+    public post must still be valid, and a re-import changes nothing."""
     rows = [
-        json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
-    assert len(rows) == 819
-    result = backfill.import_incidents(store, github_statuses.read(corpus).incidents)
-    assert len(result.imported) == 819 and not result.failed and not result.skipped
+    result = backfill.import_incidents(store, github_statuses.read(path).incidents)
+    assert len(result.imported) == len(rows) and not result.failed and not result.skipped
     by_ref = {i.source_ref: i for i in store.list_incidents(include_closed=True)}
     mismatches = [
         row["id"]
@@ -158,12 +159,6 @@ def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
     ]
     assert mismatches == []
     assert all(i.kind is IncidentKind.BACKFILLED for i in by_ref.values())
-    # data quality, by the corpus' own fields: 22 zero-length windows (retroactive posts),
-    # 29 single posts, 92 with posts outside the (postmortem) impact window
-    report = build_report(store, None, None, store.now())
-    assert report.quality == {"zero_length": 22, "one_post": 29, "posts_outside_window": 92}
-    assert len(report.excluded) == 22 and report.metrics["all"]["ttr"].count == 819 - 22
-    assert report.metrics["all"]["ttr"].median > 0
     sample = store.events(by_ref[f"github-statuses:{rows[0]['id']}"].id)
     assert {e.author for e in sample if e.kind != "imported"} == {"github-statuses"}
     # Impact windows from postmortems can end before the first public post; still valid.
@@ -173,18 +168,44 @@ def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
     inc = by_ref[f"github-statuses:{early['id']}"]
     assert inc.milestones["resolved"] == inc.milestones["detected"]
     assert store.verify_projection(inc.id)
+    marker = store.change_marker()
+    again = backfill.import_incidents(store, github_statuses.read(path).incidents)
+    assert again.imported == [] and len(again.skipped) == len(rows)
+    assert store.change_marker() == marker
+    return rows, by_ref
+
+
+def test_github_sample_durations_match(store, corpus_sample: Path) -> None:
+    """14 real incidents (tests/fixtures), among them two early impact windows and
+    maintenance: the same checks as the whole corpus, on every clone."""
+    rows, by_ref = _import_and_check_durations(store, corpus_sample)
+    assert len(rows) == 14
+    maintenance = [i for i in by_ref.values() if "(impact: maintenance)" in i.impact]
+    facts = learning_facts(store.db)
+    assert maintenance and all(facts[i.id].tags == ["maintenance"] for i in maintenance)
+    report = build_report(store, None, None, store.now())
+    assert report.metrics["all"]["ttr"].count + len(report.excluded) == 14
+
+
+@pytest.mark.slow
+def test_whole_github_corpus_durations_match(store, corpus: Path) -> None:
+    """Every one of the 819 incidents: imported TTR == the corpus' duration_minutes."""
+    rows, by_ref = _import_and_check_durations(store, corpus)
+    assert len(rows) == 819
+    # data quality, by the corpus' own fields: 22 zero-length windows (retroactive posts),
+    # 29 single posts, 92 with posts outside the (postmortem) impact window
+    report = build_report(store, None, None, store.now())
+    assert report.quality == {"zero_length": 22, "one_post": 29, "posts_outside_window": 92}
+    assert len(report.excluded) == 22 and report.metrics["all"]["ttr"].count == 819 - 22
+    assert report.metrics["all"]["ttr"].median > 0
     maintenance = [i for i in by_ref.values() if "(impact: maintenance)" in i.impact]
     facts = learning_facts(store.db)
     assert len(maintenance) == 18
     assert all(facts[i.id].tags == ["maintenance"] for i in maintenance)
-    marker = store.change_marker()
-    again = backfill.import_incidents(store, github_statuses.read(corpus).incidents)
-    assert again.imported == [] and len(again.skipped) == 819
-    assert store.change_marker() == marker
 
 
-def test_github_cli_import_and_errors(cli, tmp_path: Path, corpus: Path) -> None:
-    lines = corpus.read_text(encoding="utf-8").splitlines()[:5]
+def test_github_cli_import_and_errors(cli, tmp_path: Path, corpus_sample: Path) -> None:
+    lines = corpus_sample.read_text(encoding="utf-8").splitlines()[:5]
     small = tmp_path / "incidents.jsonl"
     small.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert "imported 5, already present 0, failed 0" in cli.ok(

@@ -1,7 +1,9 @@
-"""Fixtures for the runbook library tests: the shared real-world corpora and nasty files.
+"""Fixtures for the runbook library tests: real-world runbooks and nasty files.
 
-The corpora live in `../shared/corpora/` beside the project (CI clones it there). A missing
-corpus is a setup error, so tests fail loudly instead of skipping silently.
+Two sizes of real runbooks: the small samples in `tests/fixtures/corpora/` (always there: a
+bare clone tests on them) and the whole corpora in `../shared/corpora/` (118 Prometheus
+runbook files, 59 Chinese translations). A test that needs the whole corpora skips, naming the
+folder and how to get it, when `../shared` is absent (and fails in CI, which always has it).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from pathlib import Path
 import pytest
 
 from irtui import paths
-from tests.shared_material import shared_path
+from tests.shared_material import fixture_path, shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 22)
 """Matches the `clock` fixture's 2026-11-22, so freshness checks are reproducible."""
+
+PROMETHEUS = "prometheus-operator-runbooks"
+KUBESPHERE = "kubesphere-alert-runbooks"
 
 
 def shared_corpus(name: str) -> Path:
@@ -25,12 +30,38 @@ def shared_corpus(name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def prometheus_corpus() -> Path:
-    return shared_corpus("prometheus-operator-runbooks")
+    """All 118 files of the Prometheus runbooks (../shared)."""
+    return shared_corpus(PROMETHEUS)
 
 
 @pytest.fixture(scope="session")
 def kubesphere_corpus() -> Path:
-    return shared_corpus("kubesphere-alert-runbooks")
+    """All 59 Chinese runbooks (../shared)."""
+    return shared_corpus(KUBESPHERE)
+
+
+@pytest.fixture(scope="session")
+def prometheus_sample() -> Path:
+    """12 real Prometheus runbook files (tests/fixtures): section indexes, Hugo shortcodes
+    (with their link targets), `<details>` blocks and the extensionless file."""
+    return fixture_path("corpora", PROMETHEUS)
+
+
+@pytest.fixture(scope="session")
+def kubesphere_sample() -> Path:
+    """11 real Chinese runbooks (tests/fixtures) for CJK search."""
+    return fixture_path("corpora", KUBESPHERE)
+
+
+@pytest.fixture(params=["sample", "whole"])
+def real_runbooks(request: pytest.FixtureRequest) -> tuple[str, list[Path]]:
+    """Both real-world libraries: the fixtures' samples always, the whole corpora when
+    ../shared is there. Returns (which, [prometheus, kubesphere])."""
+    if request.param == "sample":
+        names = ("prometheus_sample", "kubesphere_sample")
+    else:
+        names = ("prometheus_corpus", "kubesphere_corpus")
+    return request.param, [request.getfixturevalue(name) for name in names]
 
 
 @pytest.fixture

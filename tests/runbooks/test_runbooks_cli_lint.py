@@ -23,12 +23,12 @@ def run(clock: Any, *argv: str) -> tuple[int, str, str]:
     return code, ctx.out.getvalue(), ctx.err.getvalue()  # type: ignore[attr-defined]
 
 
-def test_search_json_and_text(clock: Any, kubesphere_corpus: Path) -> None:
+def test_search_json_and_text(clock: Any, kubesphere_sample: Path) -> None:
     code, out, _ = run(clock, "runbooks", "search", "connection", "pool", "--json")
     assert code == 0
     data = json.loads(out)
     assert data[0]["id"] == "database-connection-exhaustion" and "snippet" in data[0]
-    code, out, _ = run(clock, "runbooks", "--runbooks", str(kubesphere_corpus), "search", "内存")
+    code, out, _ = run(clock, "runbooks", "--runbooks", str(kubesphere_sample), "search", "内存")
     assert code == 0 and "内存" in out
     code, _, err = run(clock, "runbooks", "search", "zzzqqqxxx")
     assert code == 1 and "no runbook matches" in err

@@ -14,12 +14,14 @@ from irtui.runbooks.render import display_markdown, plain_text
 TODAY_ISO = "2026-11-22"
 
 
-def test_every_corpus_file_indexes_searches_and_renders(
-    tmp_path: Path, prometheus_corpus: Path, kubesphere_corpus: Path, nasty_dir: Path
+def test_every_real_runbook_indexes_searches_and_renders(
+    tmp_path: Path, real_runbooks: tuple[str, list[Path]], nasty_dir: Path
 ) -> None:
-    roots = [prometheus_corpus, kubesphere_corpus, nasty_dir]
+    which, corpora = real_runbooks
+    roots = [*corpora, nasty_dir]
     runbooks = load_dirs(roots)
-    assert len(runbooks) >= 118 + 59
+    nasty = len(load_dirs([nasty_dir]))
+    assert len(runbooks) == (12 + 11 if which == "sample" else 118 + 59) + nasty
     index = RunbookIndex(tmp_path / "i.sqlite")
     stats = index.refresh(roots)
     assert stats.total == len(runbooks) == index.count()
@@ -39,13 +41,17 @@ def test_every_corpus_file_indexes_searches_and_renders(
     assert problems
 
 
-def test_hugo_details_blocks_and_shortcodes_render_as_text(prometheus_corpus: Path) -> None:
-    runbooks = [rb for rb in load_dirs([prometheus_corpus]) if "<details>" in rb.body]
+def test_hugo_details_blocks_and_shortcodes_render_as_text(
+    real_runbooks: tuple[str, list[Path]],
+) -> None:
+    prometheus = real_runbooks[1][0]
+    runbooks = [rb for rb in load_dirs([prometheus]) if "<details>" in rb.body]
     assert runbooks, "the corpus has <details> blocks"
     for runbook in runbooks:
         shown = build_document(runbook.body).plain_text()
         assert "<details>" not in shown and "<summary>" not in shown
-    with_shortcode = [rb for rb in load_dirs([prometheus_corpus]) if "{{<" in rb.body]
+    with_shortcode = [rb for rb in load_dirs([prometheus]) if "{{<" in rb.body]
+    assert with_shortcode, "the corpus has Hugo shortcodes"
     for runbook in with_shortcode:
         assert "{{<" not in build_document(runbook.body).plain_text()
 

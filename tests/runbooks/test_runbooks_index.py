@@ -69,9 +69,9 @@ def test_field_filters_and_prefix_matching(tmp_path: Path) -> None:
     assert parse_query("ns:pod")[0].text == "ns:pod"  # unknown prefixes stay text
 
 
-def test_cjk_long_and_short_queries(tmp_path: Path, kubesphere_corpus: Path) -> None:
+def test_cjk_long_and_short_queries(tmp_path: Path, kubesphere_sample: Path) -> None:
     index = RunbookIndex(tmp_path / "i.sqlite")
-    index.refresh([kubesphere_corpus])
+    index.refresh([kubesphere_sample])
     long_hits = index.search("节点状态")
     assert long_hits and all("节点状态" in h.snippet for h in long_hits[:3])
     short_hits = index.search("节点")  # two characters: below the trigram minimum

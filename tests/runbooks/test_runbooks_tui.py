@@ -106,9 +106,9 @@ async def test_browser_search_as_you_type_open_copy_and_follow_link(
 
 
 async def test_browser_cjk_short_query_and_stale_list(
-    tmp_path: Path, kubesphere_corpus: Path, nasty_dir: Path
+    tmp_path: Path, kubesphere_sample: Path, nasty_dir: Path
 ) -> None:
-    library = library_for(tmp_path, kubesphere_corpus, nasty_dir)
+    library = library_for(tmp_path, kubesphere_sample, nasty_dir)
     screen = RunbookBrowserScreen(library=library, today=TODAY, query="内存")
     app = BrowserApp(screen)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -129,12 +129,14 @@ async def test_browser_cjk_short_query_and_stale_list(
         assert "1 stale runbook" in status  # placeholders.md, reviewed 2026-01-02
 
 
-async def test_viewer_renders_corpus_sample_and_nasty_files(
-    tmp_path: Path, prometheus_corpus: Path, kubesphere_corpus: Path, nasty_dir: Path
+async def test_viewer_renders_real_runbooks_and_nasty_files(
+    tmp_path: Path, real_runbooks: tuple[str, list[Path]], nasty_dir: Path
 ) -> None:
-    library = library_for(tmp_path, prometheus_corpus, kubesphere_corpus, nasty_dir)
+    which, corpora = real_runbooks
+    library = library_for(tmp_path, *corpora, nasty_dir)
     summaries = library.summaries()
-    sample = summaries[::12] + [s for s in summaries if s.path.parent.name in ("nasty", "a")]
+    step = 1 if which == "sample" else 12  # every sample file; every 12th of the corpora
+    sample = summaries[::step] + [s for s in summaries if s.path.parent.name in ("nasty", "a")]
     screen = RunbookBrowserScreen(library=library, today=TODAY)
     app = BrowserApp(screen)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -144,7 +146,7 @@ async def test_viewer_renders_corpus_sample_and_nasty_files(
             await screen.open_runbook(summary.id)
             await pilot.pause()
             assert viewer.runbook is not None and viewer.runbook.id == summary.id
-        # every file of both corpora through the viewer's own wrapping (no paint per file)
+        # every file of both libraries through the viewer's own wrapping (no paint per file)
         from irtui.tui.widgets.runbook_viewer import cached_document
 
         for summary in summaries:

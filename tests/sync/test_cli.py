@@ -152,8 +152,15 @@ def test_sync_loop_runs_until_interrupted(configured: Path, store: Store, tmp_pa
             from irtui.sync.publish import publish
 
             publish(store, inc.id, "while running", load_config())
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and not fake.incidents:
+            # Interrupt only once the delivery is recorded as sent in the store: the fake
+            # server seeing the request is not yet the CLI having committed (and said) it.
+            from irtui.store.outbox_repo import OutboxRepo
+
+            outbox = OutboxRepo(store.db)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not (
+                fake.incidents and outbox.summary().get("sent", 0) >= 1
+            ):
                 time.sleep(0.05)
         finally:
             proc.send_signal(signal.SIGINT)

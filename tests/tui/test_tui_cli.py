@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -38,8 +40,9 @@ def test_demo_opens_a_seeded_throwaway_store(opened: list[IrtuiApp], clock: Manu
     incidents = app.snapshot  # type: ignore[attr-defined]
     assert len(incidents) == 5
     assert app.clock is clock
-    kept = c.out.getvalue().split("kept at ")[1].strip()
-    assert kept.endswith("demo.db")
+    kept = Path(c.out.getvalue().split("kept at ")[1].strip())
+    assert kept.name == "demo.db" and kept.is_file()
+    shutil.rmtree(kept.parent)  # --keep means kept: this test cleans up after itself
 
 
 def test_bare_irtui_opens_the_board_on_the_store(

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from irtui.domain.clocks import ack_clock, next_update_clock, soonest_due
+from irtui.domain.clocks import ack_clock, incident_now, next_update_clock, soonest_due
 from irtui.domain.model import Incident, IncidentKind
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings
@@ -65,7 +65,7 @@ def clock_views(incident: Incident, now: datetime) -> dict[str, tuple[object, ..
     ack = ack_clock(incident, now)
     upd = next_update_clock(incident, now)
     return {
-        "age": ("age", tx.age(now - incident.declared_at)),
+        "age": ("age", tx.age(incident_now(incident, now) - incident.declared_at)),
         "ack": ("clock", tx.clock_text(ack, compact=True), ack.state),
         "upd": ("upd", tx.clock_text(upd, compact=True), upd.state, upd.name, upd.due is not None),
     }

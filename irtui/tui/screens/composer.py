@@ -33,7 +33,7 @@ from textual.widgets import (
     Static,
 )
 
-from irtui.domain.model import STATUS_CHANGE, Audience, DomainError
+from irtui.domain.model import STATUS_CHANGE, Audience, DomainError, IncidentKind
 from irtui.domain.reducer import STATUS_CHANGE_GRACE
 from irtui.domain.templates import UpdateFields, prefill, render
 from irtui.domain.timeparse import parse_due
@@ -70,11 +70,14 @@ def parse_next(value: str, now: datetime) -> datetime | None:
         raise DomainError(f"next update: {exc}") from None
 
 
-def status_page_ready() -> tuple[bool, str]:
+def status_page_ready(drill: bool = False) -> tuple[bool, str]:
     """Whether *Send* can reach customers by publishing (the sync module is installed and a
-    status page configured), and if not, why not."""
+    status page configured — or the incident is a drill, whose publishing goes to the drill
+    sink), and if not, why not."""
     if publish_screen_class() is None:
         return False, "the status-page sync is not installed"
+    if drill:
+        return True, ""
     try:
         from irtui.sync.config import load_config
 
@@ -286,7 +289,7 @@ class ComposerScreen(ModalScreen[bool]):
             if cadence and (promise - now).total_seconds() > cadence + 59:
                 line += f" Longer than SEV{inc.severity}'s {fmt_span(cadence)} cadence."
         if self.audience is Audience.STATUSPAGE:
-            ready, why = status_page_ready()
+            ready, why = status_page_ready(inc.kind is IncidentKind.DRILL)
             line += (
                 " It restarts when the update is published (Send opens Publish…)."
                 if ready
@@ -343,7 +346,8 @@ class ComposerScreen(ModalScreen[bool]):
             self.notify(str(exc), severity="error", markup=False)
             return
         if self.audience is Audience.STATUSPAGE:
-            ready, why = status_page_ready()
+            drill = self.irtui.incident(self.incident_id).kind is IncidentKind.DRILL
+            ready, why = status_page_ready(drill)
             if ready:
                 self.action_publish()
                 return

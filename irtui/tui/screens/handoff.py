@@ -24,7 +24,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from irtui.domain.handoff import default_readback, short_label, step_for
-from irtui.domain.model import Incident, Role, normalise_role, role_label, same_person
+from irtui.domain.model import (
+    CustomRole,
+    Incident,
+    Role,
+    normalise_role,
+    role_label,
+    same_person,
+)
 from irtui.domain.timeutil import fmt_when
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
@@ -161,11 +168,13 @@ class RolesScreen(ModalScreen[bool]):
         return bool(offer and offer.accepted)
 
     def chosen_role(self) -> str | None:
-        """The role key to act on; None while "other" is picked and not named yet."""
+        """The role key to act on; None while "other" is picked and not named yet. A name
+        typed under *Other role…*, or a custom role the incident has, is custom on purpose
+        (`CustomRole`): never refused as a typo of a standard role."""
         if self.role != OTHER:
-            return self.role
+            return self.role if self.role in ROLES else CustomRole(self.role)
         try:
-            return normalise_role(self.query_one("#custom-role", Input).value)
+            return normalise_role(CustomRole(self.query_one("#custom-role", Input).value))
         except ValueError:
             return None
 

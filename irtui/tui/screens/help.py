@@ -20,6 +20,8 @@ SCOPE_TITLES = {
     "board": "Board",
     "incident": "Incident screen",
     "runbook": "Reading a runbook",
+    "drill_facilitator": "Drill facilitator's seat",
+    "drill_debrief": "Drill debrief",
 }
 GRAMMAR = (
     ("-5m text / 14:02 text", "backdate the entry"),

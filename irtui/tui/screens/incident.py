@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
 from irtui.domain.capture import parse_capture
-from irtui.domain.clocks import ack_clock, update_clocks
+from irtui.domain.clocks import ack_clock, incident_now, update_clocks
 from irtui.domain.model import (
     MILESTONES,
     EntryKind,
@@ -78,6 +78,15 @@ def role_warnings(incident: Incident, required: tuple[str, ...]) -> list[str]:
             "does not debug — hand one role off"
         )
     return warnings
+
+
+def drill_tag(incident: Incident) -> str:
+    """`DRILL`, and the drill clock's state when it is not plain real time (paused, ×60)."""
+    clock = incident.time_map or {}
+    if clock and not clock.get("running", True):
+        return "DRILL ⏸ paused "
+    speed = float(clock.get("speed", 1.0))
+    return f"DRILL ×{speed:g} " if speed != 1 else "DRILL "
 
 
 def entry_text(entry: TimelineEntry) -> Text:
@@ -178,7 +187,7 @@ class IncidentScreen(IncidentActions):
         if inc.peak_severity != inc.severity:  # obligations follow the peak
             top[1:1] = [(f" peak SEV{inc.peak_severity}", "bold #ff6b6b")]
         if inc.kind is IncidentKind.DRILL:
-            top.append(("DRILL ", "bold black on #c792ea"))
+            top.append((drill_tag(inc), "bold black on #c792ea"))
             top.append(" ")
         top += [tx.literal(inc.title, "bold", limit=300), "  ", tx.status(str(inc.status))]
         if (badge := quality_badge(self.events)) is not None:  # imported history (issue 16)
@@ -236,7 +245,7 @@ class IncidentScreen(IncidentActions):
     # --- roles -------------------------------------------------------------------------
     def render_roles(self) -> None:
         inc = self.incident
-        now = self.irtui.now()
+        now = incident_now(inc, self.irtui.now())  # a drill's roles are held in drill time
         try:
             required = tuple(self.irtui.store.policy.level(inc.severity).required_roles)
         except Exception:
@@ -461,8 +470,9 @@ class IncidentScreen(IncidentActions):
             table.add_column("task", key="task", width=self.widths()["task"])
             table.add_column("timer", key="timer", width=9)
             self.task_shown.clear()
+            local = incident_now(self.incident, now)  # a drill's timers run on its clock
             for task in self.tasks:
-                timer = self.task_timer(task, now)
+                timer = self.task_timer(task, local)
                 self.task_shown[task.entry_id] = tx.signature(timer)
                 label = Text.assemble(
                     tx.literal(f"{task.owner}: ", "bold") if task.owner else "",
@@ -488,8 +498,9 @@ class IncidentScreen(IncidentActions):
             return  # not composed yet, or being removed (a poll can land in between)
         self.render_header(now)
         table = self.query_one("#tasks", FastTable)
+        local = incident_now(self.incident, now)
         for task in self.tasks:
-            timer = self.task_timer(task, now)
+            timer = self.task_timer(task, local)
             sig = tx.signature(timer)
             if self.task_shown.get(task.entry_id) != sig:
                 self.task_shown[task.entry_id] = sig
@@ -561,7 +572,8 @@ class IncidentScreen(IncidentActions):
             return
         store = self.irtui.store
         try:
-            captured = parse_capture(line, self.irtui.now(), self.default_kind)
+            now = incident_now(self.incident, self.irtui.now())  # `-5m` in a drill's time
+            captured = parse_capture(line, now, self.default_kind)
             store.log(
                 self.incident_id,
                 captured.text,

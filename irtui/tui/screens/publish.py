@@ -74,12 +74,13 @@ class PublishScreen(ModalScreen[bool]):
                 self.problem = str(exc)
                 config = SyncConfig()
         self.config = config
-        if self.problem is None and not config.configured:
+        incident = store.get(incident_id)
+        self.drill = str(incident.kind) == "drill"  # the drill sink: recorded, never sent
+        if self.problem is None and not config.configured and not self.drill:
             self.problem = (
                 "The status page is not configured: set page_id in "
                 "statuspage.yaml (or IRTUI_STATUSPAGE_PAGE_ID)."
             )
-        incident = store.get(incident_id)
         from irtui.sync.messages import page_status
 
         try:
@@ -92,7 +93,14 @@ class PublishScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="publish"):
             yield Label("Publish to the public status page", classes="dialog-title")
-            yield Static(Text("This is exactly what customers will see:"), classes="help-line")
+            yield Static(
+                Text(
+                    "DRILL: nothing is sent; this is recorded as what customers would see:"
+                    if self.drill
+                    else "This is exactly what customers will see:"
+                ),
+                classes="help-line",
+            )
             yield Static(Text(""), id="publish-preview")
             with Horizontal(classes="row"):
                 yield Select(
@@ -185,5 +193,10 @@ class PublishScreen(ModalScreen[bool]):
         except DomainError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        self.app.notify(f"Queued status-page update #{done.message_id}", markup=False)
+        self.app.notify(
+            f"DRILL: update #{done.message_id} kept in the drill sink (not sent)"
+            if done.drill
+            else f"Queued status-page update #{done.message_id}",
+            markup=False,
+        )
         self.dismiss(True)

@@ -1,0 +1,87 @@
+"""`irtui drill` from the command line: every sub-command, exit codes, text kept literal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from irtui.cli.main import COMMANDS
+from irtui.drills import runner
+from tests.cli_runner import Cli
+from tests.drills.conftest import SMALL, fired, write
+
+
+def test_drill_is_registered_in_the_commands_table() -> None:
+    assert COMMANDS["drill"] == "irtui.cli.drill_cmd"
+
+
+def test_list_run_and_the_facilitator_commands(db_path: Path, clock, tmp_path: Path) -> None:
+    cli = Cli(db_path, clock, as_="facilitator")
+    out = cli.ok("drill", "list")
+    for name in (
+        "db-connection-exhaustion",
+        "bad-deploy-error-spike",
+        "third-party-api-outage",
+        "certificate-expiry",
+    ):
+        assert name in out
+    assert "No drills in the store yet." in out
+    iid = cli.ok("drill", "run", "certificate-expiry", "--detach", "--speed", "60").strip()
+    assert iid == "INC-1"
+    code, _, err = cli("drill", "run", "certificate-expiry", "--detach", "--speed", "0")
+    assert code == 2 and "speed must be between" in err
+    code, _, err = cli("drill", "run", "nope")
+    assert code == 2 and "no scenario 'nope'" in err
+    clock.advance(seconds=3)
+    assert "paused" in cli.ok("drill", "pause", iid)
+    code, _, err = cli("drill", "pause", iid)
+    assert code == 2 and "already paused" in err
+    assert "running, speed ×60" in cli.ok("drill", "resume", iid)
+    assert "speed ×2" in cli.ok("drill", "speed", iid, "2")
+    assert "played cert-details" in cli.ok("drill", "fire", iid, "cert-details")
+    assert "skipped mobile" in cli.ok("drill", "skip", iid, "mobile")
+    code, _, err = cli("drill", "fire", iid, "mobile")
+    assert code == 2 and "was skipped" in err
+    assert "improvised" in cli.ok("drill", "improvise", iid, "The CDN calls", "--kind", "news")
+    code, _, err = cli("drill", "improvise", iid, "x", "--kind", "pager")
+    assert code == 2 and "--kind must be one of" in err
+    data = json.loads(cli.ok("drill", "list", "--json"))
+    assert [d["id"] for d in data["drills"]] == [iid]
+    assert data["drills"][0]["injects"]["skipped"] == 1
+    assert data["drills"][0]["speed"] == 2.0
+    assert len(data["scenarios"]) >= 4
+    assert "ended" in cli.ok("drill", "end", iid)
+    code, _, err = cli("drill", "facilitate", iid)
+    assert code == 2 and "is over (resolved)" in err
+    real = cli.ok("declare", "Real", "--sev", "2").strip()
+    code, _, err = cli("drill", "facilitate", real)
+    assert code == 2 and "not a drill" in err
+    bare = cli.ok("declare", "Game day", "--sev", "2", "--drill").strip()
+    code, _, err = cli("drill", "facilitate", bare)
+    assert code == 2 and "without a script" in err
+    path = write(tmp_path, SMALL)
+    mine = cli.ok("drill", "run", str(path), "--detach").strip()
+    assert mine == "INC-4"
+
+
+def test_hostile_text_through_every_printer(db_path: Path, clock, tmp_path: Path, store) -> None:
+    text = SMALL.replace("title: Small drill", 'title: "[/] [/foo] x [/ y [red] \\e[2J"')
+    path = write(tmp_path, text)
+    cli = Cli(db_path, clock)
+    iid = cli.ok("drill", "run", str(path), "--detach").strip()
+    runner.tick(store, iid)
+    for argv in (
+        ("drill", "list"),
+        ("drill", "report", iid),
+        ("drill", "report", iid, "--format", "json"),
+    ):
+        code, out, err = cli(*argv)
+        assert code == 0, err
+        assert "\x1b" not in out and "[/foo] x [/ y [red]" in out
+    code, out, err = cli("drill", "improvise", iid, "[red]boom[/] \x1b]52;c;AAAA\x07 \x00nul")
+    assert code == 0 and "\x1b" not in out and "[red]boom[/]" in out
+    assert "removed" in err  # the boundary says what it took out
+    code, _, err = cli("drill", "improvise", iid, "L" * 100_000)
+    assert code == 2 and "limit is 20,000" in err and "Traceback" not in err
+    assert len([e for e in store.events(iid) if e.kind == "drill_improvised"]) == 1
+    assert sorted(fired(store, iid)) == ["a"]
