@@ -575,9 +575,10 @@ def _near_miss_hint() -> Iterator[None]:
 def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.model import normalise_role
 
+    typed = _role(args)  # the store's command cleans it, and says what it removed
     with _near_miss_hint():
-        role = normalise_role(_role(args))
-        inc = ctx.store().assign_role(args.id, role, args.name)
+        inc = ctx.store().assign_role(args.id, typed, args.name)
+        role = normalise_role(typed)
     _say_role(ctx, inc, role)
     return 0
 
@@ -592,15 +593,18 @@ def _say_role(ctx: CliContext, inc: Any, role: str) -> None:
             f"(irtui --as {offer.to} accept {inc.id} {role}) and {offer.from_} confirms"
         )
     else:
-        ctx.print(f"{inc.id}: {short_label(role)} is {inc.roles[role].name}")
+        from irtui.domain.model import role_label
+
+        ctx.print(f"{inc.id}: {role_label(role)} is {inc.roles[role].name}")
 
 
 def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.model import normalise_role
 
+    typed = _role(args)
     with _near_miss_hint():
-        role = normalise_role(_role(args))
-        inc = ctx.store().handoff(args.id, role, args.to, brief=args.brief or None)
+        inc = ctx.store().handoff(args.id, typed, args.to, brief=args.brief or None)
+        role = normalise_role(typed)
     _say_role(ctx, inc, role)
     return 0
 
@@ -610,9 +614,10 @@ def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.model import normalise_role
 
     store = ctx.store()
+    typed = _role(args)
     with _near_miss_hint():
-        role = normalise_role(_role(args))
-        inc = store.accept_handoff(args.id, role, readback=args.readback)
+        inc = store.accept_handoff(args.id, typed, readback=args.readback)
+        role = normalise_role(typed)
     offer = inc.handoffs[role]
     ctx.print(f"Brief from {offer.from_}, as written:")
     for line in (offer.brief or "(no brief)").splitlines():
@@ -628,9 +633,10 @@ def cmd_confirm(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.handoff import short_label
     from irtui.domain.model import normalise_role
 
+    typed = _role(args)
     with _near_miss_hint():
-        role = normalise_role(_role(args))
-        inc = ctx.store().confirm_handoff(args.id, role)
+        inc = ctx.store().confirm_handoff(args.id, typed)
+        role = normalise_role(typed)
     ctx.print(f"{inc.id}: Confirmed, {inc.roles[role].name} is now {short_label(role)}")
     return 0
 
@@ -639,9 +645,10 @@ def cmd_withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.handoff import short_label
     from irtui.domain.model import normalise_role
 
+    typed = _role(args)
     with _near_miss_hint():
-        role = normalise_role(_role(args))
-        inc = ctx.store().withdraw_handoff(args.id, role, reason=args.reason)
+        inc = ctx.store().withdraw_handoff(args.id, typed, reason=args.reason)
+        role = normalise_role(typed)
     ctx.print(
         f"{inc.id}: the hand-off of {short_label(role)} is off; {inc.roles[role].name} keeps it"
     )

@@ -559,14 +559,16 @@ class Store:
         accepted with a read-back and the holder confirmed. An empty role is assigned."""
         from irtui.domain.model import normalise_role
 
-        key = normalise_role(role)
         if brief is None or not brief.strip():
+            key = normalise_role(role)  # only to see whether it is held: cleaned again below
             held = key in self.get(ref).roles
             brief = self.generated_brief(ref, key, to) if held else ""
+        # The role as typed goes into the command, cleaned inside the write (what the text
+        # boundary removes from it is then said, like any other field).
         return self.transact(
             ref,
             lambda inc, now: lifecycle.cmd_handoff(
-                inc, key, to, now=now, author=self.author, brief=brief or ""
+                inc, role, to, now=now, author=self.author, brief=brief or ""
             ),
         )[0]
 

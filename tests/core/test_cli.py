@@ -214,8 +214,11 @@ def test_a_near_miss_role_is_refused_with_a_suggestion_and_writes_nothing(cli: C
 def test_custom_makes_a_near_miss_a_custom_role_on_purpose(cli: Cli) -> None:
     cli.ok("declare", "Checkout 500s", "--sev", "2")
     assert "Comander is bob" in cli.ok("role", "1", "comander", "bob", "--custom")
-    cli.ok("handoff", "1", "comander", "carol", "--custom")
-    assert "Comander is now carol" in cli.ok("accept", "1", "comander", "--custom")
+    cli.ok("handoff", "1", "comander", "carol", "--custom", as_="bob")  # the holder offers
+    cli.ok("accept", "1", "comander", "--custom", as_="carol")
+    assert "Confirmed, carol is now Comander" in cli.ok(
+        "confirm", "1", "comander", "--custom", as_="bob"
+    )
     roles = json.loads(cli.ok("show", "1", "--json"))["roles"]
     assert set(roles) == {"comander"} and roles["comander"]["name"] == "carol"
     # --custom never turns a standard alias into a custom role
