@@ -96,7 +96,8 @@ class TimesDialog(_TimeDialog):
             for name, label in (("started", "Impact started"), ("detected", "Detected")):
                 value = incident.milestones.get(name)
                 yield Label(
-                    f"{label} (now {fmt_when(value, now)}; {TIME_HELP})", classes="field-label"
+                    f"{label} (currently {fmt_when(value, now)}; {TIME_HELP})",
+                    classes="field-label",
                 )
                 yield Input(placeholder="e.g. -20m or 20:41", id=f"t-{name}")
             yield Static(
