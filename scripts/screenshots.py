@@ -39,9 +39,17 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("incident-80x24", (80, 24), ["enter"]),
     ("incident-200x60", (200, 60), ["enter"]),
 ]
+ONCALL_SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
+    ("oncall-panel", (160, 48), ["enter"]),
+    ("page-dialog", (160, 48), ["enter", "ctrl+g"]),
+    ("oncall-handoff", (160, 48), ["enter", "f9"]),
+]
+"""Shots with the demo's service catalog and pages (irtui/oncall/demo.py)."""
 
 
-async def shoot(out: Path, name: str, size: tuple[int, int], keys: list[str]) -> Path:
+async def shoot(
+    out: Path, name: str, size: tuple[int, int], keys: list[str], *, oncall: bool = False
+) -> Path:
     from irtui.demo import seed
     from irtui.domain.timeutil import ManualClock
     from irtui.store.repo import Store
@@ -51,7 +59,14 @@ async def shoot(out: Path, name: str, size: tuple[int, int], keys: list[str]) ->
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "demo.db", clock=clock, author="alice")
         try:
-            seed(store)
+            ids = seed(store)
+            os.environ.pop("IRTUI_CATALOG", None)
+            if oncall:
+                from irtui.oncall.demo import seed_pages, write_catalog
+
+                catalog = write_catalog(Path(tmp), store.now())
+                os.environ["IRTUI_CATALOG"] = str(catalog)
+                seed_pages(store, ids["sev1"], catalog)
             app = IrtuiApp(
                 store,
                 clock=clock,
@@ -65,6 +80,8 @@ async def shoot(out: Path, name: str, size: tuple[int, int], keys: list[str]) ->
                 await pilot.pause()
                 if keys:
                     await pilot.press(*keys)
+                await pilot.pause()
+                await app.workers.wait_for_complete()
                 await pilot.pause()
                 path = out / f"{name}.svg"
                 app.save_screenshot(filename=path.name, path=str(out))
@@ -166,14 +183,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--no-png", action="store_true")
+    parser.add_argument("--only", action="append", metavar="NAME", help="only these shots")
     args = parser.parse_args()
     os.environ["TZ"] = "UTC"
     time.tzset()
     args.out.mkdir(parents=True, exist_ok=True)
     made_png = False
-    shots = [(shoot, *shot) for shot in SHOTS] + [(shoot_drill, *shot) for shot in DRILL_SHOTS]
-    for take, name, size, keys in shots:
-        svg = asyncio.run(take(args.out, name, size, keys))
+    shots = [(shoot, *shot, False) for shot in SHOTS]
+    shots += [(shoot_drill, *shot, False) for shot in DRILL_SHOTS]
+    shots += [(shoot, *shot, True) for shot in ONCALL_SHOTS]
+    for take, name, size, keys, oncall in shots:
+        if args.only and name not in args.only:
+            continue
+        if oncall:
+            svg = asyncio.run(take(args.out, name, size, keys, oncall=True))
+        else:
+            svg = asyncio.run(take(args.out, name, size, keys))
         png = None if args.no_png else to_png(svg)
         made_png |= png is not None
         print(

@@ -66,6 +66,9 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         "IRTUI_STATUSPAGE_TOKEN",
         "IRTUI_STATUSPAGE_URL",
         "IRTUI_STATUSPAGE_PAGE_ID",
+        "IRTUI_CATALOG",
+        "IRTUI_PAGERDUTY_ROUTING_KEY",
+        "IRTUI_PAGERDUTY_URL",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("IRTUI_USER", "tester")

@@ -86,31 +86,26 @@ def _scan(text: str, source: str, max_depth: int, line_offset: int) -> None:
         raise YamlError(source, None, f"invalid YAML: {exc}") from None
 
 
-def load_yaml(
-    text: str | bytes,
-    source: str = "<yaml>",
-    *,
-    max_bytes: int = MAX_BYTES,
-    max_depth: int = MAX_DEPTH,
-    line_offset: int = 0,
-) -> Any:
-    """Parse YAML text safely (see the module docstring). `line_offset` shifts reported lines
-    (front matter starts below the `---` of a Markdown file)."""
+def _decode(text: str | bytes, source: str, max_bytes: int, line_offset: int) -> str:
     if isinstance(text, bytes):
         if len(text) > max_bytes:
             raise YamlError(
                 source, None, f"file is {len(text):,} bytes; the limit is {max_bytes:,}"
             )
         try:
-            text = text.decode("utf-8")
+            return text.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = text[: exc.start].count(b"\n") + 1 + line_offset
             raise YamlError(source, line, "not UTF-8 text") from None
-    elif len(text) > max_bytes:
+    if len(text) > max_bytes:
         raise YamlError(
             source, None, f"file is {len(text):,} characters; the limit is {max_bytes:,}"
         )
-    _scan(text, source, max_depth, line_offset)
+    return text
+
+
+def _line_loader(source: str, line_offset: int) -> type:
+    """A SafeLoader subclass whose mappings are `LineDict`s (duplicate keys refused)."""
 
     class Loader(_Loader):  # type: ignore[misc,valid-type]
         pass
@@ -139,6 +134,22 @@ def load_yaml(
         return result
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+def load_yaml(
+    text: str | bytes,
+    source: str = "<yaml>",
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+    line_offset: int = 0,
+) -> Any:
+    """Parse YAML text safely (see the module docstring). `line_offset` shifts reported lines
+    (front matter starts below the `---` of a Markdown file)."""
+    text = _decode(text, source, max_bytes, line_offset)
+    _scan(text, source, max_depth, line_offset)
+    Loader = _line_loader(source, line_offset)
     try:
         return yaml.load(text, Loader=Loader)  # a SafeLoader subclass: safe tags only
     except yaml.MarkedYAMLError as exc:
@@ -165,3 +176,49 @@ def load_yaml_file(
     except OSError as exc:
         raise YamlError(str(p), None, f"cannot read: {exc.strerror or exc}") from None
     return load_yaml(data, str(p), max_bytes=max_bytes, max_depth=max_depth)
+
+
+def load_yaml_all(
+    text: str | bytes,
+    source: str = "<yaml>",
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> list[Any]:
+    """Every document of a multi-document stream (`---` between them: Backstage's
+    catalog-info.yaml), with the same refusals and `LineDict` mappings as `load_yaml`."""
+    text = _decode(text, source, max_bytes, 0)
+    _scan(text, source, max_depth, 0)
+    try:
+        return [doc for doc in yaml.load_all(text, Loader=_line_loader(source, 0))]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(
+            source, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem or exc}"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(source, None, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError(source, None, f"nested deeper than {max_depth} levels") from None
+
+
+def read_bounded(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes, refusing one larger than `max_bytes` before reading it (`YamlError`
+    naming the path, like every other refusal of a file irtui reads)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise YamlError(str(p), None, f"file is {size:,} bytes; the limit is {max_bytes:,}")
+        return p.read_bytes()
+    except OSError as exc:
+        raise YamlError(str(p), None, f"cannot read: {exc.strerror or exc}") from None
+
+
+def load_yaml_file_all(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+) -> list[Any]:
+    """`load_yaml_all` of a file (size checked before it is read)."""
+    return load_yaml_all(
+        read_bounded(path, max_bytes), str(path), max_bytes=max_bytes, max_depth=max_depth
+    )

@@ -455,6 +455,9 @@ def cmd_declare(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json(_incident_json(ctx, inc, timeline=False))
     else:
         ctx.print(inc.id)
+    from irtui.cli.oncall_cmd import after_declare
+
+    after_declare(ctx, inc)  # blast radius and unknown services, on stderr (catalog only)
     return 0
 
 
@@ -531,6 +534,15 @@ def _resolve(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.err.write(
             f"{inc.id} is on the status page; to resolve it there too:\n"
             f'  irtui publish {inc.id} "{offer}" --status resolved\n'
+        )
+    from irtui.sync.paging import resolve_offer as live_pages
+
+    pages = live_pages(store, inc.id)
+    if pages:
+        names = ", ".join(f"#{p.number} {p.display}" for p in pages)
+        ctx.err.write(
+            f"{inc.id} has pages still open ({names}); to resolve them (PagerDuty too):\n"
+            f"  irtui page-resolve {inc.id}\n"
         )
     return 0
 

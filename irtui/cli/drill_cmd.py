@@ -67,11 +67,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         return q
 
     def runbooks(q: argparse.ArgumentParser) -> None:
+        # Its own dest (SUPPRESS by default): argparse copies a sub-command's namespace over
+        # its parent's, so a `runbooks` dest here would drop `irtui --runbooks DIR drill ...`.
         q.add_argument(
             "--runbooks",
             action="append",
             metavar="DIR",
-            default=None,
+            dest="drill_runbooks",
+            default=argparse.SUPPRESS,
             help="runbook folder scenarios may reference (repeatable; plus $IRTUI_RUNBOOKS, "
             "config and the bundled library)",
         )
@@ -204,7 +207,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 def _known(args: argparse.Namespace) -> set[str]:
     from irtui.drills.library import known_runbooks
 
-    return known_runbooks(getattr(args, "runbooks", None))
+    return known_runbooks(_runbook_dirs(args) or None)
+
+
+def _runbook_dirs(args: argparse.Namespace) -> list[str]:
+    """Every `--runbooks` given, before `drill` and after it, in order."""
+    return [*(getattr(args, "runbooks", None) or []), *(getattr(args, "drill_runbooks", []))]
 
 
 def _line(text: object, limit: int | None = None) -> str:
@@ -372,8 +380,8 @@ def _facilitate(args: argparse.Namespace, ctx: CliContext, incident_id: str) -> 
     from irtui.tui.screens.drill_facilitator import FacilitatorApp
 
     app = FacilitatorApp(ctx.store(), incident_id, clock=ctx.clock, seat_name=ctx.author)
-    if getattr(args, "runbooks", None):
-        app.runbook_dirs = list(args.runbooks)
+    if _runbook_dirs(args):
+        app.runbook_dirs = _runbook_dirs(args)
     app.run()
     return 0
 

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "irtui.cli.runbooks_cmd",
     "irtui.cli.sync_cmd",
     "irtui.cli.review_cmd",
+    "irtui.cli.oncall_cmd",
     "irtui.cli.drill_cmd",
     "irtui.cli.help_cmd",
 )
@@ -62,6 +63,10 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(
         ("postmortem", "reviews", "action", "actions", "cause", "tag", "recurring", "import"),
         "irtui.cli.review_cmd",
+    ),
+    **dict.fromkeys(
+        ("catalog", "oncall", "page", "escalate", "page-ack", "page-resolve", "pages"),
+        "irtui.cli.oncall_cmd",
     ),
     "drill": "irtui.cli.drill_cmd",
     **dict.fromkeys(("help", "completion"), "irtui.cli.help_cmd"),
@@ -223,6 +228,7 @@ def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) ->
 def exit_code_for(exc: BaseException) -> int:
     """2 for anything the user can fix by changing what they typed or pointed at."""
     from irtui.boundary.errors import BoundaryError
+    from irtui.catalog.model import CatalogError
     from irtui.domain.model import DomainError
     from irtui.domain.policy import PolicyError
     from irtui.store.errors import NewerStoreError, NotAStoreError, NotFound
@@ -231,6 +237,7 @@ def exit_code_for(exc: BaseException) -> int:
         exc,
         UsageError
         | BoundaryError
+        | CatalogError
         | DomainError
         | PolicyError
         | NotFound

@@ -101,6 +101,11 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "its next message creates a new one",
     )
     p.add_argument("--all", action="store_true", help="with --status: include sent messages")
+    p.add_argument(
+        "--pages",
+        action="store_true",
+        help="deliver PagerDuty pages only (no status page needed)",
+    )
     p.add_argument("--json", action="store_true", help=h.JSON)
     p.set_defaults(handler=cmd_sync)
 
@@ -205,23 +210,39 @@ def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         return _show_status(args, ctx, repo)
 
     from irtui.sync.background import OutboxWorker
+    from irtui.sync.pagerduty_worker import PagingWorker
 
-    worker = OutboxWorker(store, config=_config())
-    if not worker.enabled:
-        raise UsageError(f"cannot sync: {worker.problem}")
+    pager = PagingWorker(store)  # pages need no configuration: keys are looked up per page
+    workers: list[Any] = [pager]
+    if not args.pages:
+        worker = OutboxWorker(store, config=_config())
+        if worker.enabled:
+            workers.append(worker)
+        elif not _pages_waiting(repo):
+            raise UsageError(f"cannot sync: {worker.problem}")
+        else:
+            ctx.err.write(f"irtui: status page: {worker.problem}; delivering pages only\n")
     try:
         repo.wake(store.now())  # someone asked to sync now: the network may be back
+        pager.wake()
         if args.once:
-            reports = worker.deliver_due()
-            _print_reports(ctx, reports, json_out=args.json)
+            for w in workers:
+                _print_reports(ctx, w.deliver_due(), json_out=args.json)
             left = repo.summary()
             return 0 if left["failed"] == 0 and left["retrying"] == 0 else 1
         while True:  # until Ctrl-C (main maps KeyboardInterrupt to exit 130)
-            reports = worker.deliver_due()
-            _print_reports(ctx, reports, json_out=args.json)
-            time.sleep(worker.poll_s)
+            for w in workers:
+                _print_reports(ctx, w.deliver_due(), json_out=args.json)
+            time.sleep(min(w.poll_s for w in workers))
     finally:
-        worker.close()
+        for w in workers:
+            w.close()
+
+
+def _pages_waiting(repo: Any) -> bool:
+    return any(
+        m.provider == "pagerduty" for m in repo.messages(states=("pending", "retrying", "failed"))
+    )
 
 
 def _print_reports(ctx: CliContext, reports: list[Any], *, json_out: bool) -> None:
@@ -261,7 +282,12 @@ def _show_status(args: argparse.Namespace, ctx: CliContext, repo: Any) -> int:
         return 0
     ctx.print("outbox: " + (", ".join(f"{k} {v}" for k, v in summary.items() if v) or "empty"))
     for m in msgs:
-        line = f"#{m.id} {m.incident_id} {m.op} {m.payload.get('status')}: {m.state}"
+        what = (
+            f"page #{m.payload.get('page')} {m.op}"
+            if m.provider == "pagerduty"
+            else f"{m.op} {m.payload.get('status')}"
+        )
+        line = f"#{m.id} {m.incident_id} {what}: {m.state}"
         if m.remote_id:
             line += f" (remote {m.remote_id})"
         if m.state in ("retrying", "sending") and m.next_attempt_at is not None:

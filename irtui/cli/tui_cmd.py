@@ -111,9 +111,25 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
             folder.path / "demo.db", policy=ctx.policy, clock=ctx.clock, author=ctx.author
         )
         fresh = True
+    import os
+    from pathlib import Path
+
+    saved = os.environ.get("IRTUI_CATALOG")
+    catalog = (
+        folder.path / "catalog.yaml"
+        if folder is not None
+        else Path(str(named)).expanduser().with_name(Path(str(named)).name + ".catalog.yaml")
+    )
     try:
-        return _run_demo_app(args, ctx, store, folder, seed if fresh else None)
+        demo_seed = _with_oncall(seed, catalog) if fresh else None
+        if not fresh and catalog.is_file() and not _has_catalog():
+            os.environ["IRTUI_CATALOG"] = str(catalog)  # the reopened demo's own catalog
+        return _run_demo_app(args, ctx, store, folder, demo_seed)
     finally:
+        if saved is None:
+            os.environ.pop("IRTUI_CATALOG", None)
+        else:
+            os.environ["IRTUI_CATALOG"] = saved
         store.close()
         if named:
             ctx.print(f"demo store kept at {named}; `irtui demo --db {named}` reopens it")
@@ -170,3 +186,31 @@ def _open_named_demo(name: str, ctx: Any) -> tuple[Any, bool]:
             "irtui demo --db a new file"
         )
     return store, fresh
+
+
+def _has_catalog() -> bool:
+    from irtui.catalog.load import catalog_paths
+
+    return bool(catalog_paths(None))
+
+
+def _with_oncall(seed: Any, catalog: Any) -> Any:
+    """`seed` plus the demo's catalog and pages (irtui/oncall/demo.py), unless the user has a
+    catalog of their own: then the demo shows theirs. The catalog is set for this process
+    only (`run_demo` restores the variable)."""
+
+    def seeded(store: Any) -> Any:
+        import os
+
+        ids = seed(store)
+        if _has_catalog():
+            return ids
+        from irtui.oncall.demo import seed_pages, write_catalog
+
+        catalog.parent.mkdir(parents=True, exist_ok=True)
+        path = write_catalog(catalog.parent, store.now(), name=catalog.name)
+        os.environ["IRTUI_CATALOG"] = str(path)
+        seed_pages(store, ids["sev1"], path)
+        return ids
+
+    return seeded

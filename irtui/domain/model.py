@@ -206,6 +206,12 @@ class EventKind(StrEnum):
     DRILL_INJECT_SKIPPED = "drill_inject_skipped"
     DRILL_IMPROVISED = "drill_improvised"
     DRILL_DELETED = "drill_deleted"
+    # Paging (irtui/domain/paging.py): who was woken up, their answer, the escalation. They
+    # do not change the incident projection; `paging.fold_pages` folds them.
+    PAGED = "paged"
+    PAGE_ACKNOWLEDGED = "page_acknowledged"
+    PAGE_ESCALATED = "page_escalated"
+    PAGE_RESOLVED = "page_resolved"
 
 
 DRILL_CLOCK_EVENTS: frozenset[str] = frozenset(

@@ -34,6 +34,10 @@ _SYSTEM_KIND: dict[str, str] = {
     EventKind.DRILL_SPEED_CHANGED: EntryKind.NOTE,
     EventKind.DRILL_INJECT_FIRED: EntryKind.DETECTION,
     EventKind.DRILL_IMPROVISED: EntryKind.NOTE,
+    EventKind.PAGED: EntryKind.ESCALATION,
+    EventKind.PAGE_ACKNOWLEDGED: EntryKind.ACTION,
+    EventKind.PAGE_ESCALATED: EntryKind.ESCALATION,
+    EventKind.PAGE_RESOLVED: EntryKind.ACTION,
 }
 _DRILL_INJECTS = (EventKind.DRILL_INJECT_FIRED, EventKind.DRILL_IMPROVISED)
 
@@ -150,6 +154,13 @@ def describe(event: Event) -> str:
             f"Runbook {name}: step {p.get('number', p.get('step', '?'))} of "
             f"{p.get('total', '?')} {state} — {p.get('text', '')}"
         )
+    if k in (
+        EventKind.PAGED,
+        EventKind.PAGE_ACKNOWLEDGED,
+        EventKind.PAGE_ESCALATED,
+        EventKind.PAGE_RESOLVED,
+    ):
+        return describe_page(event)
     return k
 
 
@@ -164,6 +175,25 @@ def detail(event: Event) -> str | None:
     if event.kind == EventKind.ROLE_HANDED_OFF and event.payload.get("brief"):
         return str(event.payload["brief"])
     return None
+
+
+def describe_page(event: Event) -> str:
+    p = event.payload
+    k = event.kind
+    if k == EventKind.PAGED:
+        who = p.get("display") or p.get("person")
+        why = f" ({p['why']})" if p.get("why") and p.get("why") != who else ""
+        level = f", level {p['level']} of {p['levels']}" if p.get("level") else ""
+        reason = f" — {p['reason']}" if p.get("reason") else ""
+        return f"Paged {who}{why}{level} (page #{p['page']}){reason}"
+    if k == EventKind.PAGE_ACKNOWLEDGED:
+        note = f" — {p['note']}" if p.get("note") else ""
+        return f"{event.author} acknowledged page #{p['page']}{note}"
+    if k == EventKind.PAGE_ESCALATED:
+        return f"Page #{p['page']} escalated to page #{p.get('to_page')}: {p.get('reason', '')}"
+    pages = ", ".join(f"#{n}" for n in p.get("pages", []))
+    reason = f" — {p['reason']}" if p.get("reason") else ""
+    return f"Pages {pages} resolved{reason}"
 
 
 def build_timeline(events: list[Event], *, include_system: bool = True) -> list[TimelineEntry]:

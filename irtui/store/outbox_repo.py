@@ -120,17 +120,24 @@ class OutboxRepo:
         now: datetime,
         event_id: int | None = None,
         provider: str = "statuspage",
+        op: str | None = None,
     ) -> int:
         """Add a pending message. Call it from `Store.record_update(extra=...)` so it commits
         with the update event; on its own it is its own transaction. `op` records whether
-        the message will create the remote incident (the first one does) or update it."""
+        the message will create the remote incident (the first one does) or update it;
+        a provider with its own operations (PagerDuty's trigger/acknowledge/resolve) names
+        it instead."""
 
         def tx(db: Database) -> int:
             state = DRILL if _is_drill(db, incident_id) else "pending"
-            creates = self.link(incident_id, provider, db=db) is None and not db.scalar(
-                "SELECT COUNT(*) FROM outbox WHERE incident_id = :iid AND provider = :p "
-                "AND state <> 'cancelled'",
-                {"iid": incident_id, "p": provider},
+            creates = (
+                op is None
+                and self.link(incident_id, provider, db=db) is None
+                and not db.scalar(
+                    "SELECT COUNT(*) FROM outbox WHERE incident_id = :iid AND provider = :p "
+                    "AND state <> 'cancelled'",
+                    {"iid": incident_id, "p": provider},
+                )
             )
             return int(
                 db.scalar(
@@ -143,7 +150,7 @@ class OutboxRepo:
                         "iid": incident_id,
                         "eid": event_id,
                         "p": provider,
-                        "op": "create" if creates else "update",
+                        "op": op or ("create" if creates else "update"),
                         "payload": json.dumps(payload, ensure_ascii=False),
                         "now": iso(now),
                     },

@@ -333,6 +333,42 @@ ACTIONS: tuple[Action, ...] = (
         "drill_debrief",
         key_display="esc",
     ),
+    # on call (irtui/oncall): ctrl/F-keys, never a printable letter typed on the incident
+    Action(
+        "ctrl+g",
+        "page",
+        "Page",
+        "Page someone: who is on call, escalate, acknowledge (the on-call panel shows clocks)",
+        "incident",
+        key_display="^g",
+    ),
+    Action(
+        "f9",
+        "oncall_handoff",
+        "On-call hand-off",
+        "The brief for the incoming on-call of a team",
+        "incident",
+        footer=False,
+        key_display="F9",
+    ),
+    Action(
+        "ctrl+g",
+        "page",
+        "Page",
+        "Page someone for the highlighted incident",
+        "board",
+        footer=False,
+        key_display="^g",
+    ),
+    Action(
+        "f9",
+        "oncall_handoff",
+        "On-call hand-off",
+        "The brief for the incoming on-call of a team",
+        "board",
+        footer=False,
+        key_display="F9",
+    ),
 )
 
 

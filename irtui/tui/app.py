@@ -245,6 +245,7 @@ class IrtuiApp(App[None]):
     def _start_outbox(self) -> None:
         if not self.background_sync:
             return
+        self._start_paging()
         try:
             from irtui.sync.background import OutboxWorker  # type: ignore[import-not-found]
         except ImportError:
@@ -262,6 +263,20 @@ class IrtuiApp(App[None]):
                 group="outbox",
                 exclusive=True,
             )
+
+    def _start_paging(self) -> None:
+        """PagerDuty pages go out from every seat (the outbox keeps them once-only)."""
+        try:
+            from irtui.sync.pagerduty_worker import PagingWorker
+        except ImportError:  # pragma: no cover
+            return
+        worker = PagingWorker(self.store)
+        self.run_worker(
+            worker.run_forever(self.update_outbox_summary),
+            name="paging",
+            group="paging",
+            exclusive=True,
+        )
 
     def update_outbox_summary(self, *_: Any) -> None:
         try:

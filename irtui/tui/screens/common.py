@@ -80,3 +80,17 @@ class IncidentActions(Screen[Any]):
         iid = self._target()
         if iid:
             self.app.push_screen(RolesScreen(iid))
+
+    def action_page(self) -> None:
+        """ctrl+g: the page dialog (irtui/tui/screens/page_dialog.py)."""
+        from irtui.tui.screens.page_dialog import PageDialog
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(PageDialog(iid))
+
+    def action_oncall_handoff(self) -> None:
+        """F9: the on-call hand-off brief (irtui/tui/screens/oncall_handoff.py)."""
+        from irtui.tui.screens.oncall_handoff import OnCallHandoffScreen
+
+        self.app.push_screen(OnCallHandoffScreen(incident_id=self.target_id()))

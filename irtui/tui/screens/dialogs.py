@@ -167,6 +167,9 @@ class DeclareDialog(Dialog):
         if incident:
             self.dismiss(incident.id)
             self.irtui.open(incident.id)
+            from irtui.tui.screens.blast_dialog import offer_blast_radius
+
+            offer_blast_radius(self.irtui, incident.id)  # what depends on its services
 
 
 class SeverityDialog(Dialog):
@@ -244,6 +247,9 @@ class StatusDialog(Dialog):
             self.dismiss(status)
             if status == "resolved":
                 self.irtui.offer_status_page_resolve(iid)
+                from irtui.tui.screens.page_dialog import offer_page_resolve
+
+                offer_page_resolve(self.irtui, iid)  # its pages, on PagerDuty too
 
 
 class PromptDialog(Dialog):

@@ -35,6 +35,7 @@ from irtui.domain.model import (
 from irtui.domain.timeutil import fmt_when
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
+from irtui.tui.widgets.oncall_picker import OnCallPicker
 
 if TYPE_CHECKING:
     from irtui.tui.app import IrtuiApp
@@ -135,6 +136,7 @@ class RolesScreen(ModalScreen[bool]):
                     classes="hidden",
                 )
                 yield Input(placeholder="to whom (name)", id="to")
+            yield OnCallPicker(self.incident_id, target="#to", id="oncall-pick")
             yield Static(id="holder", classes="help-line")
             with Vertical(id="offer-box", classes="hidden"):
                 yield Static(id="offer-head")

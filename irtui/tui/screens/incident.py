@@ -40,6 +40,7 @@ from irtui.tui.brief import OpenTask, open_tasks
 from irtui.tui.screens.common import IncidentActions
 from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
+from irtui.tui.widgets.oncall_panel import OnCallPanel
 
 ROLE_ORDER = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 KIND_CYCLE = tuple(EntryKind)
@@ -145,6 +146,7 @@ class IncidentScreen(IncidentActions):
                     yield Static(id="entry-detail")
             with Vertical(id="inc-side"):
                 yield Static(id="roles")
+                yield OnCallPanel(self.incident_id, id="oncall")  # the on-call mount point
                 yield Label("Tasks", classes="side-title")
                 yield FastTable(id="tasks", cursor_type="row", show_header=False)
                 yield Static(id="presence")

@@ -193,6 +193,9 @@ class ResolveDialog(ModalScreen[bool]):
         if audiences:
             self.app.push_screen(FinalUpdatesDialog(iid, audiences))
         self.irtui.offer_status_page_resolve(iid)
+        from irtui.tui.screens.page_dialog import offer_page_resolve
+
+        offer_page_resolve(self.irtui, iid)  # its pages, on PagerDuty too
 
 
 class FinalUpdatesDialog(ModalScreen[None]):
