@@ -254,7 +254,9 @@ async def test_resolving_offers_to_resolve_the_pages(
         await open_sev1(oncall_app, pilot)
         await pilot.press("R")
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        for _item in store.policy.checklist:  # the resolve dialog asks its checklist
+            await pilot.press("space", "tab")
+        await pilot.press(*"test", "ctrl+s")  # early: the monitoring hold
         await pilot.pause()
         assert isinstance(oncall_app.screen, ResolvePagesDialog)
         await pilot.press("ctrl+s")
