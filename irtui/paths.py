@@ -7,6 +7,7 @@ has to know which of the two it is running from.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -66,9 +67,60 @@ def cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False)
 
 
+def state_dir() -> Path:
+    """Per-user state directory: crash logs live here (`IRTUI_STATE_DIR` overrides)."""
+    override = os.environ.get("IRTUI_STATE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False)
+
+
+def private_dir(path: Path) -> Path:
+    """`path` created if missing and made 0700: what irtui writes there may hold incident
+    text (a crash log's traceback, unsaved lines)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
 def default_db_path() -> Path:
     return data_dir() / "irtui.db"
 
 
 def user_policy_file() -> Path:
     return config_dir() / "policy.yaml"
+
+
+def write_private(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file only its owner can read (0600), also when it existed wider before:
+    postmortem drafts, exports and logs hold incident data. A regular file (or a missing one)
+    is replaced atomically — never half-written; a symlink is followed to its file. A device
+    or pipe (`--out /dev/stdout`) is written in place and its mode left alone."""
+    import stat
+    import tempfile
+
+    target = Path(os.path.realpath(path))
+    with contextlib.suppress(FileNotFoundError):
+        mode = target.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            # Non-blocking open: a FIFO nobody reads fails at once (ENXIO) instead of hanging.
+            fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            return
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)  # mkstemp made it 0600
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

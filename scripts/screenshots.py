@@ -27,14 +27,15 @@ sys.path.insert(0, str(ROOT))
 SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("board", (120, 36), []),
     ("incident", (120, 36), ["enter"]),
-    ("composer", (120, 36), ["enter", "u"]),
-    ("handoff", (120, 36), ["enter", "r", *"dana"]),
+    ("incident-command", (120, 36), ["enter", "escape"]),
+    ("composer", (120, 36), ["enter", "escape", "u"]),
+    ("handoff", (120, 36), ["enter", "escape", "r", *"dana"]),
     ("declare", (120, 36), ["n", *"Login failing for SSO users"]),
     ("help", (120, 36), ["question_mark"]),
     ("runbooks", (120, 36), ["b", *"pool"]),
     ("runbook-viewer", (120, 36), ["b", *"pool", "enter", "enter"]),
-    ("runbook-pane", (160, 48), ["enter", "p"]),
-    ("postmortem", (120, 36), ["enter", "m"]),
+    ("runbook-pane", (160, 48), ["enter", "escape", "p"]),
+    ("postmortem", (120, 36), ["enter", "escape", "m"]),
     ("board-80x24", (80, 24), []),
     ("incident-80x24", (80, 24), ["enter"]),
     ("incident-200x60", (200, 60), ["enter"]),
@@ -80,6 +81,7 @@ async def shoot(
                 await pilot.pause()
                 if keys:
                     await pilot.press(*keys)
+                await app.workers.wait_for_complete()  # drafts, searches, the writer
                 await pilot.pause()
                 await app.workers.wait_for_complete()
                 await pilot.pause()

@@ -57,6 +57,7 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         ("IRTUI_DATA_DIR", "data"),
         ("IRTUI_CONFIG_DIR", "config"),
         ("IRTUI_CACHE_DIR", "cache"),
+        ("IRTUI_STATE_DIR", "state"),
     ):
         monkeypatch.setenv(var, str(base / sub))
     for var in (

@@ -62,7 +62,14 @@ class TerminalWriter:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._stream.write(for_terminal(text))
+        safe = for_terminal(text)
+        try:
+            return self._stream.write(safe)
+        except UnicodeEncodeError:  # an ASCII-only terminal (LANG=C, PYTHONIOENCODING)
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            return self._stream.write(
+                safe.encode(encoding, "backslashreplace").decode(encoding, "replace")
+            )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

@@ -167,9 +167,14 @@ def load_yaml_file(
 ) -> Any:
     """Read and parse a YAML file; unreadable files are a `YamlError` naming the path. The
     size is checked before the file is read in full."""
+    import stat
+
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            raise YamlError(str(p), None, "not a regular file")
+        size = st.st_size
         if size > max_bytes:
             raise YamlError(str(p), None, f"file is {size:,} bytes; the limit is {max_bytes:,}")
         data = p.read_bytes()

@@ -270,17 +270,32 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = add(
         "log",
         cmd_log,
-        "add a timeline entry; prints its id once it is on disk",
+        "add a timeline entry (the entry line's grammar); prints its id once it is on disk",
         (
             'irtui log INC-1 "rolled back v42" --kind action --star',
             'irtui log INC-1 "alert fired" --kind detection --at -5m',
-            'irtui log 1 "paged payments on-call" --kind escalation --json',
+            'irtui log INC-1 "Erin: verify the flag, back in 5 min"    # a task with a timer',
+            'irtui log INC-1 "-5m * d: roll back #4821"                # backdated, starred',
+            'irtui log 1 "TODO bob: check replica lag by 14:30" --json',
+            'irtui log 1 "Bob: 14:02 was the deploy" --plain          # no grammar at all',
         ),
     )
     p.add_argument("id", help=h.ID)
-    p.add_argument("text", help="the entry, as said (kept literally)")
     p.add_argument(
-        "--kind", choices=ENTRY_KINDS, default="note", help="what kind of entry (default note)"
+        "text",
+        help="the entry, as said; read like the entry line: [-5m|14:02] [*] [d:|a:|n:|c:|e:|"
+        "r:|det:] text, TODO: text, Name: text, back in 5 min (--plain: literally)",
+    )
+    p.add_argument(
+        "--kind",
+        choices=ENTRY_KINDS,
+        default=None,
+        help="what kind of entry (default note; a `d:`-style prefix in the text wins)",
+    )
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="keep the text exactly as given: no time, star, kind or task grammar",
     )
     p.add_argument(
         "--at",
@@ -668,9 +683,30 @@ def cmd_withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_log(args: argparse.Namespace, ctx: CliContext) -> int:
-    event = ctx.store().log(
-        args.id, args.text, kind=args.kind, at=_when(ctx, args.at), starred=args.star
-    )
+    """The entry line's grammar (`irtui.domain.capture`), so a CLI seat makes the same entry
+    (a backdated, starred decision; a task with an owner and a timer) as the TUI would."""
+    store = ctx.store()
+    at = _when(ctx, args.at)
+    if args.plain:
+        event = store.log(args.id, args.text, kind=args.kind or "note", at=at, starred=args.star)
+    else:
+        from irtui.domain.capture import parse_capture
+        from irtui.domain.clocks import incident_now
+        from irtui.domain.model import EntryKind
+
+        incident = store.get(args.id)
+        now = incident_now(incident, store.now())  # `-5m` in a drill's time, as the TUI
+        captured = parse_capture(args.text, now, EntryKind(args.kind or "note"))
+        if captured.at is not None and at is not None:
+            raise UsageError("the text starts with a time and --at gives another: keep one")
+        event = store.log(
+            incident.id,
+            captured.text,
+            kind=str(captured.kind),
+            at=captured.at or at,
+            starred=captured.starred or args.star,
+            task=captured.task,
+        )
     if args.json:
         ctx.print_json(event.to_dict())
     else:
@@ -815,6 +851,10 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
         lines.append(f"services: {', '.join(one_line(s) for s in inc.services)}")
     if inc.impact:
         lines.append(f"impact:   {one_line(inc.impact)}")
+    if inc.links:
+        from irtui.domain.links import ordered
+
+        lines.append("links:    " + "  ".join(f"{n} {one_line(v)}" for n, v in ordered(inc.links)))
     lines.append(
         "milestones: "
         + "  ".join(

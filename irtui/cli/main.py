@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "irtui.cli.oncall_cmd",
     "irtui.cli.drill_cmd",
     "irtui.cli.help_cmd",
+    "irtui.cli.task_cmd",
+    "irtui.cli.details_cmd",
 )
 """Each module has `register(subparsers, parents)`; handlers are `run(args, ctx) -> int`."""
 
@@ -70,6 +72,8 @@ COMMANDS: dict[str, str] = {
     ),
     "drill": "irtui.cli.drill_cmd",
     **dict.fromkeys(("help", "completion"), "irtui.cli.help_cmd"),
+    "task": "irtui.cli.task_cmd",
+    **dict.fromkeys(("details", "link"), "irtui.cli.details_cmd"),
 }
 """Which module registers each sub-command (a test keeps this in step with the modules), so a
 command builds only its own module's parsers: importing and building all of them costs
@@ -90,8 +94,11 @@ class _Parser(argparse.ArgumentParser):
         )
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from irtui.boundary.secrets import shorten
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"irtui: error: {message}\n")
+        # argparse echoes the offending argv value: a 100 KB argument is said once, cut short
+        self.exit(2, f"irtui: error: {shorten(message, MAX_MESSAGE)}\n")
 
 
 DB_HELP = (
@@ -142,6 +149,33 @@ def command_modules(argv: Sequence[str]) -> tuple[str, ...]:
     return ()
 
 
+MAX_INT = 2**63 - 1
+"""The largest id or count a command takes (SQLite's INTEGER): a bigger number is refused by
+the parser with its argument's name, instead of overflowing deep inside the store."""
+
+
+def bounded_int(text: str) -> int:
+    """`type=int` for every argument of every command (see `_bound_ints`)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if abs(value) > MAX_INT:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is too large")
+    return value
+
+
+def _bound_ints(parser: argparse.ArgumentParser) -> None:
+    """Every `type=int` argument, in every sub-command, checked by `bounded_int`: a command
+    added tomorrow is covered without remembering to."""
+    for action in parser._actions:
+        if action.type is int:
+            action.type = bounded_int
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _bound_ints(child)
+
+
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     from irtui.cli.helptext import EVERYDAY_FLOW
 
@@ -170,6 +204,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
                 continue  # a plug-in not built yet
             raise
         module.register(sub, parents)
+    _bound_ints(parser)
     return parser
 
 
@@ -208,21 +243,83 @@ def main(argv: Sequence[str] | None = None, *, ctx: CliContext | None = None) ->
         else:  # pragma: no cover - every sub-command sets a handler
             parser.print_help()
             return 2
+    from irtui.boundary.text_in import collect_notices
+
     try:
-        code = int(handler(args, ctx) or 0)
-        for notice in getattr(ctx._store, "last_notices", ()):
-            ctx.err.write(f"irtui: note: {notice}\n")  # what the text boundary removed
+        with collect_notices() as notices:  # what the text boundary removed, said once
+            code = int(handler(args, ctx) or 0)
+        for notice in dict.fromkeys([*notices, *getattr(ctx._store, "last_notices", ())]):
+            ctx.err.write(f"irtui: note: {notice}\n")
         return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the user gets a message, never a traceback
-        code = exit_code_for(exc)
-        ctx.err.write(f"irtui: {exc}\n")
+        code, message = explain(exc, command=args.command)
+        ctx.err.write(f"irtui: {message}\n")
         return code
     finally:
-        ctx.close()
+        with contextlib.suppress(Exception):  # closing must not hide the real outcome
+            ctx.close()
+
+
+MAX_MESSAGE = 1_000
+"""An error message echoing a 100 KB argument is cut: the person needs what is wrong, once."""
+
+
+def explain(exc: BaseException, *, command: str | None = None) -> tuple[int, str]:
+    """(exit code, one-line message) for an exception that reached `main`.
+
+    2: the person can fix it (what they typed or pointed at): the message says what is wrong.
+    1: the machine's trouble (disk full, server down, a file that cannot be written): said.
+    1: a bug: the traceback goes to a private crash log and the message names only its path
+       (no Python text, no incident data on the screen)."""
+    import os
+
+    from irtui.boundary.secrets import shorten
+
+    token = os.environ.get("IRTUI_STATUSPAGE_TOKEN")
+    code = exit_code_for(exc)
+    if code == 2 or _is_expected(exc):
+        return code, shorten(_message(exc), MAX_MESSAGE, [token])
+    from irtui.crashlog import write_crash_log
+
+    log = write_crash_log(exc, where=f"irtui {command or 'tui'}")
+    where = f"; the details are in {log}" if log else ""
+    return 1, (
+        f"unexpected error ({type(exc).__name__}); nothing more was saved{where} "
+        "— please attach it to a bug report"
+    )
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to read"
+    if isinstance(exc, ValueError) and "embedded null byte" in str(exc):
+        return "a file name contains a NUL character"
+    if _not_utf8(exc):
+        return (
+            "an argument (or a file name under a folder you named) is not valid UTF-8 text; "
+            "irtui cannot store or search for it — retype it, or rename the file"
+        )
+    text = str(exc).strip()
+    return " ".join(text.splitlines()) if text else type(exc).__name__
+
+
+def _not_utf8(exc: BaseException) -> bool:
+    """Invalid UTF-8 from argv or a directory listing reaches Python as lone surrogates
+    (`surrogateescape`); where it meets an encoder (SQLite, a file) that is the person's input,
+    not a bug."""
+    return isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed"
+
+
+def _is_expected(exc: BaseException) -> bool:
+    """Failures with a message of their own that are not bugs: store trouble (disk full,
+    a server down) and operating-system errors (a file that cannot be written)."""
+    from irtui.store.errors import StoreError
+
+    return isinstance(exc, StoreError | OSError)
 
 
 def exit_code_for(exc: BaseException) -> int:
@@ -231,8 +328,10 @@ def exit_code_for(exc: BaseException) -> int:
     from irtui.catalog.model import CatalogError
     from irtui.domain.model import DomainError
     from irtui.domain.policy import PolicyError
-    from irtui.store.errors import NewerStoreError, NotAStoreError, NotFound
+    from irtui.store.errors import NotFound, StoreError
 
+    if isinstance(exc, StoreError):
+        return exc.exit_code
     if isinstance(
         exc,
         UsageError
@@ -241,9 +340,14 @@ def exit_code_for(exc: BaseException) -> int:
         | DomainError
         | PolicyError
         | NotFound
-        | NotAStoreError
-        | NewerStoreError,
+        | RecursionError,
     ):
+        return 2
+    if isinstance(exc, ValueError) and "embedded null byte" in str(exc):
+        return 2  # a path with a NUL in it (from a file or the environment)
+    if _not_utf8(exc):
+        return 2
+    if type(exc).__name__ in ("SyncConfigError", "RunbookDirsError"):  # not imported here
         return 2
     return 1
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from irtui.cli.context import CliContext, UsageError
@@ -279,12 +278,10 @@ def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
         workflow.save_section(store, iid, args.section.strip().lower().replace("-", "_"), text)
         ctx.print(f"{iid}: saved section {args.section}")
     if args.from_file:
-        try:
-            markdown = Path(args.from_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {args.from_file}: {exc.strerror or exc}") from None
+        from irtui.boundary.files import read_text_file
         from irtui.review.readback import read_back
 
+        markdown = read_text_file(args.from_file)  # a FIFO, a huge or non-UTF-8 file: refused
         back = read_back(store, iid, markdown)
         changed = back.changed
         ctx.print(f"{iid}: saved {', '.join(changed) if changed else 'nothing (no changes)'}")
@@ -334,7 +331,9 @@ def cmd_postmortem(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     if args.out:
         try:
-            Path(args.out).write_text(draft.markdown + "\n", encoding="utf-8")
+            from irtui.paths import write_private
+
+            write_private(args.out, draft.markdown + "\n")  # 0600: incident data
         except OSError as exc:
             raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         ctx.print(

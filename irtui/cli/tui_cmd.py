@@ -68,10 +68,11 @@ def _with_runbooks(app: Any, args: argparse.Namespace) -> Any:
     return app
 
 
-def _run(app: Any) -> None:
+def _run(app: Any) -> int:
     """Run the app with everything loaded so far (Textual, the domain, the store: ~35,000
     objects that live as long as the process) frozen out of the garbage collector's view:
-    a full collection that re-scanned them landed in the first frame and cost ~25 ms."""
+    a full collection that re-scanned them landed in the first frame and cost ~25 ms.
+    Returns the exit code: 1 after a crash (the app wrote its log and said where)."""
     import gc
 
     gc.freeze()  # no collect() first: that alone would cost ~20 ms
@@ -79,6 +80,7 @@ def _run(app: Any) -> None:
         app.run()
     finally:
         gc.unfreeze()
+    return int(app.return_code or 0)
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
@@ -88,8 +90,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     app = IrtuiApp(
         store, clock=ctx.clock, seat_name=ctx.author, open_incident=getattr(args, "incident", None)
     )
-    _run(_with_runbooks(app, args))
-    return 0
+    return _run(_with_runbooks(app, args))
 
 
 def run_demo(args: argparse.Namespace, ctx: Any) -> int:
@@ -150,13 +151,12 @@ def _run_demo_app(args: argparse.Namespace, ctx: Any, store: Any, folder: Any, s
     if folder is None or args.keep:  # a kept store: signals end the app the default way
         if seed is not None:
             seed(store)
-        _run(_with_runbooks(app, args))
-        return 0
+        return _run(_with_runbooks(app, args))
     with folder.removed_on_signals(stop):
         if seed is not None:
             seed(store)
-        _run(_with_runbooks(app, args))
-    return 128 + folder.signalled if folder.signalled else 0
+        code = _run(_with_runbooks(app, args))
+    return 128 + folder.signalled if folder.signalled else code
 
 
 def _open_named_demo(name: str, ctx: Any) -> tuple[Any, bool]:

@@ -38,9 +38,26 @@ class OpenTask:
 
 
 def done_task_ids(events: list[Event]) -> set[int]:
-    return {
-        e.refers_to for e in events if e.kind == EventKind.TASK_DONE and e.refers_to is not None
-    }
+    """Tasks whose latest done/reopened event says done (events in the order written)."""
+    done: set[int] = set()
+    for e in sorted(events, key=lambda e: e.id or 0):
+        if e.refers_to is None:
+            continue
+        if e.kind == EventKind.TASK_DONE:
+            done.add(e.refers_to)
+        elif e.kind == EventKind.TASK_REOPENED:
+            done.discard(e.refers_to)
+    return done
+
+
+def last_done_by(events: list[Event], author: str) -> Event | None:
+    """The last `task_done` `author` wrote whose task is still done: what one-key undo
+    reopens."""
+    still_done = done_task_ids(events)
+    for e in sorted(events, key=lambda e: e.id or 0, reverse=True):
+        if e.kind == EventKind.TASK_DONE and e.author == author and e.refers_to in still_done:
+            return e
+    return None
 
 
 def open_tasks(entries: list[TimelineEntry], events: list[Event]) -> list[OpenTask]:

@@ -6,8 +6,12 @@ Grammar (all optional, in this order), chosen so a scribe never leaves the keybo
 - `*` stars it (starred entries lead the postmortem timeline);
 - `d:`/`decision:`, `a:`/`action:`, `n:`/`note:`, `c:`/`comm:`, `e:`/`esc:`, `r:`/`res:`,
   `det:` pick the kind (default note);
-- `TODO: text` makes a task; `Bob: check replica lag, back in 3 min` is a task owned by Bob
-  with a 3-minute timer that nags when it expires.
+- `TODO: text` makes a task; `TODO bob: text` (or `TODO @bob:`, or `... @bob` at the end)
+  gives it an owner, and `... by 14:30` / `... in 10 min` a due time;
+- `Bob: check replica lag, back in 3 min` is a task owned by Bob with a 3-minute timer that
+  nags when it expires.
+The CLI's `irtui log` reads the same grammar (`irtui log INC-7 "Erin: verify flag, back in 5
+min"` from a laptop makes the same task the entry line would).
 """
 
 from __future__ import annotations
@@ -43,7 +47,18 @@ KIND_PREFIXES: dict[str, EntryKind] = {
     "detection": EntryKind.DETECTION,
 }
 _KIND = re.compile(r"^([A-Za-z]+):\s+")
-_TODO = re.compile(r"^TODO:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_UNIT = r"(?P<unit>s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?)"
+_TODO = re.compile(
+    r"^TODO(?:\s+@?(?P<owner>[^\W\d][\w.\-]{0,30}))?:\s*(?P<text>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TODO_DUE = re.compile(
+    r"(?:,\s*|\s+)(?:(?:by|due|before)\s+(?P<at>(?:[01]?\d|2[0-3]):[0-5]\d)"
+    rf"|(?:(?:back|report back|check back|ping)\s+)?(?:in|within)\s+(?P<n>\d{{1,5}})\s*{_UNIT})"
+    r"\s*\.?$",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"\s+@(?P<owner>[^\W\d][\w.\-]{0,30})\s*$")
 _OWNER_TIMER = re.compile(
     r"^(?P<owner>[A-Z][\w.\-]{0,30}):\s*(?P<text>.+?)"
     r"(?:,?\s*(?:back|report back|check back|ping)\s+in\s+(?P<n>\d+)\s*"
@@ -89,8 +104,12 @@ def parse_capture(line: str, now: datetime, default_kind: EntryKind = EntryKind.
         rest = rest[match.end() :]
     task: dict[str, Any] | None = None
     todo = _TODO.match(rest)
-    timer = _OWNER_TIMER.match(rest)
-    if timer:
+    timer = None if todo else _OWNER_TIMER.match(rest)
+    if todo:
+        task = _todo(todo, at or now)
+        if kind is default_kind:
+            kind = EntryKind.ACTION
+    elif timer:
         seconds = _seconds(int(timer.group("n")), timer.group("unit"))
         base = at or now
         task = {
@@ -101,8 +120,26 @@ def parse_capture(line: str, now: datetime, default_kind: EntryKind = EntryKind.
         }
         if kind is default_kind:
             kind = EntryKind.ACTION
-    elif todo:
-        task = {"text": todo.group(1).strip(), "owner": None, "due": None, "timer_s": None}
-        if kind is default_kind:
-            kind = EntryKind.ACTION
     return Captured(text=rest, kind=kind, at=at, starred=starred, task=task)
+
+
+def _todo(match: re.Match[str], base: datetime) -> dict[str, Any]:
+    """`TODO [@]owner: text [@owner] [by HH:MM | in 10 min]` -> the task's fields."""
+    text = match.group("text").strip()
+    owner = match.group("owner")
+    due: datetime | None = None
+    tail = _TODO_DUE.search(text)
+    if tail and tail.start() > 0:
+        if tail.group("at"):
+            from irtui.domain.timeparse import parse_due
+
+            due = parse_due(tail.group("at"), base)
+        else:
+            due = base + timedelta(seconds=_seconds(int(tail.group("n")), tail.group("unit")))
+        text = text[: tail.start()].rstrip(" ,")
+    mention = _MENTION.search(text)
+    if mention and mention.start() > 0 and owner is None:
+        owner = mention.group("owner")
+        text = text[: mention.start()].rstrip(" ,")
+    timer = None if due is None else max(int((due - base).total_seconds()), 1)
+    return {"text": text, "owner": owner, "due": iso(due), "timer_s": timer}

@@ -120,7 +120,7 @@ def normalise_role(name: str) -> str:
     typed = one_line(str(name), "role", field="name")
     key = typed.lower().replace("-", "_").replace(" ", "_")
     if not key:
-        raise ValueError("role name is empty")
+        raise DomainError("role name is empty")
     if key in ROLE_ALIASES:
         return ROLE_ALIASES[key]
     if custom:
@@ -212,6 +212,15 @@ class EventKind(StrEnum):
     PAGE_ACKNOWLEDGED = "page_acknowledged"
     PAGE_ESCALATED = "page_escalated"
     PAGE_RESOLVED = "page_resolved"
+    # A task marked done by mistake is reopened by an event (`refers_to`: the task's entry),
+    # never by deleting the `task_done`: the one-key undo of the war room's task list.
+    TASK_REOPENED = "task_reopened"
+    # A task's owner or due time set after it was captured (`refers_to`: the task's entry;
+    # the payload holds only what changed): "TODO: check lag" becomes Bob's, due 14:30.
+    TASK_UPDATED = "task_updated"
+    # A named link of the incident (dashboard, bridge, channel, ticket, or any name): set,
+    # or removed with an empty URL. The latest event per name wins (`Incident.links`).
+    LINK_SET = "link_set"
 
 
 DRILL_CLOCK_EVENTS: frozenset[str] = frozenset(
@@ -385,6 +394,10 @@ class Incident:
     deleted_at: datetime | None = None
     """When a drill was deleted (`drill_deleted`): it then leaves the board, lists and
     reports; its events stay, as every event does."""
+    links: dict[str, str] = field(default_factory=dict)
+    """Named links (dashboard, bridge, channel, ticket, ...: `irtui.domain.links`)."""
+    impact_parts: dict[str, str] = field(default_factory=dict)
+    """The impact's parts (who, how_many, regions: `irtui.domain.details`), when given."""
 
     def __post_init__(self) -> None:
         if not self.peak_severity:
@@ -414,6 +427,10 @@ class Incident:
             drill["time_map"] = dict(self.time_map)
         if self.deleted_at is not None:
             drill["deleted_at"] = iso(self.deleted_at)
+        if self.links:  # likewise: only incidents that have them carry them
+            drill["links"] = dict(self.links)
+        if self.impact_parts:
+            drill["impact_parts"] = dict(self.impact_parts)
         return {
             "id": self.id,
             "number": self.number,
@@ -486,6 +503,8 @@ class Incident:
             handoffs=_handoffs(data),
             time_map=dict(data["time_map"]) if data.get("time_map") else None,
             deleted_at=parse_iso(data.get("deleted_at")),
+            links=dict(data.get("links") or {}),
+            impact_parts=dict(data.get("impact_parts") or {}),
         )
 
 

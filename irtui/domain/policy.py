@@ -97,7 +97,9 @@ def parse_duration(value: Any) -> int | None:
     if isinstance(value, int):
         if value <= 0:
             raise ValueError("a duration must be positive")
-        return _bounded(value)
+        if value > MAX_DURATION_S:
+            raise ValueError(f"{value} s is more than a year; the limit is 366d")
+        return value
     text = str(value).strip().lower()
     if text in ("", "none", "null", "never", "off"):
         return None
@@ -112,12 +114,13 @@ def parse_duration(value: Any) -> int | None:
 
 
 MAX_DURATION_S = 366 * 86400
-"""No policy window is longer than a year (and none overflows a datetime)."""
+"""No promise in a policy is further out than a year: a bigger number is a typo (or an attack:
+`ack_within: 99999999999999d` overflowed every clock that read it)."""
 
 
 def _bounded(seconds: int) -> int:
     if seconds > MAX_DURATION_S:
-        raise ValueError("a duration must be at most 366d")
+        raise ValueError(f"{seconds} s is more than a year; the limit is 366d")
     return seconds
 
 
@@ -134,7 +137,7 @@ def _sev_number(raw: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def parse_policy(text: str, source: str = "<policy>") -> Policy:
+def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
     """Parse and validate policy YAML text. Raises PolicyError naming the line."""
     from irtui.boundary.yaml_load import load_yaml  # PyYAML: only when a policy is read
 
@@ -304,18 +307,24 @@ def _checklist(data: Any, source: str) -> tuple[ChecklistItem, ...]:
 
 def load_policy(path: Path | str | None = None) -> Policy:
     """Load a policy file; with no path, the bundled default."""
+    import stat
+
     from irtui import paths
+    from irtui.boundary.yaml_load import MAX_BYTES
 
     file = Path(path) if path else paths.default_policy_file()
-    if not file.is_file():
-        raise PolicyError(str(file), None, "policy file not found")
-    from irtui.boundary.yaml_load import load_yaml_file
-
     try:
-        data = load_yaml_file(file)
-    except YamlError as exc:
-        raise PolicyError(exc.source, exc.line, exc.message) from None
-    return _parse_data(data, str(file))
+        st = file.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, a device never end
+            raise PolicyError(str(file), None, "not a regular file")
+        if st.st_size > MAX_BYTES:  # refused before it is read in full
+            raise PolicyError(str(file), None, f"file is larger than {MAX_BYTES:,} bytes")
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(str(file), None, "policy file not found") from None
+    except OSError as exc:
+        raise PolicyError(str(file), None, f"cannot read policy: {exc.strerror or exc}") from None
+    return parse_policy(data, str(file))
 
 
 def resolve_policy_path(explicit: str | None) -> Path | None:

@@ -316,10 +316,15 @@ def _drill_deleted(inc: Incident, event: Event) -> None:
 
 
 def _details(inc: Incident, event: Event) -> None:
-    p = event.payload
-    inc.title = p.get("title", inc.title)
-    inc.services = list(p.get("services", inc.services))
-    inc.impact = p.get("impact", inc.impact)
+    from irtui.domain.details import apply_details
+
+    apply_details(inc, event.payload)
+
+
+def _link(inc: Incident, event: Event) -> None:
+    from irtui.domain.links import apply_link
+
+    apply_link(inc, event.payload)
 
 
 _HANDLERS = {
@@ -338,6 +343,7 @@ _HANDLERS = {
     EventKind.UPDATE_SENT: _update,
     EventKind.REMINDER_SNOOZED: _snoozed,
     EventKind.DETAILS_CHANGED: _details,
+    EventKind.LINK_SET: _link,
     EventKind.DRILL_DELETED: _drill_deleted,
     **dict.fromkeys(DRILL_CLOCK_EVENTS, _drill_clock),
 }

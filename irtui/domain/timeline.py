@@ -24,6 +24,9 @@ _SYSTEM_KIND: dict[str, str] = {
     EventKind.MILESTONE_SET: EntryKind.NOTE,
     EventKind.DETAILS_CHANGED: EntryKind.NOTE,
     EventKind.TASK_DONE: EntryKind.ACTION,
+    EventKind.TASK_REOPENED: EntryKind.ACTION,
+    EventKind.TASK_UPDATED: EntryKind.NOTE,
+    EventKind.LINK_SET: EntryKind.NOTE,
     EventKind.RUNBOOK_PINNED: EntryKind.NOTE,
     EventKind.RUNBOOK_STEP: EntryKind.ACTION,
     EventKind.RUNBOOK_UNPINNED: EntryKind.NOTE,
@@ -129,9 +132,20 @@ def describe(event: Event) -> str:
             text += f" ({p['reason']})"
         return text
     if k == EventKind.DETAILS_CHANGED:
-        return "Details changed: " + ", ".join(f"{key}={value}" for key, value in p.items())
+        from irtui.domain.details import describe as describe_details
+
+        return describe_details(p)
     if k == EventKind.TASK_DONE:
         return f"Task done: {p.get('text', '')}"
+    if k == EventKind.TASK_REOPENED:
+        return f"Task reopened: {p.get('text', '')}"
+    if k == EventKind.TASK_UPDATED:
+        from irtui.domain.tasks import describe_update
+
+        return describe_update(p)
+    if k == EventKind.LINK_SET:
+        url = p.get("url") or ""
+        return f"Link {p.get('name', '')}: {url}" if url else f"Link {p.get('name', '')} removed"
     if k == EventKind.DRILL_STARTED:
         speed = p.get("clock", {}).get("speed", 1)
         return f"DRILL started: {p.get('title', '')} (speed ×{speed:g})"

@@ -16,6 +16,7 @@ posts stay communication events at their real times. Events are authored by
 from __future__ import annotations
 
 import json
+import stat
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,10 @@ def read(path: str | Path, config: ImportConfig | None = None) -> ReadResult:
     if file.is_dir():
         file = file / "incidents.jsonl"
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
+        st = file.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the import forever
+            raise DomainError(f"{file}: not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
             raise DomainError(f"{file}: larger than {MAX_FILE_BYTES:,} bytes")
         lines = file.read_text(encoding="utf-8").splitlines()
     except OSError as exc:

@@ -12,6 +12,7 @@ Python error, and the rest of the file still comes in.
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -188,7 +189,10 @@ def read_json(file: Path) -> Any:
     """A JSON document, or DomainError naming the file (unreadable, not UTF-8, not JSON,
     nested too deeply for any real export, too large)."""
     try:
-        size = file.stat().st_size
+        st = file.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the import forever
+            raise DomainError(f"{file}: not a regular file")
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             raise DomainError(f"{file}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
         text = file.read_text(encoding="utf-8")

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -637,7 +636,9 @@ def render_report(report: Report, fmt: Format = "md") -> str:
     if fmt == "md":
         return render_markdown(report)
     if fmt == "json":
-        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        from irtui.boundary.text_out import json_dumps
+
+        return json_dumps(report.to_dict(), indent=2) + "\n"
     if fmt == "csv":
         return render_csv(report)
     raise ValueError(f"unknown report format {fmt!r} (md, json, csv)")

@@ -215,12 +215,30 @@ def _name_words(rid: str) -> str:
     return " ".join(parts).replace("-", " ").replace("_", " ")
 
 
+_OPEN_ATTEMPTS = 8  # busy retries before the cache falls back to memory
+
+
 def _secure_file(path: str) -> None:
     """The index holds full runbook text: its folder 0700, the file (and WAL files) 0600."""
+    import stat
+
+    from irtui import paths
+
     folder = os.path.dirname(path) or "."
+    created = not os.path.isdir(folder)
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    # Only a folder that is the index's own is tightened (irtui made it, it is the cache dir,
+    # or it holds nothing but the index): `--index /tmp/x.sqlite` must not make /tmp 0700.
     try:
-        if os.stat(folder).st_mode & 0o077:
+        st = os.stat(folder)
+        base = os.path.basename(path)
+        dedicated = set(os.listdir(folder)) <= {base, f"{base}-wal", f"{base}-shm"}
+        own = (
+            created
+            or os.path.realpath(folder) == os.path.realpath(paths.cache_dir())
+            or (dedicated and st.st_uid == os.geteuid() and not st.st_mode & stat.S_ISVTX)
+        )
+        if own and st.st_mode & 0o077:
             os.chmod(folder, 0o700)
     except OSError:
         pass
@@ -228,7 +246,9 @@ def _secure_file(path: str) -> None:
     os.close(fd)
     for suffix in ("", "-wal", "-shm"):
         try:
-            if os.stat(path + suffix).st_mode & 0o077:
+            st = os.stat(path + suffix)
+            # a regular file of ours only: never /dev/null or someone else's file
+            if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o077:
                 os.chmod(path + suffix, 0o600)
         except OSError:
             continue
@@ -267,21 +287,37 @@ class RunbookIndex:
 
     # --- connection -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        """Open (or rebuild) the cache; an unusable cache degrades to memory, never fails."""
+        """Open (or rebuild) the cache; an unusable cache degrades to memory, never fails.
+
+        Only a file SQLite calls damaged is deleted and rebuilt. A busy or locked cache (another
+        irtui process creating the same cold file) is waited for and retried: deleting it then
+        would pull the file from under the other process, whose WAL would then describe a
+        different database ("database disk image is malformed").
+        """
         if self.path != ":memory:":
-            try:
-                _secure_file(self.path)
-                return self._open_checked(self.path)
-            except sqlite3.DatabaseError:
-                # A corrupt or foreign file: it is only a cache, so start again.
+            for attempt in range(_OPEN_ATTEMPTS):
                 try:
-                    Path(self.path).unlink(missing_ok=True)
                     _secure_file(self.path)
                     return self._open_checked(self.path)
-                except (OSError, sqlite3.Error):
-                    pass
-            except OSError:
-                pass
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc):
+                        break
+                    time.sleep(0.05 * (attempt + 1))  # someone else is writing: wait
+                except sqlite3.DatabaseError:
+                    # A corrupt cache of our own: it is only a cache, so start again. Never
+                    # delete what is not ours: `--index /dev/null` replaced the system's
+                    # /dev/null, and `--index notes.db` deleted someone's database.
+                    if not _own_cache_file(self.path):
+                        break
+                    try:
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(self.path + suffix).unlink(missing_ok=True)
+                        _secure_file(self.path)
+                        return self._open_checked(self.path)
+                    except (OSError, sqlite3.Error):
+                        break
+                except OSError:
+                    break
             self.path = ":memory:"
         return self._open_checked(":memory:")
 
@@ -1033,3 +1069,25 @@ def _mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLite's busy or locked: another connection holds the file for now."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _own_cache_file(path: str) -> bool:
+    """Whether `path` is a regular file in irtui's cache dir (the index irtui made there)."""
+    import os
+    import stat
+
+    from irtui import paths
+
+    try:
+        st = os.lstat(path)
+        return stat.S_ISREG(st.st_mode) and Path(path).resolve().parent == (
+            paths.cache_dir().resolve()
+        )
+    except OSError:
+        return False

@@ -19,6 +19,9 @@ _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _INLINE_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)"
 )
+MAX_LINK_LINE = 10_000
+"""Links are looked for in lines up to this long: `_INLINE_LINK` backtracks quadratically on
+a line of brackets (200 KB of `[` froze `irtui runbooks` for minutes)."""
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _SHORTCODE_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"([^\"]*)\"\s*[>%]\}\}")
 _SHORTCODE_ANY = re.compile(r"\{\{[<%]\s*/?[^{}]*?[>%]\}\}")
@@ -123,6 +126,8 @@ def extract_links(body: str, first_line: int = 1) -> list[Link]:
             kind = "ref" if ref.group(2) in refs else "link"
             links.append(Link(ref.group(1), ref.group(2), first_line + index, kind))
             continue
+        if "](" not in line or len(line) > MAX_LINK_LINE:
+            continue  # no inline link; or a line so long the regex would take quadratic time
         for match in _INLINE_LINK.finditer(line):
             if match.group(1):  # images are not navigation (see `extract_images`)
                 continue

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from irtui.boundary.text_in import one_line
 from irtui.domain.actions import (
     ActionItem,
     ActionStatus,
@@ -64,8 +65,9 @@ class ActionsRepo:
         params = {
             "iid": incident_id,
             "type": check_type(type),
-            "title": check_title(title),
-            "owner": (owner or "").strip() or None,
+            # Not events, so not under the store's payload safety net: cleaned here.
+            "title": check_title(one_line(title, "title", field="title")),
+            "owner": one_line(owner or "", "owner", field="name") or None,
             "due": due.isoformat() if due else None,
             "priority": check_priority(priority),
             "status": str(ActionStatus.OPEN),
@@ -143,9 +145,10 @@ class ActionsRepo:
         return self._close(action_id, ActionStatus.DONE, now, None)
 
     def wontdo(self, action_id: int, reason: str, now: datetime) -> ActionItem:
-        if not reason.strip():
+        reason = one_line(reason, "reason")
+        if not reason:
             raise DomainError("won't do needs a reason (it is a decision worth recording)")
-        return self._close(action_id, ActionStatus.WONTDO, now, reason.strip())
+        return self._close(action_id, ActionStatus.WONTDO, now, reason)
 
     def reopen(self, action_id: int, now: datetime) -> ActionItem:
         def tx(db: Database) -> None:

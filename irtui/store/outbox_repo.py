@@ -84,6 +84,14 @@ class OutboxMessage:
         }
 
 
+def _error_text(error: str) -> str:
+    """What `last_error` keeps: DSN passwords out first, then at most 500 characters (the
+    sync layer has already taken its token out; cutting first could keep half a secret)."""
+    from irtui.boundary.secrets import shorten
+
+    return shorten(error, 500)
+
+
 def _row(r: Sequence[Any]) -> OutboxMessage:
     return OutboxMessage(
         id=int(r[0]),
@@ -237,14 +245,14 @@ class OutboxRepo:
         return self._finish(
             msg,
             "state = 'retrying', last_error = :err, next_attempt_at = :next, updated_at = :now",
-            {"err": error[:500], "next": iso(next_at), "now": iso(now)},
+            {"err": _error_text(error), "next": iso(next_at), "now": iso(now)},
         )
 
     def mark_failed(self, msg: OutboxMessage, error: str, now: datetime) -> bool:
         return self._finish(
             msg,
             "state = 'failed', last_error = :err, next_attempt_at = NULL, updated_at = :now",
-            {"err": error[:500], "now": iso(now)},
+            {"err": _error_text(error), "now": iso(now)},
         )
 
     def retry(self, message_id: int, now: datetime) -> OutboxMessage:

@@ -199,11 +199,15 @@ class Store:
     ) -> Store:
         from irtui.store.schema import ensure_schema
 
-        db = Database.open(parse_target(resolve_target(target)), create=create)
+        chosen = resolve_target(target)
+        # Only irtui's own default location grows its directory; a --db/$IRTUI_DB path whose
+        # directory is missing is a typo to report, not a place to create an empty store.
+        default = not target and not os.environ.get("IRTUI_DB", "").strip()
+        db = Database.open(parse_target(chosen), create=create, create_dirs=default)
         try:
             ensure_schema(db)
         except BaseException:
-            db.close()
+            db.discard_if_new()
             raise
         store = cls(db, policy=policy, clock=clock, author=author)
         store.upgrade_projections()
@@ -529,6 +533,16 @@ class Store:
             ),
         )[0]
 
+    def staff(self, ref: str | int, assignments: list[tuple[str, str]]) -> Incident:
+        """Name several empty roles at once (one transaction); a held role refuses the batch,
+        never becomes a hand-off (`irtui.domain.staffing`)."""
+        from irtui.domain.staffing import cmd_staff
+
+        return self.transact(
+            ref,
+            lambda inc, now: cmd_staff(inc, assignments, now=now, author=self.author),
+        )[0]
+
     def reopen(self, ref: str | int, reason: str) -> Incident:
         """Reopen a closed incident for corrections (an event with a reason)."""
         return self.transact(
@@ -726,13 +740,76 @@ class Store:
         title: str | None = None,
         services: list[str] | None = None,
         impact: str | None = None,
+        parts: dict[str, str] | None = None,
     ) -> Incident:
+        """Edit the title, services, impact sentence or impact parts (who, how_many,
+        regions: they rewrite the sentence unless one is given); only changes are kept."""
+        from irtui.domain.details import cmd_edit_details
+
         return self.transact(
             ref,
-            lambda inc, now: lifecycle.cmd_details(
-                inc, now=now, author=self.author, title=title, services=services, impact=impact
+            lambda inc, now: cmd_edit_details(
+                inc,
+                now=now,
+                author=self.author,
+                title=title,
+                services=services,
+                impact=impact,
+                parts=parts,
             ),
         )[0]
+
+    def set_link(self, ref: str | int, name: str, url: str | None) -> Incident:
+        """Set a named link (dashboard, bridge, channel, ticket, ...), or remove it (None)."""
+        from irtui.domain.links import cmd_link
+
+        return self.transact(
+            ref, lambda inc, now: cmd_link(inc, name, url, now=now, author=self.author)
+        )[0]
+
+    def _task_fold(self, db: Database, iid: str) -> dict[int, Any]:
+        from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
+
+        params: dict[str, Any] = {"iid": iid}
+        kinds = ", ".join(f":k{n}" for n in range(len(TASK_EVENT_KINDS)))
+        params.update({f"k{n}": str(k) for n, k in enumerate(TASK_EVENT_KINDS)})
+        rows = db.query(f"{_EVENT_SELECT} WHERE incident_id = :iid AND kind IN ({kinds})", params)
+        return fold_tasks(_event_from_row(r) for r in rows)
+
+    def tasks(self, ref: str | int) -> list[Any]:
+        """Every task of one incident (open and done), oldest first (`domain.tasks.Task`)."""
+        iid = incident_id(ref)
+        self._load(self.db, iid)  # an unknown incident is said as such
+        return sorted(self._task_fold(self.db, iid).values(), key=lambda t: t.entry_id)
+
+    def _task_command(self, ref: str | int, command: Callable[..., list[Event]], **kw: Any) -> Any:
+        """One task command through `transact`: the tasks are folded inside the write
+        transaction (`self.db` is the transaction's connection there), so two seats marking
+        the same task done at once get one `task_done` and one clear refusal."""
+
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            tasks = self._task_fold(self.db, inc.id)
+            return command(tasks, incident_id=inc.id, now=now, author=self.author, **kw)
+
+        return self.transact(ref, build)[1][0]
+
+    def task_done(self, ref: str | int, entry_id: int) -> Event:
+        """Mark a task done (refused if it is done already or was retracted)."""
+        from irtui.domain.tasks import cmd_task_done
+
+        return self._task_command(ref, cmd_task_done, entry_id=entry_id)
+
+    def task_reopen(self, ref: str | int, entry_id: int) -> Event:
+        """Reopen a task done by mistake (an event: the `task_done` stays in history)."""
+        from irtui.domain.tasks import cmd_task_reopen
+
+        return self._task_command(ref, cmd_task_reopen, entry_id=entry_id)
+
+    def task_update(self, ref: str | int, entry_id: int, **changes: Any) -> Event:
+        """Give an open task an owner and/or a due time (`owner=None` / `due=None` clear)."""
+        from irtui.domain.tasks import cmd_task_update
+
+        return self._task_command(ref, cmd_task_update, entry_id=entry_id, **changes)
 
     def append(
         self,
@@ -790,6 +867,17 @@ class Store:
         found = (self._from_state(self.db, r[0], r[1]) for r in self.db.query(sql))
         return [i for i in found if i.deleted_at is None]  # a deleted drill is gone from lists
 
+    def recently_resolved(self, since: datetime, *, limit: int = 25) -> list[Incident]:
+        """Incidents resolved (or closed) since `since`, most recent first, at most `limit`:
+        bounded whatever the store's history (the board's "recently resolved" toggle)."""
+        from irtui.store.queries import recently_resolved_states
+
+        found = (
+            self._from_state(self.db, d.get("id", ""), d)
+            for d in recently_resolved_states(self.db, since, limit)
+        )
+        return [i for i in found if i.deleted_at is None]  # a deleted drill is gone
+
     def incidents_between(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[Incident]:
@@ -808,6 +896,16 @@ class Store:
             {"iid": incident_id(ref), "after": after_id},
         )
         return [_event_from_row(r) for r in rows]
+
+    def latest_events(self, ref: str | int, limit: int) -> list[Event]:
+        """The incident's last `limit` events, oldest first: what a long timeline shows first
+        (its newest entries) while the rest is read in the background. One indexed range
+        read, whatever the incident's length."""
+        rows = self.db.query(
+            f"{_EVENT_SELECT} WHERE incident_id = :iid ORDER BY id DESC LIMIT {max(int(limit), 0)}",
+            {"iid": incident_id(ref)},
+        )
+        return [_event_from_row(r) for r in reversed(rows)]
 
     def timeline(self, ref: str | int, *, include_system: bool = True) -> list[TimelineEntry]:
         return build_timeline(self.events(ref), include_system=include_system)

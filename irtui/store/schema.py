@@ -17,7 +17,7 @@ from pathlib import Path
 from irtui.store.db import Database
 from irtui.store.errors import NewerStoreError, NotAStoreError
 
-HISTORY: tuple[str, ...] = ("0001", "0002")
+HISTORY: tuple[str, ...] = ("0001", "0002", "0003")
 """Every alembic revision this version knows, oldest first (a test checks it against alembic)."""
 HEAD = HISTORY[-1]
 _ADVISORY_KEY = 0x1C7_7A11  # arbitrary, constant: "irtui migrate"
@@ -99,19 +99,51 @@ def alembic_config():  # type: ignore[no-untyped-def]
 
 def _upgrade(db: Database) -> None:
     from alembic import command
-    from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
     cfg = alembic_config()
-    engine = create_engine(db.target.sqlalchemy_url, poolclass=NullPool)
+    engine = _engine_for(db, NullPool)
     if db.dialect == "sqlite":
         _atomic_sqlite_ddl(engine)
+    old_umask = os.umask(0o077)  # the journal of the migration is private too
+    from sqlalchemy.exc import DBAPIError
+
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+    except DBAPIError as exc:  # a full disk, a read-only file: said as such
+        clear = db._clear(exc.orig) if isinstance(exc.orig, Exception) else exc
+        if clear is exc.orig:
+            raise
+        raise clear from None
     finally:
+        os.umask(old_umask)
         engine.dispose()
+
+
+def _engine_for(db: Database, poolclass: type):  # type: ignore[no-untyped-def]
+    """The SQLAlchemy engine alembic migrates through, on exactly the file irtui opened.
+
+    Never a `sqlite:///PATH` URL: SQLAlchemy percent-decodes it and reads `?` as a query
+    string, so `--db victim%2Edb` migrated `victim.db` (another program's database) and
+    `--db 'a?b'` created a stray file `a`. The connection is made by SQLite on the same
+    absolute path `Database` opened (see `db._absolute`)."""
+    from sqlalchemy import create_engine
+
+    if db.dialect != "sqlite":
+        return create_engine(db.target.sqlalchemy_url, poolclass=poolclass)
+    import sqlite3
+
+    from irtui.store.db import BUSY_TIMEOUT_MS, _absolute
+
+    assert db.target.path is not None
+    path = os.fsencode(_absolute(db.target.path))
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    return create_engine("sqlite://", creator=connect, poolclass=poolclass)
 
 
 def _atomic_sqlite_ddl(engine) -> None:  # type: ignore[no-untyped-def]

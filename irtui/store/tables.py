@@ -35,6 +35,7 @@ class IncidentRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_incidents_open_due", "is_open", "next_due"),
         Index("ix_incidents_declared", "declared_at"),
+        Index("ix_incidents_resolved", "resolved_at"),  # migration 0003
         UniqueConstraint("number", name="uq_incidents_number"),
         UniqueConstraint("source_ref", name="uq_incidents_source_ref"),
     )

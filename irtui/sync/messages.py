@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from irtui.boundary.text_out import for_customers
 from irtui.domain.model import Incident, Status
 from irtui.sync.config import INCIDENT_STATUSES, SyncConfig
 
@@ -64,7 +65,9 @@ def build_message(
     impact: str | None = None,
 ) -> dict[str, Any]:
     """The stored outbox payload. Raises ValueError for anything the API would reject."""
-    text = body.strip()
+    # What customers read carries no terminal escapes, controls or bidi overrides, whatever
+    # the store or an older irtui holds (boundary.text_out.for_customers).
+    text = for_customers(body).strip()
     if not text:
         raise ValueError("a status-page update needs text")
     if len(text) > MAX_BODY:
@@ -77,7 +80,7 @@ def build_message(
         raise ValueError(f"impact must be one of {', '.join(IMPACTS)}")
     return {
         "incident_id": incident.id,
-        "name": incident.title[:MAX_NAME],
+        "name": for_customers(incident.title).strip()[:MAX_NAME],
         "status": st,
         "impact": chosen_impact,
         "body": text,

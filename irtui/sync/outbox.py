@@ -17,6 +17,8 @@ from irtui.store.outbox_repo import DEFAULT_LEASE_S, OutboxMessage, OutboxRepo
 from irtui.sync.provider import Interrupted, PermanentError, Provider, TransientError
 
 MAX_BACKOFF_S = 300.0
+MAX_ERROR = 500
+"""Characters of an error kept in `outbox.last_error` (after redaction, never before)."""
 
 
 def default_backoff(attempts: int, retry_after: float | None) -> float:
@@ -79,6 +81,17 @@ class Deliverer:
                 break
         return reports
 
+    def _said(self, exc: BaseException, prefix: str = "") -> str:
+        """An error as stored and shown: one line, controls visible, the provider's secret
+        (its token) and any DSN password taken out before it is cut short."""
+        from irtui.boundary.secrets import shorten
+        from irtui.boundary.text_out import for_terminal
+
+        redact = getattr(self.provider, "redact", None)
+        text = for_terminal(f"{prefix}{exc}", single_line=True)
+        text = redact(text) if callable(redact) else text
+        return shorten(text, MAX_ERROR)
+
     def _deliver(self, msg: OutboxMessage) -> DeliveryReport:
         link = self.repo.link(msg.incident_id, msg.provider)
         try:
@@ -88,17 +101,18 @@ class Deliverer:
             self.repo.mark_retrying(msg, msg.last_error or "interrupted", now, now)
             return DeliveryReport(msg.id, msg.incident_id, "interrupted", next_attempt_at=now)
         except PermanentError as exc:
-            ok = self.repo.mark_failed(msg, str(exc), self.now())
-            return DeliveryReport(
-                msg.id, msg.incident_id, "failed" if ok else "lost", error=str(exc)
-            )
+            error = self._said(exc)
+            ok = self.repo.mark_failed(msg, error, self.now())
+            return DeliveryReport(msg.id, msg.incident_id, "failed" if ok else "lost", error=error)
         except TransientError as exc:
-            report = self._retry_later(msg, str(exc), exc.retry_after)
+            report = self._retry_later(msg, self._said(exc), exc.retry_after)
             if exc.rate_limited:
                 self.paused_until = report.next_attempt_at
             return report
         except Exception as exc:  # a bug must not lose an update: keep it, say why
-            return self._retry_later(msg, f"unexpected {type(exc).__name__}: {exc}", None)
+            return self._retry_later(
+                msg, self._said(exc, f"unexpected {type(exc).__name__}: "), None
+            )
         ok = self.repo.mark_sent(msg, remote_id, self.now())
         return DeliveryReport(
             msg.id, msg.incident_id, "sent" if ok else "lost", remote_id=remote_id

@@ -24,6 +24,8 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
+from irtui.boundary.secrets import redact, shorten
+from irtui.boundary.text_out import for_customers, for_terminal
 from irtui.store.outbox_repo import OutboxMessage
 from irtui.sync.config import SyncConfig
 from irtui.sync.provider import STATUSPAGE, PermanentError, TransientError
@@ -129,7 +131,9 @@ class StatuspageV1:
             default=None,
         )
         return (
-            bool(latest) and latest.get("body") == p["body"] and latest.get("status") == p["status"]
+            bool(latest)
+            and latest.get("body") == for_customers(p["body"])
+            and latest.get("status") == p["status"]
         )
 
     def _create_once(self, message: OutboxMessage) -> str:
@@ -149,9 +153,9 @@ class StatuspageV1:
     def _post(self, message: OutboxMessage) -> str:
         p = message.payload
         incident: dict[str, Any] = {
-            "name": p["name"],
+            "name": for_customers(p["name"]),
             "status": p["status"],
-            "body": p["body"],
+            "body": for_customers(p["body"]),
             "impact_override": p["impact"],
             "deliver_notifications": bool(p["notify"]),
             "metadata": {
@@ -173,7 +177,7 @@ class StatuspageV1:
     def _patch(self, remote_id: str, p: dict[str, Any]) -> None:
         incident: dict[str, Any] = {
             "status": p["status"],
-            "body": p["body"],
+            "body": for_customers(p["body"]),
             "impact_override": p["impact"],
             "deliver_notifications": bool(p["notify"]),
         }
@@ -215,7 +219,7 @@ class StatuspageV1:
                 continue
             # Untagged: only an *open* one with the very same name (an old resolved incident
             # that happens to share a title is never adopted).
-            if name_ok and inc.get("name") == message.payload.get("name"):
+            if name_ok and inc.get("name") == for_customers(str(message.payload.get("name"))):
                 by_name.append(rid)
         if len(set(by_name)) == 1:
             return by_name[0], False
@@ -251,15 +255,15 @@ class StatuspageV1:
             )
         except _NOT_SENT as exc:
             raise TransientError(
-                self._redact(f"{what}: cannot connect ({type(exc).__name__})")
+                self.redact(f"{what}: cannot connect ({type(exc).__name__})")
             ) from None
         except httpx.TimeoutException as exc:
             raise TransientError(
-                self._redact(f"{what}: no answer in time ({type(exc).__name__})"), ambiguous=mutates
+                self.redact(f"{what}: no answer in time ({type(exc).__name__})"), ambiguous=mutates
             ) from None
         except httpx.HTTPError as exc:
             raise TransientError(
-                self._redact(f"{what}: connection broke ({type(exc).__name__})"), ambiguous=mutates
+                self.redact(f"{what}: connection broke ({type(exc).__name__})"), ambiguous=mutates
             ) from None
         return self._interpret(what, resp, mutates=mutates, tolerate_bad_json=tolerate_bad_json)
 
@@ -276,7 +280,7 @@ class StatuspageV1:
                 raise TransientError(
                     f"{what}: {code} with a body that is not JSON", ambiguous=mutates
                 ) from None
-        detail = self._redact(_error_text(resp))
+        detail = self._detail(resp)
         if code in (420, 429):
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
             raise TransientError(
@@ -306,8 +310,18 @@ class StatuspageV1:
             )
         raise PermanentError(f"{what}: unexpected answer ({code}{detail})")
 
-    def _redact(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
+    def redact(self, text: str) -> str:
+        """`text` without the API token, also upper-cased or partly echoed (see
+        `boundary.secrets`); the outbox stores only what went through here."""
+        return redact(text, [self._token])
+
+    def _detail(self, resp: httpx.Response) -> str:
+        """`: <server's message>`, single-line, controls made visible, the token taken out
+        *before* it is cut to 200 characters (cutting first could keep half a token)."""
+        raw = _error_text(resp)
+        if not raw:
+            return ""
+        return ": " + shorten(for_terminal(raw, single_line=True), 200, [self._token])
 
     # --- retries -------------------------------------------------------------------------
     def _with_retries(self, fn: Callable[[], Any]) -> Any:
@@ -360,7 +374,8 @@ def _irtui_tag(incident: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _error_text(resp: httpx.Response) -> str:
-    """`: <message>` from the API's error body, short and single-line; '' if none."""
+    """The message of the API's error body on one line, in full ('' if none): redacting and
+    shortening are the caller's (`StatuspageV1._detail`), in that order."""
     try:
         data = resp.json()
     except ValueError:
@@ -370,5 +385,4 @@ def _error_text(resp: httpx.Response) -> str:
         msg = data.get("error") or data.get("message") or data.get("errors")
     if not msg:
         return ""
-    text = " ".join(str(msg).split())
-    return f": {text[:200]}"
+    return " ".join(str(msg).split())

@@ -1,9 +1,17 @@
-"""The one action registry: key bindings, the command palette and the help screen all read it.
+"""The one action registry: key bindings, the key bar, the command palette and the help screen
+all read it.
 
 A new action is added here once; `bindings(scope)` feeds a screen's `BINDINGS`, the app's
-`get_system_commands` turns the same rows into palette entries, and `HelpScreen` lists them.
-The default keys are contractual (other tools script against them): change them only with a
-changelog entry.
+`get_system_commands` turns the same rows into palette entries, `KeyBar` and `HelpScreen`
+list them. The default keys are contractual (other tools script against them): change them
+only with a changelog entry.
+
+Where a key works (the keyboard model, `irtui.tui.keys`):
+- `app` and `board` keys are single keys on the board (it has no text but its `/` filter);
+- on the incident screen, where the scribe types, printable keys are text: `incident` and
+  `app` letter keys are *commands*, run by `Esc` then the key (or Alt+key), one at a time;
+- ctrl chords (`ctrl+o`, `ctrl+p`, `ctrl+t`, `ctrl+q`) work everywhere, typing or not: they
+  are ones terminals and tmux pass through and Textual's `Input` does not use.
 """
 
 from __future__ import annotations
@@ -35,7 +43,13 @@ ACTIONS: tuple[Action, ...] = (
         "app",
         key_display="?",
     ),
-    Action("q", "quit", "Quit", "Leave irtui (everything is already saved)", "app"),
+    Action(
+        "q",
+        "quit",
+        "Quit",
+        "Leave irtui (asks first; lists any typed text that is not saved yet)",
+        "app",
+    ),
     Action("b", "runbooks", "Runbooks", "Browse runbooks (for the open incident if any)", "app"),
     Action(
         "g",
@@ -84,16 +98,31 @@ ACTIONS: tuple[Action, ...] = (
         "board",
         key_display="/",
     ),
-    # incident
+    Action(
+        "h",
+        "toggle_resolved",
+        "Resolved",
+        "Show/hide the incidents resolved in the last 7 days (below the open ones)",
+        "board",
+        footer=False,
+    ),
+    # incident (letters: commands after Esc, or with Alt)
     Action(
         "escape",
-        "back",
-        "Back",
-        "Back to the board (or leave the entry line)",
+        "command_mode",
+        "Command",
+        "Arm one command: the next key runs it, then typing resumes (Esc again: the board)",
         "incident",
         key_display="esc",
     ),
-    Action("l", "entry_line", "Entry", "Focus the timeline entry line", "incident"),
+    Action(
+        "l",
+        "entry_line",
+        "Entry",
+        "Focus the timeline entry line",
+        "incident",
+        footer=False,
+    ),
     Action("u", "compose", "Update", "Status-update composer", "incident"),
     Action("a", "ack", "Ack", "Acknowledge", "incident"),
     Action("s", "severity", "Severity", "Change severity (with a reason)", "incident"),
@@ -143,9 +172,25 @@ ACTIONS: tuple[Action, ...] = (
         "k",
         "task_done",
         "Task done",
-        "Mark the selected (or oldest) open task done",
+        "Mark the task highlighted in the tasks panel done (z undoes)",
+        "incident",
+    ),
+    Action(
+        "z",
+        "undo",
+        "Undo",
+        "Undo the last task you marked done (reopens it, as an event)",
         "incident",
         footer=False,
+    ),
+    Action(
+        "escape",
+        "back",
+        "Board",
+        "Esc Esc: back to the board (typed text stays with the incident)",
+        "incident",
+        footer=False,
+        key_display="esc esc",
     ),
     Action(
         "p",
@@ -376,19 +421,37 @@ def for_scope(scope: str) -> list[Action]:
     return [a for a in ACTIONS if a.scope == scope]
 
 
+def is_chord(action: Action) -> bool:
+    """A ctrl chord: works while typing (never a printable key)."""
+    return action.key.startswith("ctrl+")
+
+
+def commands(scope: str) -> list[Action]:
+    """What `Esc` then a key runs on a typing screen: the scope's and the app's keys that
+    are not chords (chords work directly), `escape` itself excluded."""
+    return [a for a in for_scope(scope) + for_scope("app") if not is_chord(a) and a.key != "escape"]
+
+
 def bindings(scope: str) -> list[Binding]:
-    """Textual bindings for one scope, built from the registry."""
-    return [
-        Binding(
-            a.key,
-            a.action,
-            a.title,
-            show=a.footer,
-            key_display=a.key_display,
-            priority=a.key.startswith("ctrl+"),
+    """Textual bindings for one scope, built from the registry (one per key: the second
+    `escape` row documents `Esc Esc`, which the incident screen handles itself)."""
+    seen: set[str] = set()
+    out = []
+    for a in for_scope(scope):
+        if a.key in seen:
+            continue
+        seen.add(a.key)
+        out.append(
+            Binding(
+                a.key,
+                a.action,
+                a.title,
+                show=a.footer,
+                key_display=a.key_display,
+                priority=is_chord(a),
+            )
         )
-        for a in for_scope(scope)
-    ]
+    return out
 
 
 def display_key(action: Action) -> str:

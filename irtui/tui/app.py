@@ -8,27 +8,47 @@ of incidents on screen:
   re-read, so another terminal's `irtui log` shows up within a second at the cost of one
   indexed query when nothing changed;
 - one presence heartbeat every `HEARTBEAT_S`.
+
+Navigation: the board is the `board` mode; each incident opened gets a mode (a screen stack)
+of its own, so `g`/`n` from an incident — or from its postmortem — switch stacks instead of
+pushing a second incident screen, and whatever was being typed there (the entry line, a
+postmortem section, a dialog) is still there when the person comes back. A stack holding no
+unsaved text is let go when it is left.
+
+Store writes go through `write()`: one writer thread on its own connection (`StoreWriter`),
+so a store held busy by another process never freezes the screen. Quitting asks first and
+lists typed text that is not saved. A crash writes its traceback to a log file in the user
+state directory and the terminal shows only a short message with that path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
+from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
+from textual.filter import LineFilter
 from textual.screen import ModalScreen, Screen
 
-from irtui.domain.clocks import ClockState, all_clocks
+from irtui.domain.clocks import ClockState, all_clocks, incident_now
 from irtui.domain.model import Incident
 from irtui.domain.timeutil import Clock, to_utc
 from irtui.paths import styles_dir
 from irtui.tui.actions import bindings, for_scope
+from irtui.tui.keys import TYPEAHEAD_GRACE_S
+from irtui.tui.page_watch import PageWatch
+from irtui.tui.safety import NoControlCharacters
 from irtui.tui.task_timers import TaskWatch
 from irtui.tui.text import clean
+from irtui.tui.writer import StoreWriter, WriteJob
 
 try:  # the presence table is optional for old stores / other helpers' timing
     from irtui.store.presence_repo import HEARTBEAT_S, PresenceRepo
@@ -43,6 +63,7 @@ class IrtuiApp(App[None]):
     TITLE = "irtui"
     CSS_PATH = [str(styles_dir() / "app.tcss")]
     BINDINGS = bindings("app")
+    DEFAULT_MODE: ClassVar[str] = "board"
 
     def __init__(
         self,
@@ -73,10 +94,29 @@ class IrtuiApp(App[None]):
         self._overdue: set[tuple[str, str]] = set()
         self.outbox_summary: str = ""
         self.task_watch = TaskWatch()
+        self.page_watch = PageWatch()
+        self.writer = StoreWriter(self, store)
+        self._no_controls = NoControlCharacters()
+        self._modal_closed_at = 0.0
+        self.typeahead_grace_s = TYPEAHEAD_GRACE_S
+        self.crash_log: str | None = None
+        self._incident_modes: set[str] = set()
+        """The modes (screen stacks) of incidents that are open, `incident:INC-7`."""
+        self.add_mode("board", self._make_board)
 
     # --- life cycle -------------------------------------------------------------------
     def now(self) -> datetime:
         return to_utc(self.clock())
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then ours: no control character in any drawn line reaches the
+        terminal (`irtui.tui.safety`)."""
+        return [*super().get_line_filters(), self._no_controls]
+
+    def _make_board(self) -> Screen[Any]:
+        """The first mode's screen: `get_default_screen()` (an app built on this one, like
+        the drill facilitator's, puts its own screen first by overriding that)."""
+        return self.get_default_screen()
 
     def get_default_screen(self) -> Screen[Any]:
         """The board *is* the default screen (one screen to build before the first paint),
@@ -102,32 +142,50 @@ class IrtuiApp(App[None]):
         """Presence, task timers and the status-page worker are not needed for the first
         frame."""
         self._reload_tasks([i.id for i in self.incidents.values() if i.is_open], initial=True)
+        for screen in self.screen_stack:  # the board's "what is due next" includes tasks
+            handler = getattr(screen, "on_tasks_changed", None)
+            if handler is not None:
+                handler()
+        # the writer opens its own connection now, so the first entry does not wait for it
+        self.writer.submit(WriteJob(lambda store: None, "open the writer connection"))
         if self.heartbeat_enabled:
             self.beat()
             self.set_interval(HEARTBEAT_S, self.beat, name="heartbeat")
         self._start_outbox()
 
     def on_unmount(self) -> None:
+        self.writer.stop()
         if self.heartbeat_enabled:
             with contextlib.suppress(Exception):
                 PresenceRepo(self.store.db).leave(self.seat_id)
 
     # --- shared timers ------------------------------------------------------------------
     def _overdue_keys(self, now: datetime) -> set[tuple[str, str]]:
-        return {
+        keys = {
             (i.id, c.name)
             for i in self.incidents.values()
             if i.is_open
             for c in all_clocks(i, now)
             if c.state is ClockState.OVERDUE
         }
+        page_watch = getattr(self, "page_watch", None)
+        for iid, pages in (page_watch.pages if page_watch else {}).items():
+            inc = self.incidents.get(iid)
+            if inc is not None and inc.is_open:
+                local = incident_now(inc, now)
+                keys |= {(iid, f"page:{p.entry_id}") for p in pages if p.due <= local}
+        return keys
 
     def tick(self) -> None:
-        """Once a second: countdowns on every visible screen, and the bell on a new overdue."""
+        """Once a second: countdowns on every visible screen, and the bell on a new overdue
+        (an unanswered page too, from wherever the room is looking; the incident's own
+        on-call panel says it when that incident is open)."""
         now = self.now()
         overdue = self._overdue_keys(now)
         fresh = overdue - self._overdue
         self._overdue = overdue
+        here = self.current_incident_id() if self.screen_stack else None
+        fresh = {k for k in fresh if not (k[0] == here and k[1].startswith("page:"))}
         if fresh:
             self.ring()
             for iid, name in sorted(fresh):
@@ -200,6 +258,10 @@ class IrtuiApp(App[None]):
                 self.store.db, ids, self.now(), initial=initial, incidents=self.incidents
             )
         except Exception:  # timers are a reminder, never a reason to stop the war room
+            return
+        try:
+            self.page_watch.reload(self.store.db, ids)
+        except Exception:  # pages are shown by the on-call panel too; never fatal here
             return
 
     def refresh_now(self) -> None:
@@ -296,6 +358,8 @@ class IrtuiApp(App[None]):
 
     # --- navigation and app-wide actions ----------------------------------------------
     def open(self, incident_id: str) -> None:
+        """Show one incident: its own stack if it is already open somewhere (with whatever
+        is on top of it), else a new one. Never a second incident screen."""
         from irtui.tui.screens.incident import IncidentScreen
 
         try:
@@ -304,7 +368,132 @@ class IrtuiApp(App[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.incidents[incident.id] = incident
-        self.push_screen(IncidentScreen(incident.id))
+        mode = f"incident:{incident.id}"
+        if self.current_mode == mode:
+            self._pop_to_incident()
+            return
+        if mode not in self._incident_modes:
+            self._incident_modes.add(mode)
+            self.add_mode(mode, partial(IncidentScreen, incident.id))
+        self._leave_for(mode)
+
+    def back_to_board(self) -> None:
+        self._leave_for("board")
+
+    def _leave_for(self, mode: str) -> None:
+        """Switch stacks; let the one we leave go unless it holds text not saved yet."""
+        previous = self.current_mode
+        keep = [text for screen in self.screen_stack for text in unsaved_text_of(screen)]
+        self.switch_mode(mode)
+        if previous == "board" or previous not in self._incident_modes:
+            return
+        if keep:
+            self.notify(
+                f"{previous.split(':', 1)[1]} keeps your unsaved text: it is there when you "
+                "open it again.",
+                markup=False,
+            )
+            return
+        self._incident_modes.discard(previous)
+        self.remove_mode(previous)
+
+    def _pop_to_incident(self) -> None:
+        """Already on this incident's stack: back down to its screen, unless a screen above
+        it holds unsaved text (then it stays in front, and says so)."""
+        from irtui.tui.screens.incident import IncidentScreen
+
+        stack = self.screen_stack
+        above = stack[next(i for i, s in enumerate(stack) if isinstance(s, IncidentScreen)) + 1 :]
+        if any(unsaved_text_of(s) for s in above):
+            self.notify("Finish or close what you are writing first.", markup=False)
+            return
+        for _ in above:
+            self.pop_screen()
+
+    def pop_screen(self) -> AwaitComplete:
+        if isinstance(self.screen, ModalScreen):
+            self._modal_closed_at = time.monotonic()  # keys typed now were aimed at it
+        return super().pop_screen()
+
+    def typed_ahead(self, *, extend: bool = False) -> bool:
+        """Are keys arriving now typed ahead: part of a burst that began before the person
+        could see a dialog had closed? A burst lasts while keys keep coming less than
+        `TYPEAHEAD_GRACE_S` apart (`extend=True` for each key of it)."""
+        now = time.monotonic()
+        ahead = now - self._modal_closed_at < self.typeahead_grace_s
+        if ahead and extend:
+            self._modal_closed_at = now
+        return ahead
+
+    def unsaved_everywhere(self) -> list[tuple[Screen[Any], str]]:
+        """Typed text not saved yet, on every screen of every stack."""
+        return [
+            (screen, text)
+            for screen in self.children
+            if isinstance(screen, Screen)
+            for text in unsaved_text_of(screen)
+        ]
+
+    async def action_quit(self) -> None:
+        """Quit asks first: an accidental `q` (or `ctrl+q`) must not end the war room, and
+        typed text that is not saved is listed so nobody loses it by quitting."""
+        from irtui.tui.screens.modal import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and self.screen.has_class("quit"):
+            return
+        typed = self.unsaved_everywhere()
+        if typed:
+            body = Text("Not saved yet — it is lost if you quit:\n")
+            for screen, text in typed[:5]:
+                body.append_text(
+                    Text.assemble(
+                        ("• ", "bold"),
+                        (f"{describe_screen(screen)}: ", "bold"),
+                        (clean(text, limit=80), "italic"),
+                        "\n",
+                    )
+                )
+            question = ConfirmDialog("Quit and lose typed text?", body, yes="Quit", no="Stay")
+        else:
+            question = ConfirmDialog("Quit irtui?", "Everything is saved.", yes="Quit", no="Stay")
+        question.add_class("quit")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(question, answered)
+
+    # --- writing ------------------------------------------------------------------------
+    def write(
+        self,
+        fn: Callable[[Any], Any],
+        done: str | None = None,
+        *,
+        then: Callable[[Any], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+        label: str = "",
+    ) -> WriteJob:
+        """Run `fn(store)` on the store writer (off the UI thread, in order); once it is
+        durable: show it, say `done`, show what the text boundary removed, call `then`. A
+        refusal is a notification (and `failed`), never a crash."""
+        job: WriteJob
+
+        def ok(result: Any) -> None:
+            self.refresh_now()
+            if done:
+                self.notify(done, markup=False)
+            self.notify_cleaned(job.notices)
+            if then is not None:
+                then(result)
+
+        def refused(exc: Exception) -> None:
+            self.notify(str(exc), title="Not done", severity="error", markup=False)
+            if failed is not None:
+                failed(exc)
+
+        job = WriteJob(fn, label or (done or "write"), ok, refused)
+        return self.writer.submit(job)
 
     def incident(self, incident_id: str) -> Incident:
         if incident_id not in self.incidents:
@@ -324,9 +513,10 @@ class IrtuiApp(App[None]):
         self.notify_cleaned()
         return result if result is not None else True
 
-    def notify_cleaned(self) -> None:
+    def notify_cleaned(self, notices: tuple[str, ...] | None = None) -> None:
         """Say what the text boundary took out of what was just saved (never silent)."""
-        notices = getattr(self.store, "last_notices", ())
+        if notices is None:
+            notices = getattr(self.store, "last_notices", ())
         if notices:
             self.notify(
                 "; ".join(notices),
@@ -373,13 +563,60 @@ class IrtuiApp(App[None]):
     def action_declare(self) -> None:
         from irtui.tui.screens.dialogs import DeclareDialog
 
-        self.push_screen(DeclareDialog())
+        if not isinstance(self.screen, DeclareDialog):
+            self.push_screen(DeclareDialog())
 
     def action_help(self) -> None:
         from irtui.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # --- text in: pastes ----------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            cleaned = self.clean_paste(event.text)
+            if cleaned is None:
+                return
+            event = events.Paste(cleaned)
+        await super().on_event(event)
+
+    def clean_paste(self, text: str) -> str | None:
+        """A paste is text entering irtui: terminal escapes, controls and bidi overrides are
+        taken out *here*, with a notice (Textual would otherwise hand the ESC bytes on), and
+        a paste too long for any field is refused as a whole, never cut."""
+        from irtui.boundary.errors import TextRefused
+        from irtui.boundary.text_in import clean_input
+
+        try:
+            cleaned = clean_input(text, what="paste", field="body")
+        except TextRefused as exc:
+            self.notify(str(exc), title="Paste refused", severity="error", markup=False)
+            return None
+        if cleaned.notices:
+            self.notify(
+                "; ".join(cleaned.notices),
+                title="Pasted without control characters",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        return cleaned.text
+
+    # --- crashes --------------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: the traceback goes to a private log file (it may hold incident text),
+        the terminal gets one short paragraph naming that file, the exit code is 1. Textual's
+        own report — a traceback with every frame's locals — never reaches the screen."""
+        super()._handle_exception(error)
+        from irtui.tui.crash import crash_message, write_crash_log
+
+        unsaved = []
+        with contextlib.suppress(Exception):
+            unsaved = [text for _screen, text in self.unsaved_everywhere()]
+        self.crash_log = write_crash_log(error, unsaved)
+        self._exit_renderables.clear()
+        self._exit_renderables.append(crash_message(self.crash_log))
 
     def action_runbooks(self) -> None:
         try:
@@ -403,6 +640,8 @@ class IrtuiApp(App[None]):
         yield from super().get_system_commands(screen)
         scope = getattr(screen, "SCOPE", None)
         for action in for_scope("app") + (for_scope(scope) if scope else []):
+            if action.action == "command_mode":
+                continue  # a key, not a command
             target = self if action.scope == "app" else screen
             key = action.key_display or action.key
             yield SystemCommand(
@@ -410,3 +649,25 @@ class IrtuiApp(App[None]):
                 f"{action.help}  (key: {key})",
                 partial(target.run_action, action.action),
             )
+
+
+def unsaved_text_of(screen: Any) -> list[str]:
+    """What a screen holds that was typed and not saved (screens say so themselves)."""
+    probe = getattr(screen, "unsaved_text", None)
+    if probe is None:
+        return []
+    try:
+        return [t for t in probe() if t.strip()]
+    except Exception:  # a screen being torn down
+        return []
+
+
+def describe_screen(screen: Any) -> str:
+    """How the quit question names where text was typed."""
+    what = getattr(screen, "WHAT", None)
+    iid = getattr(screen, "incident_id", None)
+    if getattr(screen, "SCOPE", None) == "incident":
+        return f"{iid} entry line"
+    if what and iid:
+        return f"{what} ({iid})"
+    return str(what or type(screen).__name__)

@@ -6,6 +6,7 @@ from irtui.domain.brief import (
     build_brief,
     done_task_ids,
     known_and_ruled_out,
+    last_done_by,
     open_tasks,
     update_digest,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "build_brief",
     "done_task_ids",
     "known_and_ruled_out",
+    "last_done_by",
     "open_tasks",
     "update_digest",
 ]

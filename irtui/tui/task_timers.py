@@ -1,8 +1,8 @@
 """Task timers across every open incident, so an expired "back in 3 min" nags the room even
 when nobody has that incident's screen open.
 
-One query per refresh reads the timeline entries, task completions and retractions of the
-given incidents (indexed by incident and kind); tasks done or retracted drop out. No Textual
+One query per refresh reads the task events of the given incidents (indexed by incident and
+kind) and folds them with `irtui.domain.tasks`; tasks done or retracted drop out. No Textual
 here: the app polls `due()` from its 1 Hz tick.
 """
 
@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from irtui.domain.clocks import incident_now
-from irtui.domain.model import EventKind, Incident
+from irtui.domain.model import Event, EventKind, Incident
+from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
 from irtui.domain.timeutil import parse_iso
 from irtui.store.queries import events_of_kinds
 
@@ -27,28 +28,38 @@ class TaskTimer:
     owner: str | None
     text: str
     due: datetime
+    window_s: int | None = None
+    """The timer's length ("back in 3 min": 180): its amber zone is a quarter of it."""
 
 
 def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
-    """Open tasks with a due time in these incidents, by entry id."""
+    """Open tasks with a due time in these incidents, by entry id: the one task fold
+    (`domain.tasks`), so a task reopened or given a due time later nags like any other."""
     if not incident_ids:
         return {}
-    kinds = (EventKind.ENTRY, EventKind.TASK_DONE, EventKind.ENTRY_RETRACTED)
-    rows = events_of_kinds(db, kinds, incident_ids=incident_ids)
-    timers: dict[int, TaskTimer] = {}
-    closed: set[int] = set()
-    for event_id, incident_id, kind, _at, _author, payload, refers_to in rows:
-        if kind != EventKind.ENTRY:
-            if refers_to is not None:
-                closed.add(int(refers_to))
-            continue
-        task = json.loads(payload).get("task") or {}
-        due = parse_iso(task.get("due"))
-        if due is not None:
-            timers[int(event_id)] = TaskTimer(
-                int(event_id), incident_id, task.get("owner"), str(task.get("text") or ""), due
+    rows = events_of_kinds(db, TASK_EVENT_KINDS, incident_ids=incident_ids)
+    events = []
+    for event_id, incident_id, kind, at, author, payload, refers_to in rows:
+        if kind == EventKind.ENTRY and '"task"' not in payload:
+            continue  # most entries are not tasks: no JSON to read
+        events.append(
+            Event(
+                incident_id,
+                kind,
+                parse_iso(at),  # type: ignore[arg-type]
+                author,
+                json.loads(payload),
+                id=int(event_id),
+                refers_to=refers_to,
             )
-    return {k: v for k, v in timers.items() if k not in closed}
+        )
+    return {
+        task.entry_id: TaskTimer(
+            task.entry_id, task.incident_id, task.owner, task.text, task.due, task.timer_s
+        )
+        for task in fold_tasks(events).values()
+        if task.is_open and task.due is not None
+    }
 
 
 class TaskWatch:

@@ -8,6 +8,7 @@ all — are replaced by visible symbols so a pasted terminal escape cannot repai
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
@@ -15,7 +16,9 @@ from rich.text import Text
 from irtui.domain.clocks import ClockState, ClockView
 from irtui.domain.timeutil import fmt_duration
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Controls, bidi overrides/isolates and lone surrogates (invalid UTF-8 from an old store):
+none may reach the terminal as they are."""
 _CONTROL_NAMES = {"\x1b": "␛", "\t": " ", "\r": "␍"}
 
 
@@ -136,8 +139,20 @@ def local_utc(value: datetime, *, short: bool = False) -> str:
     return f"{local.strftime('%H:%M:%S')} · {utc}"
 
 
+_DATES: dict[tuple[int, tuple[str, str]], str] = {}
+
+
 def local_date(value: datetime) -> str:
-    return value.astimezone().strftime("%a %Y-%m-%d")
+    """`Sun 2026-11-22` in local time. Cached per UTC quarter hour (every zone's offset is a
+    multiple of 15 minutes, so the local date cannot change inside one): a 5,000-entry
+    timeline asks 5,000 times."""
+    key = (int(value.timestamp()) // 900, time.tzname)  # a changed TZ is another cache
+    found = _DATES.get(key)
+    if found is None:
+        if len(_DATES) > 4096:
+            _DATES.clear()
+        found = _DATES[key] = value.astimezone().strftime("%a %Y-%m-%d")
+    return found
 
 
 def signature(text: Text) -> str:

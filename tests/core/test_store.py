@@ -165,9 +165,19 @@ def test_store_from_a_newer_irtui_is_refused(store: Store, db_path: Path) -> Non
         Store.open(db_path)
 
 
-def test_missing_parent_directory_is_created(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "a" / "b" / "s.db") as s:
+def test_the_default_location_is_created_private(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("IRTUI_DATA_DIR", str(tmp_path / "a" / "b"))
+    with Store.open() as s:
         assert s.change_marker() == 0
+    assert stat.S_IMODE(os.stat(tmp_path / "a" / "b").st_mode) == 0o700
+
+
+def test_a_named_path_in_a_missing_directory_creates_nothing(tmp_path: Path) -> None:
+    from irtui.store.errors import StoreLocationError
+
+    with pytest.raises(StoreLocationError, match=f"directory {tmp_path / 'a'} does not exist"):
+        Store.open(tmp_path / "a" / "b" / "s.db")
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- schema / migrations -------------------------------------------------------------------

@@ -65,6 +65,10 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
     inc = runner.start(facilitator, find("db-connection-exhaustion"), speed=60)
     iid = inc.id
     app = IrtuiApp(store, clock=clock, seat_name="alice", **QUIET)
+    # Keys follow the war room's keyboard model (commands are `Esc` then a key on the incident
+    # screen); this test is about the drill, so keys right after a dialog closes count as
+    # deliberate here (tests/tui/test_keyboard.py tests the type-ahead guard itself).
+    app.typeahead_grace_s = 0.0
 
     async def at(minute: int, pilot) -> None:
         while clock() < T0 + timedelta(seconds=minute):
@@ -81,9 +85,9 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
         screen = app.screen
         assert isinstance(screen, IncidentScreen) and screen.incident_id == iid
         await at(2, pilot)
-        await pilot.press("a")
+        await pilot.press("escape", "a")
         await at(3, pilot)
-        await pilot.press("r")
+        await pilot.press("escape", "r")
         await _settle(app, pilot)
         assert isinstance(app.screen, RolesScreen)
         await pilot.press(*"alice", "enter")
@@ -94,9 +98,9 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
             await pilot.press(*name, "enter")
             await _settle(app, pilot)
         await at(5, pilot)
-        await pilot.press("l", *"a: restarted the checkout pods", "enter", "escape")
+        await pilot.press(*"a: restarted the checkout pods", "enter")
         await at(6, pilot)
-        await pilot.press("p")
+        await pilot.press("escape", "p")
         await _settle(app, pilot)
         pane = screen.query_one("#runbook-pane")
         listing = pane.query_one("#rbp-list", OptionList)
@@ -110,14 +114,14 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
         pane.action_toggle_step()
         await _settle(app, pilot)
         await at(7, pilot)
-        await pilot.press("u")
+        await pilot.press("escape", "u")
         await _settle(app, pilot)
         assert isinstance(app.screen, ComposerScreen)
         await pilot.press("ctrl+s")  # internal, from the template
         await at(8, pilot)
         for audience, minute in (("exec", 8), ("statuspage", 12)):
             await at(minute, pilot)
-            await pilot.press("u")
+            await pilot.press("escape", "u")
             await _settle(app, pilot)
             app.screen.query_one(f"#aud-{audience}").value = True
             await _settle(app, pilot)
@@ -131,12 +135,12 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
                 await at(9, pilot)
                 runner.fire(facilitator, iid, "what-changed")  # the players asked
                 await at(10, pilot)
-                await pilot.press("d")
+                await pilot.press("escape", "d")
                 await _settle(app, pilot)
                 await pilot.press(*"Roll back release 5120", "enter", "enter", "enter")
                 await _settle(app, pilot)
         await at(18, pilot)
-        await pilot.press("t")
+        await pilot.press("escape", "t")
         await _settle(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, StatusDialog)
@@ -147,11 +151,12 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
         await _settle(app, pilot)
         await pilot.press("ctrl+s")
         await at(22, pilot)
-        await pilot.press("R")
+        await pilot.press("escape", "R")  # Esc arms one command: R is resolve
         await _settle(app, pilot)
         for _item in app.store.policy.checklist:
-            await pilot.press("space", "tab")
+            await pilot.press("enter", "tab")  # Enter ticks (a typed space does nothing)
         await pilot.press(*"drill: error rate flat", "ctrl+s")  # early: the monitoring hold
+        await app.workers.wait_for_complete()
         await at(23, pilot)
 
         d = score(facilitator, iid)
@@ -257,7 +262,7 @@ async def test_the_facilitator_seat_by_keys(store, clock) -> None:
         clock.advance(minutes=2)  # drill +6m: the seat drives the drill from any screen
         app.tick()
         assert "support-tickets" in fired(store, inc.id)
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # Esc arms a command; Esc Esc: back
         await _settle(app, pilot)
         await pilot.press("D")
         await _settle(app, pilot)

@@ -113,7 +113,7 @@ async def test_entry_typed_in_one_tui_appears_in_the_other(
             await _until(pb, lambda: getattr(b.screen, "row_ids", None) is not None)
             before = b_store.change_marker()
             text = "failover [/x]"
-            await pa.press("l", *text, "enter")
+            await pa.press(*text, "enter")  # the incident opens with its entry line focused
             await _until(pa, lambda: a_store.change_marker() > before)  # A committed
             committed = time.monotonic()
             key = f"e:{a_store.change_marker()}"
@@ -124,7 +124,7 @@ async def test_entry_typed_in_one_tui_appears_in_the_other(
 
             # and back the other way, while A is still looking
             before = a_store.change_marker()
-            await pb.press("l", *"ack [b]", "enter")
+            await pb.press(*"ack [b]", "enter")
             await _until(pb, lambda: b_store.change_marker() > before)
             committed = time.monotonic()
             key = f"e:{b_store.change_marker()}"
@@ -237,8 +237,7 @@ def test_two_real_tuis_in_tmux_see_each_others_entries(tmp_path: Path) -> None:
                 ("b", "a", "typed in pane B"),
             ):
                 before = s.change_marker()
-                _tmux("-L", sock, "send-keys", "-t", typist, "l")
-                time.sleep(0.2)
+                # the incident screen opens with the entry line focused: just type
                 _tmux("-L", sock, "send-keys", "-t", typist, "-l", text)
                 _tmux("-L", sock, "send-keys", "-t", typist, "Enter")
                 started = time.monotonic()

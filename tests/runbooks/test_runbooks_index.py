@@ -117,12 +117,22 @@ def test_hostile_queries_never_raise(tmp_path: Path, bundled_dir: Path) -> None:
 def test_corrupt_cache_file_is_rebuilt_and_unwritable_falls_back_to_memory(
     tmp_path: Path, bundled_dir: Path
 ) -> None:
-    bad = tmp_path / "bad.sqlite"
+    from irtui import paths
+
+    bad = paths.cache_dir() / "runbooks.sqlite"  # irtui's own cache: rebuilt in place
+    bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(b"this is not a database" * 100)
     index = RunbookIndex(bad)
     assert index.refresh([bundled_dir]).added >= 10
     assert sqlite3.connect(bad).execute("SELECT count(*) FROM files").fetchone()[0] >= 10
     index.close()
+    notes = tmp_path / "notes.db"  # --index at someone's file: never deleted, memory instead
+    notes.write_bytes(b"my notes, not a database" * 100)
+    before = notes.read_bytes()
+    foreign = RunbookIndex(notes)
+    assert foreign.path == ":memory:" and foreign.refresh([bundled_dir]).added >= 10
+    assert notes.read_bytes() == before
+    foreign.close()
     blocker = tmp_path / "file"
     blocker.write_text("x")
     memory = RunbookIndex(blocker / "sub" / "idx.sqlite")  # parent is a file: cannot create

@@ -56,7 +56,9 @@ async def test_confirm_records_and_queues_what_was_shown(
         await pilot.pause()
     assert app.result is True
     (msg,) = OutboxRepo(store.db).messages()
-    assert msg.payload["body"] == NASTY.strip() and msg.payload["notify"] is False
+    # what customers read: markup kept literally, the terminal escape removed
+    assert msg.payload["body"] == "Fix [/foo] x [/ y [red] [$accent] red"
+    assert msg.payload["notify"] is False
     assert msg.payload["status"] == "identified"
 
 

@@ -76,7 +76,7 @@ async def test_resolving_a_published_incident_offers_to_resolve_the_status_page(
             app.push_screen(ResolveDialog(inc.id))
             await pilot.pause()
             for _item in store.policy.checklist:
-                await pilot.press("space", "tab")
+                await pilot.press("enter", "tab")
             await pilot.press(*"a test", "ctrl+s")  # early: the monitoring hold
             await pilot.pause()
             assert store.get(inc.id).status == "resolved"

@@ -46,3 +46,10 @@ def make_app(store: Store, clock: ManualClock, **kwargs: object) -> IrtuiApp:
 @pytest.fixture
 def app(store: Store, clock: ManualClock, demo_ids: dict[str, str]) -> IrtuiApp:
     return make_app(store, clock)
+
+
+async def settle(pilot: object) -> None:
+    """Wait out the type-ahead grace after a screen change (keys typed within it are not
+    commands), as a person does who looks at the new screen before pressing a key."""
+    grace = getattr(pilot.app, "typeahead_grace_s", 0.35)  # type: ignore[attr-defined]
+    await pilot.pause(grace + 0.1)  # type: ignore[attr-defined]

@@ -9,7 +9,8 @@ from irtui.store.repo import Store
 from irtui.tui.app import IrtuiApp
 from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.incident import IncidentScreen
-from tests.tui.conftest import make_app
+from irtui.tui.widgets.row_list import RowList
+from tests.tui.conftest import make_app, settle
 
 
 def cell(board: BoardScreen, iid: str, column: str) -> str:
@@ -29,7 +30,12 @@ async def test_board_sorted_by_soonest_due_with_drill_marked(
         assert cell(board, demo_ids["drill"], "title").startswith("DRILL ")
         assert cell(board, demo_ids["sev1"], "sev").strip() == "SEV1"
         assert cell(board, demo_ids["sev3"], "ic") == "— none —"
-        assert cell(board, demo_ids["sev1"], "upd").startswith("4m00s")
+        # what is due next, and whose it is: erin's task (2 min) before the internal update
+        assert cell(board, demo_ids["sev1"], "due") == "2m00s"
+        assert cell(board, demo_ids["sev1"], "what") == "task: recycle payments-api pods"
+        assert cell(board, demo_ids["sev1"], "owner") == "erin"
+        assert cell(board, demo_ids["sev3"], "what") == "ack"  # nobody named to ack it
+        assert cell(board, demo_ids["sev3"], "owner") == "nobody"
 
 
 async def test_empty_board_says_how_to_declare(store: Store, clock: ManualClock):
@@ -45,30 +51,40 @@ async def test_empty_board_says_how_to_declare(store: Store, clock: ManualClock)
 async def test_tick_updates_only_changed_clock_cells(
     app: IrtuiApp, clock: ManualClock, demo_ids: dict[str, str]
 ):
-    async with app.run_test(size=(120, 36)) as pilot:
+    """A second later only the countdowns that changed are re-rendered, in the narrow clock
+    list; the wide rows are untouched until an age changes (once a minute)."""
+    async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         board = app.screen
-        calls: list[tuple[str, str]] = []
-        original = board.set_cells
+        updated: dict[str, list[str]] = {"board-table": [], "board-clock": []}
+        for name, calls in updated.items():
+            widget = board.query_one(f"#{name}", RowList)
+            original = widget.update
+
+            def spy(key, data, _calls=calls, _original=original, **kwargs):
+                _calls.append(key)
+                return _original(key, data, **kwargs)
+
+            widget.update = spy  # type: ignore[method-assign]
         rebuilt: list[int] = []
         original_populate = board.populate
-
-        def spy(changes):
-            calls.extend((str(r), str(c)) for r, c, _ in changes)
-            return original(changes)
-
-        board.set_cells = spy  # type: ignore[method-assign]
         board.populate = lambda: rebuilt.append(1) or original_populate()  # type: ignore
+        before = dict(board.shown)
         app.tick()
-        assert calls == []  # nothing moved: nothing redrawn
+        assert updated == {"board-table": [], "board-clock": []}  # nothing moved
         clock.advance(seconds=1)
         app.tick()
-        assert calls and all(col in ("age", "ack", "upd") for _, col in calls)
-        assert rebuilt == []
-        assert cell(board, demo_ids["sev1"], "upd").startswith("3m59s")
+        changed = {key for key, view in board.shown.items() if before.get(key) != view}
+        assert changed and {column for _, column in changed} == {"due"}
+        assert sorted(updated["board-clock"]) == sorted(iid for iid, _ in changed)
+        assert updated["board-table"] == [] and rebuilt == []
+        assert cell(board, demo_ids["sev1"], "due") == "1m59s"
         await pilot.pause()
         screen_text = app.export_screenshot().replace("&#160;", " ")
-        assert "3m59s" in screen_text and "4m00s" not in screen_text  # repainted, not stale
+        assert "1m59s" in screen_text and "2m00s" not in screen_text  # repainted, not stale
+        clock.advance(seconds=60)  # ages move: their wide rows are re-rendered, once
+        app.tick()
+        assert set(updated["board-table"]) == set(board.rows)
 
 
 async def test_bell_rings_once_when_a_clock_goes_overdue(
@@ -79,6 +95,7 @@ async def test_bell_rings_once_when_a_clock_goes_overdue(
         rings: list[int] = []
         app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
         app.task_watch.timers.clear()  # only the update clock in this test
+        app.screen.on_tasks_changed()
         clock.advance(minutes=3, seconds=59)
         app.tick()
         assert rings == []
@@ -88,18 +105,22 @@ async def test_bell_rings_once_when_a_clock_goes_overdue(
         clock.advance(seconds=1)
         app.tick()
         assert len(rings) == 1  # once, not every second
-        upd = app.screen.cell(demo_ids["sev1"], "upd")
-        assert upd.plain.startswith("-") and "b00020" in repr(upd.spans)
+        upd = app.screen.cell(demo_ids["sev1"], "due")
+        assert upd.plain.startswith("-") and "b00020" in str(upd.style)
+        assert app.screen.cell(demo_ids["sev1"], "what").plain == "update int"
 
 
 async def test_enter_opens_and_escape_returns(app: IrtuiApp, demo_ids: dict[str, str]):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
+        rows = list(app.screen.rows)
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
-        assert app.screen.incident_id == app.screen_stack[-2].rows[1]
-        await pilot.press("escape")
+        assert app.screen.incident_id == rows[1]
+        await pilot.press("escape")  # one Esc arms a command...
+        assert app.screen.command_armed
+        await pilot.press("escape")  # ...the second goes back
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
 
@@ -129,11 +150,11 @@ async def test_resize_small_and_large_and_back(app: IrtuiApp, demo_ids: dict[str
             await pilot.resize_terminal(*size)
             await pilot.pause()
             board = app.screen
-            assert ("age" in board.column_keys) == (size[0] >= 110)
+            assert ("age" in board.column_keys) == (size[0] >= 130)
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, IncidentScreen)
-            await pilot.press("escape")
+            await pilot.press("escape", "escape")
             await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
 
@@ -217,10 +238,10 @@ async def test_a_click_highlights_a_row_and_a_second_click_opens_it(app: IrtuiAp
         board = app.screen
         assert isinstance(board, BoardScreen)
         second = board.rows[1]
-        await pilot.click("#board-table", offset=(40, 2))  # header, first row, second row
+        await pilot.click("#board-table", offset=(40, 1))  # first row, second row
         await pilot.pause()
         assert app.screen is board and board.target_id() == second
-        await pilot.click("#board-table", offset=(40, 2))
+        await pilot.click("#board-table", offset=(40, 1))
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
         assert app.screen.incident_id == second
@@ -261,12 +282,180 @@ async def test_go_to_opens_a_resolved_incident_the_board_does_not_list(
         await pilot.press("g", *"nope", "enter")  # unknown: said, nothing opened
         await pilot.pause()
         assert not isinstance(app.screen, IncidentScreen)
-        await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("g", *resolved.lower(), "enter")
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
         assert app.screen.incident_id == resolved
-        await pilot.press("escape")
+        await settle(pilot)  # an Esc within the type-ahead grace was meant for the dialog
+        await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+
+
+def test_a_row_skipped_by_the_tick_cannot_have_changed():
+    """`next_change` lets the tick skip a row: at every instant before it, the row's age and
+    countdown must read exactly as they did (hypothesis over due times, ages, windows)."""
+    from datetime import UTC, datetime, timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from irtui.domain.due_next import Obligation
+    from irtui.domain.model import Incident, IncidentKind, Status
+    from irtui.tui.screens.board import moving_views, next_change
+
+    base = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        declared_s=st.floats(min_value=0, max_value=3 * 86400),
+        due_s=st.one_of(st.none(), st.floats(min_value=-3 * 86400, max_value=3 * 86400)),
+        window=st.sampled_from([None, 60, 180, 900, 3600, 14400]),
+        probes=st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=5),
+    )
+    def check(declared_s, due_s, window, probes):
+        now = base
+        inc = Incident(
+            "INC-1",
+            1,
+            "t",
+            1,
+            Status.INVESTIGATING,
+            IncidentKind.REAL,
+            now - timedelta(seconds=declared_s),
+            "x",
+        )
+        ob = None
+        if due_s is not None:
+            ob = Obligation("ack", "ack", "ack", now + timedelta(seconds=due_s), None, window)
+        shown = moving_views(inc, ob, now)
+        until = next_change(inc, ob, now)
+        assert until >= now
+        for p in probes:
+            at = now + (until - now) * p
+            if at < until:
+                assert moving_views(inc, ob, at) == shown, (at, until)
+
+    check()
+
+
+async def test_h_shows_recently_resolved_below_the_open_ones_and_hides_them(
+    app: IrtuiApp, demo_ids: dict[str, str]
+):
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert demo_ids["resolved"] not in board.rows
+        await pilot.press("h")
+        await pilot.pause()
+        assert board.rows[-1] == demo_ids["resolved"]  # after every open incident
+        assert cell(board, demo_ids["resolved"], "due") == "✓"
+        assert cell(board, demo_ids["resolved"], "what").endswith(" ago")
+        assert "+1 resolved" in str(board.query_one("#board-top").render())
+        await pilot.press("h")
+        await pilot.pause()
+        assert demo_ids["resolved"] not in board.rows
+
+
+async def test_who_is_next_follows_the_room(
+    app: IrtuiApp, store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
+    """A Comms Lead named elsewhere owns the next update; a task logged from another seat
+    with a timer sooner than anything else becomes what is due next, with its owner."""
+    from datetime import timedelta
+
+    sev2 = demo_ids["sev2"]
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert (cell(board, sev2, "what"), cell(board, sev2, "owner")) == ("update exec", "frank")
+        store.assign_role(sev2, "comms", "[red]carol")
+        app.poll()
+        await pilot.pause()
+        assert cell(board, sev2, "owner") == "[red]carol"  # literally, never markup
+        store.log(
+            sev2,
+            "Bob: verify the flag, back in 3 min",
+            task={
+                "text": "verify the flag",
+                "owner": "Bob",
+                "due": (clock() + timedelta(minutes=3)).isoformat(),
+                "timer_s": 180,
+            },
+        )
+        app.poll()
+        await pilot.pause()
+        assert cell(board, sev2, "what") == "task: verify the flag"
+        assert (cell(board, sev2, "owner"), cell(board, sev2, "due")) == ("Bob", "3m00s")
+        screen = app.export_screenshot().replace("&#160;", " ")
+        assert "task: verify th…" in screen and ">Bob<" in screen
+
+
+async def test_an_unanswered_page_is_what_is_due_next_with_who_was_paged(
+    store: Store, clock: ManualClock
+):
+    """ "Paged erin, no answer yet, bob is next": the page clock is on the board like an ack
+    or an update, owned by the person paged, and turns red when nobody answered."""
+    from irtui.domain.paging import PageTarget
+    from irtui.sync import paging
+
+    inc = store.declare("Payments DB down", 2, services=["payments-db"], commander="alice")
+    store.ack(inc.id)
+    erin = PageTarget(
+        "erin",
+        "Erin Ortiz",
+        description="primary on-call of payments",
+        level=1,
+        levels=2,
+        policy="payments",
+        ack_within_s=300,
+        next={"level": 2, "person": "bob", "display": "Bob Stone", "description": "secondary"},
+    )
+    app = make_app(store, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert cell(board, inc.id, "what").startswith("update")
+        paging.page(store, inc.id, erin, reason="replica lag")
+        app.poll()
+        await pilot.pause()
+        assert cell(board, inc.id, "what") == "page → Bob Stone"
+        assert (cell(board, inc.id, "owner"), cell(board, inc.id, "due")) == ("Erin Ortiz", "5m00s")
+        clock.advance(minutes=5, seconds=1)
+        app.tick()
+        assert cell(board, inc.id, "due").startswith("-") and "b00020" in str(
+            board.cell(inc.id, "due").style
+        )
+        await pilot.pause()
+        # the bell rang for the page from the board (the panel says it on its own screen)
+        assert any("page:1 is OVERDUE" in n.message for n in app._notifications)
+
+
+def test_cells_built_without_rich_render_as_fit_renders_them():
+    """The board builds its rows' segments directly (`cell_segments`); whatever people type,
+    they read exactly as `fit()` renders through Rich, padded to the column."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rich.console import Console
+
+    from irtui.tui.screens.board import cell_segments, fit
+
+    console = Console(width=300)
+    texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        texts,
+        st.integers(min_value=1, max_value=40),
+        st.sampled_from(["", "bold #ffb000", "dim"]),
+        st.sampled_from([None, "ellipsis", "crop"]),
+    )
+    def check(value: str, width: int, style: str, overflow: str | None) -> None:
+        cell = Text(value, style=style, overflow=overflow)  # type: ignore[arg-type]
+        fast = cell_segments(cell, width, "title", console)
+        slow = list(fit(cell, width, "title").render(console, end=""))
+        assert "".join(s.text for s in fast) == "".join(s.text for s in slow)
+        assert sum(s.cell_length for s in fast) == width
+
+    check()

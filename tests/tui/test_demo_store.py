@@ -193,7 +193,9 @@ def test_sigterm_removes_the_store_and_restores_the_terminal(terminal: tuple[str
 def test_quitting_removes_the_store(terminal: tuple[str, Path]) -> None:
     sock, where = terminal
     pid = int(_pane(sock, "#{pane_pid}"))
-    _tmux(sock, "send-keys", "-t", "demo", "q")
+    _tmux(sock, "send-keys", "-t", "demo", "q")  # quit asks first (irtui.tui.keys)
+    time.sleep(1.0)  # a person reads the question (keys typed ahead do not answer it)
+    _tmux(sock, "send-keys", "-t", "demo", "y")
     assert _exit_status(sock, pid) == 0 and leftovers(where) == []
 
 

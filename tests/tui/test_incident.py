@@ -17,6 +17,14 @@ from irtui.tui.screens.dialogs import PromptDialog
 from irtui.tui.screens.handoff import RolesScreen
 from irtui.tui.screens.incident import IncidentScreen, role_warnings
 from irtui.tui.screens.resolve import ResolveDialog
+from tests.tui.conftest import settle
+
+
+async def written(app: IrtuiApp, pilot) -> None:
+    """Wait until the store writer has committed what was submitted (it runs off the UI
+    thread), and the screen has shown it."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def open_sev1(app: IrtuiApp, pilot) -> IncidentScreen:
@@ -39,23 +47,22 @@ async def test_entry_line_commits_then_clears_and_parses_prefixes(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         entry = screen.query_one("#entry")
-        await pilot.press("l")
-        assert entry.has_focus
+        assert entry.has_focus  # the screen opens ready to type
         await pilot.press(*"-2m * d: fail over to replica", "enter")
-        await pilot.pause()
+        await written(app, pilot)
         last = store.timeline(iid, include_system=False)[-1]
         assert (last.text, last.kind, last.starred) == ("fail over to replica", "decision", True)
         assert last.at == clock() - __import__("datetime").timedelta(minutes=2)
         assert entry.value == ""
         # keys typed into the line are text, not commands ("q" must not quit)
         await pilot.press(*"quiet please", "enter")
-        await pilot.pause()
+        await written(app, pilot)
         assert entry_texts(store, iid)[-1] == "quiet please"
         assert "quiet please" in app.export_screenshot().replace("&#160;", " ")
         assert screen.row_ids[-1] == f"e:{store.timeline(iid)[-1].event_id}"
         # ctrl+o cycles the default kind
         await pilot.press("ctrl+o", *"paged dba", "enter")
-        await pilot.pause()
+        await written(app, pilot)
         assert store.timeline(iid, include_system=False)[-1].kind == "detection"
 
 
@@ -63,8 +70,8 @@ async def test_refused_entry_keeps_the_line(app: IrtuiApp, store: Store, demo_id
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         before = len(store.events(demo_ids["sev1"]))
-        await pilot.press("l", *"14:30 not yet", "enter")  # it is 14:00: in the future
-        await pilot.pause()
+        await pilot.press(*"14:30 not yet", "enter")  # it is 14:00: in the future
+        await written(app, pilot)
         assert screen.query_one("#entry").value == "14:30 not yet"
         assert len(store.events(demo_ids["sev1"])) == before
 
@@ -75,20 +82,21 @@ async def test_edit_and_retract_selected_entry_are_shown_honestly(
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
-        await pilot.press("l", *"replica lag 40s", "enter", "escape")
-        await pilot.pause()
+        await pilot.press(*"replica lag 40s", "enter")
+        await written(app, pilot)
         assert screen.selected_entry().text == "replica lag 40s"
-        await pilot.press("e")
+        await pilot.press("escape", "e")
         await pilot.pause()
         assert isinstance(app.screen, PromptDialog)
         await pilot.press("ctrl+u", *"replica lag 4s", "enter")
-        await pilot.pause()
+        await written(app, pilot)
         entry = screen.selected_entry()
         assert entry.text == "replica lag 4s" and entry.original_text == "replica lag 40s"
         cell = screen.query_one("#timeline").get_cell(f"e:{entry.event_id}", "text").plain
         assert "(amended ×1)" in cell
-        await pilot.press("x", *"wrong incident", "enter")
-        await pilot.pause()
+        await settle(pilot)
+        await pilot.press("escape", "x", *"wrong incident", "enter")
+        await written(app, pilot)
         entry = screen.selected_entry()
         assert entry.retracted is not None and entry.retracted[2] == "wrong incident"
         cell = screen.query_one("#timeline").get_cell(f"e:{entry.event_id}", "text").plain
@@ -102,6 +110,7 @@ async def test_decision_record(app: IrtuiApp, store: Store, demo_ids: dict[str, 
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
         await pilot.press(
+            "escape",
             "d",
             *"drain eu-west",
             "enter",
@@ -110,7 +119,7 @@ async def test_decision_record(app: IrtuiApp, store: Store, demo_ids: dict[str, 
             *"drain eu-west at 14:10",
             "enter",
         )
-        await pilot.pause()
+        await written(app, pilot)
         last = store.timeline(demo_ids["sev1"], include_system=False)[-1]
         assert last.kind == "decision" and last.starred
         assert last.text == (
@@ -131,8 +140,8 @@ async def test_task_timer_nags_and_is_done_by_key(
         screen = await open_sev1(app, pilot)
         rings: list[int] = []
         app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
-        await pilot.press("l", *"Dave: check replica lag, back in 1 min", "enter")
-        await pilot.pause()
+        await pilot.press(*"Dave: check replica lag, back in 1 min", "enter")
+        await written(app, pilot)
         task = next(t for t in screen.tasks if t.owner == "Dave")
         assert task.text == "check replica lag"
         timer = screen.query_one("#tasks").get_cell(str(task.entry_id), "timer")
@@ -145,12 +154,11 @@ async def test_task_timer_nags_and_is_done_by_key(
         )
         assert rings  # the expired demo task or Dave's: the room is told
         assert any("check replica lag" in n.message for n in app._notifications)
-        await pilot.press("escape", "up")  # leave the line; select Dave's entry
-        await pilot.press("down")
-        await pilot.pause()
-        assert screen.selected_entry().event_id == task.entry_id
-        await pilot.press("k")
-        await pilot.pause()
+        # `k` acts on the task highlighted in the tasks panel (never the timeline's row)
+        row = next(i for i, t in enumerate(screen.tasks) if t.entry_id == task.entry_id)
+        screen.query_one("#tasks").move_cursor(row=row)
+        await pilot.press("escape", "k")
+        await written(app, pilot)
         done = [e for e in store.events(iid) if e.kind == EventKind.TASK_DONE]
         assert done and done[-1].refers_to == task.entry_id
         assert all(t.entry_id != task.entry_id for t in screen.tasks)
@@ -162,7 +170,7 @@ async def test_roles_handoff_brief_then_accept(
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("r")
+        await pilot.press("escape", "r")
         await pilot.pause()
         assert isinstance(app.screen, RolesScreen)
         brief = app.screen.query_one("#brief").text
@@ -177,15 +185,16 @@ async def test_roles_handoff_brief_then_accept(
         ):
             assert part in brief
         await pilot.press(*"zoe", "ctrl+s")
-        await pilot.pause()
+        await written(app, pilot)
         holder = store.get(iid).roles[Role.COMMANDER]
         assert holder.name == "alice" and holder.pending_handoff_to == "zoe"
         handoff = [e for e in store.events(iid) if e.kind == EventKind.ROLE_HANDED_OFF][-1]
         assert "Ruled out:" in handoff.payload["brief"]
-        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("escape", "r")
         await pilot.pause()
         await pilot.press("ctrl+a")  # alice is handing IC off: only zoe accepts
-        await pilot.pause()
+        await written(app, pilot)
         assert store.get(iid).roles[Role.COMMANDER].name == "alice"
         await pilot.press("escape")
         # zoe accepts on her seat, alice confirms: only then does the role move
@@ -216,28 +225,30 @@ async def test_quick_actions_from_the_board(app: IrtuiApp, store: Store, demo_id
         await pilot.press(*["down"] * board.rows.index(iid))
         assert board.target_id() == iid
         await pilot.press("a")
-        await pilot.pause()
+        await written(app, pilot)
         assert store.get(iid).milestones["acknowledged"] is not None
         await pilot.press("s")
         await pilot.pause()
         app.screen.query_one("#sev").value = 2
         await pilot.press("tab", *"more tenants affected", "enter")
-        await pilot.pause()
+        await written(app, pilot)
         assert store.get(iid).severity == 2
+        await settle(pilot)
         await pilot.press("t")
         await pilot.pause()
         app.screen.query_one("#status").value = "mitigating"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await written(app, pilot)
         assert str(store.get(iid).status) == "mitigating"
         assert isinstance(app.screen, BoardScreen)
+        await settle(pilot)
         await pilot.press("R")
         await pilot.pause()
         assert isinstance(app.screen, ResolveDialog)
         for _item in store.policy.checklist:  # each is ticked by a person
-            await pilot.press("space", "tab")
+            await pilot.press("enter", "tab")  # Enter ticks (a typed space does nothing)
         await pilot.press(*"job re-run ok", "ctrl+s")  # early: SEV2's hold has not begun
-        await pilot.pause()
+        await written(app, pilot)
         assert str(store.get(iid).status) == "resolved"
         assert store.events(iid)[-1].payload["early"]["reason"] == "job re-run ok"
         assert iid not in app.screen.rows  # resolved leaves the board
@@ -248,8 +259,8 @@ async def test_refused_action_is_a_notification_not_a_crash(
 ):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("a")  # already acknowledged
-        await pilot.pause()
+        await pilot.press("escape", "a")  # already acknowledged
+        await written(app, pilot)
         assert any("already acknowledged" in n.message for n in app._notifications)
 
 
@@ -287,12 +298,12 @@ async def test_live_refresh_from_another_process(
         other.close()
         changed = app.poll()
         await pilot.pause()
-        assert iid in changed and len(changed) == 2
+        assert iid in changed and len(changed) == 2, app.sub_title
         assert len(screen.row_ids) == rows_before + 1
         last = screen.query_one("#timeline").get_cell(screen.row_ids[-1], "text").plain
         assert last == "pods recycled [ok]"
         assert app.poll() == []  # nothing new: nothing re-read
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await pilot.pause()
         assert len(app.screen.rows) == 5
 
@@ -316,7 +327,7 @@ async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp, demo_ids
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         everything = len(screen.row_ids)
-        await pilot.press("slash", *"ruled", "enter")
+        await pilot.press("escape", "slash", *"ruled", "enter")
         await pilot.pause()
         texts = [
             screen.query_one("#timeline").get_cell(k, "text").plain
@@ -338,7 +349,7 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("r")
+        await pilot.press("escape", "r")
         await pilot.pause()
         picker = app.screen.query_one("#role", Select)
         custom = app.screen.query_one("#custom-role")
@@ -349,15 +360,16 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
         await pilot.pause()
         assert picker.value == "__other__" and custom.display and custom.has_focus
         await pilot.press("ctrl+s")  # no name yet: refused, nothing written
-        await pilot.pause()
+        await written(app, pilot)
         assert isinstance(app.screen, RolesScreen)
         await pilot.press(*"Customer", "space", *"liaison", "enter", *"dana", "ctrl+s")
-        await pilot.pause()
+        await written(app, pilot)
         holder = store.get(iid).roles["customer_liaison"]
         assert holder.name == "dana"
         roles_text = str(app.screen.query_one("#roles").render())
         assert "Customer Liaison" in roles_text and "dana" in roles_text
-        await pilot.press("r")  # now it is one of the incident's roles
+        await settle(pilot)
+        await pilot.press("escape", "r")  # now it is one of the incident's roles
         await pilot.pause()
         options = [value for _label, value in app.screen.role_options()]
         assert "customer_liaison" in options and options[-1] == "__other__"
@@ -370,7 +382,7 @@ async def test_runbook_pane_keeps_the_timeline_and_tasks_readable(app: IrtuiApp)
         await open_sev1(app, pilot)
         screen = app.screen
         wide = screen.widths()
-        await pilot.press("p")
+        await pilot.press("escape", "p")
         await pilot.pause()
         with_pane = screen.widths()
         assert with_pane["narrow"] and with_pane["text"] >= 30 > 13
@@ -379,7 +391,7 @@ async def test_runbook_pane_keeps_the_timeline_and_tasks_readable(app: IrtuiApp)
         assert side.size.width <= 31
         assert tasks.columns[next(iter(tasks.columns))].width == with_pane["task"]
         assert sum(c.get_render_width(tasks) for c in tasks.columns.values()) <= side.size.width
-        await pilot.press("p")
+        await pilot.press("escape", "p")
         await pilot.pause()
         assert screen.widths() == wide
         assert tasks.columns[next(iter(tasks.columns))].width == wide["task"]
@@ -391,7 +403,7 @@ async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place
         screen = app.screen
         side = screen.query_one("#inc-side")
         assert side.display
-        await pilot.press("p")
+        await pilot.press("escape", "p")
         await pilot.pause()
         assert not side.display
         timeline = screen.query_one("#timeline")
@@ -400,6 +412,6 @@ async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place
             sum(c.get_render_width(timeline) for c in timeline.columns.values())
             <= timeline.size.width + 2
         )
-        await pilot.press("p")
+        await pilot.press("escape", "p")
         await pilot.pause()
         assert side.display

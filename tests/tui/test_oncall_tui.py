@@ -171,7 +171,9 @@ async def test_keys_typed_on_the_entry_line_stay_text(
     iid = demo_ids["sev1"]
     async with oncall_app.run_test(size=(160, 48)) as pilot:
         await open_sev1(oncall_app, pilot)
-        await pilot.press("l", *"page gita again, escalate if no ack", "enter")
+        # the entry line has the focus when an incident opens: every letter is text
+        await pilot.press(*"page gita again, escalate if no ack", "enter")
+        await oncall_app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(oncall_app.screen, PageDialog)
         texts = [e.text for e in store.timeline(iid, include_system=False)]
@@ -204,7 +206,7 @@ async def test_the_roles_dialog_picks_from_the_people_on_call(oncall_app: IrtuiA
 
     async with oncall_app.run_test(size=(160, 48)) as pilot:
         await open_sev1(oncall_app, pilot)
-        await pilot.press("r")
+        await pilot.press("escape", "r")  # Esc arms one command: r is roles
         await oncall_app.workers.wait_for_complete()
         await pilot.pause()
         screen = oncall_app.screen
@@ -252,11 +254,12 @@ async def test_resolving_offers_to_resolve_the_pages(
     iid = demo_ids["sev1"]
     async with oncall_app.run_test(size=(160, 48)) as pilot:
         await open_sev1(oncall_app, pilot)
-        await pilot.press("R")
+        await pilot.press("escape", "R")  # Esc arms one command: R is resolve
         await pilot.pause()
         for _item in store.policy.checklist:  # the resolve dialog asks its checklist
-            await pilot.press("space", "tab")
+            await pilot.press("enter", "tab")  # Enter ticks (a typed space does nothing)
         await pilot.press(*"test", "ctrl+s")  # early: the monitoring hold
+        await oncall_app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(oncall_app.screen, ResolvePagesDialog)
         await pilot.press("ctrl+s")

@@ -32,7 +32,7 @@ def test_incident_snapshot(snap_compare, store: Store, clock: ManualClock, demo_
 
 def test_composer_snapshot(snap_compare, store: Store, clock: ManualClock, demo_ids):
     with time_machine.travel(T0, tick=False):
-        assert snap_compare(_app(store, clock), terminal_size=SIZE, press=["enter", "u"])
+        assert snap_compare(_app(store, clock), terminal_size=SIZE, press=["enter", "escape", "u"])
 
 
 def test_help_snapshot(snap_compare, store: Store, clock: ManualClock, demo_ids):
@@ -43,3 +43,9 @@ def test_help_snapshot(snap_compare, store: Store, clock: ManualClock, demo_ids)
 def test_board_narrow_snapshot(snap_compare, store: Store, clock: ManualClock, demo_ids):
     with time_machine.travel(T0, tick=False):
         assert snap_compare(_app(store, clock), terminal_size=(80, 24))
+
+
+def test_incident_command_mode_snapshot(snap_compare, store: Store, clock: ManualClock, demo_ids):
+    """`Esc` on the incident screen: the entry bar turns into the command bar."""
+    with time_machine.travel(T0, tick=False):
+        assert snap_compare(_app(store, clock), terminal_size=SIZE, press=["enter", "escape"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -390,7 +391,11 @@ def read(paths: Iterable[str | Path], config: ImportConfig | None = None) -> Rea
         raise DomainError("no Markdown postmortem found in " + ", ".join(map(str, paths)))
     for file in files:
         try:
-            if file.stat().st_size > MAX_DOCUMENT_BYTES:
+            st = file.stat()
+            if not stat.S_ISREG(st.st_mode):  # a FIFO named x.md would block forever
+                result.refused.append((str(file), "not a regular file"))
+                continue
+            if st.st_size > MAX_DOCUMENT_BYTES:
                 result.refused.append((str(file), f"larger than {MAX_DOCUMENT_BYTES:,} bytes"))
                 continue
             text = file.read_text(encoding="utf-8")

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 
 class IncidentActions(Screen[Any]):
     """Ack, severity, status, resolve, composer and roles for `target_id()`."""
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def target_id(self) -> str | None:
@@ -29,8 +29,7 @@ class IncidentActions(Screen[Any]):
     def action_ack(self) -> None:
         iid = self._target()
         if iid:
-            store = self.irtui.store
-            self.irtui.attempt(lambda: store.ack(iid), f"{iid} acknowledged")
+            self.irtui.write(lambda store: store.ack(iid), f"{iid} acknowledged")
 
     def action_severity(self) -> None:
         from irtui.tui.screens.dialogs import SeverityDialog

@@ -21,7 +21,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -39,9 +38,10 @@ from irtui.domain.templates import UpdateFields, prefill, render
 from irtui.domain.timeparse import parse_due
 from irtui.domain.timeutil import fmt_span, fmt_when
 from irtui.tui import text as tx
+from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 AUDIENCES = (Audience.INTERNAL, Audience.EXEC, Audience.STATUSPAGE)
 AUDIENCE_LABELS = {
@@ -89,7 +89,7 @@ def status_page_ready(drill: bool = False) -> tuple[bool, str]:
     return True, ""
 
 
-class PostedByHandDialog(ModalScreen[bool]):
+class PostedByHandDialog(GuardedModal[bool]):
     """No status page to publish to: did someone post this update by hand? Only a yes
     restarts the customers' clock (an `update_sent` that says "posted by hand")."""
 
@@ -132,14 +132,20 @@ class PostedByHandDialog(ModalScreen[bool]):
     def action_cancel(self) -> None:
         self.dismiss(False)
 
+    def submit(self) -> None:
+        self.action_confirm()
 
-class ComposerScreen(ModalScreen[bool]):
+
+class ComposerScreen(GuardedModal[bool]):
+    CANCEL_RESULT = False
+    WHAT = "the update composer"
     DEFAULT_CSS = """
     ComposerScreen #f-next-row { height: auto; }
     ComposerScreen #f-next { width: 14; }
     ComposerScreen #f-next-status { width: 1fr; margin-left: 2; }
     ComposerScreen #f-clock { height: auto; color: $text-muted; }
     """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "send", "Send", priority=True),
@@ -153,7 +159,7 @@ class ComposerScreen(ModalScreen[bool]):
         self.audience: Audience = Audience(audience)
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -322,8 +328,10 @@ class ComposerScreen(ModalScreen[bool]):
         self.prefill(keep_text=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+        self.submit_or_next(event)
+
+    def submit(self) -> None:
+        self.action_send()
 
     # --- actions -----------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -334,9 +342,6 @@ class ComposerScreen(ModalScreen[bool]):
             "cancel": self.action_cancel,
         }
         action[str(event.button.id)]()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_send(self) -> None:
         try:
@@ -367,15 +372,15 @@ class ComposerScreen(ModalScreen[bool]):
     def _record(
         self, text: str, promise: datetime | str | None, *, posted_by_hand: bool = False
     ) -> None:
-        store, iid, audience = self.irtui.store, self.incident_id, str(self.audience)
+        iid, audience = self.incident_id, str(self.audience)
         how = "posted by hand" if posted_by_hand else "recorded"
-        if self.irtui.attempt(
-            lambda: store.record_update(
+        self.save(
+            lambda store: store.record_update(
                 iid, text, audience=audience, posted_by_hand=posted_by_hand, next_update=promise
             ),
             f"Update to {AUDIENCE_LABELS[self.audience]} {how}; {self._next_said(promise)}",
-        ):
-            self.dismiss(True)
+            lambda _event: self.dismiss(True),
+        )
 
     def _next_said(self, promise: datetime | str | None) -> str:
         if promise is None:

@@ -1,5 +1,11 @@
 """Modal dialogs: declare (with the scope × impact helper), severity, status/resolve, a one-line
-prompt (amend/retract) and the decision record. Ctrl+S submits, Escape cancels."""
+prompt (amend/retract) and the decision record.
+
+Keys (`GuardedModal`): every field is text; Enter moves to the next text field and submits
+from the last one; Ctrl+S submits from anywhere; Esc cancels, asking first when something was
+typed. Saving runs on the app's store writer (off the UI thread): the dialog stays open, says
+"saving…" while the store is busy, and closes once the write is durable.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from irtui.domain.model import Status
 from irtui.domain.policy import IMPACTS, SCOPES
 from irtui.tui import text as tx
+from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 DIALOG_BINDINGS = [
     Binding("escape", "cancel", "Cancel"),
@@ -25,33 +31,35 @@ DIALOG_BINDINGS = [
 ]
 
 
-def _no_blink(screen: ModalScreen[Any]) -> None:
-    for inp in screen.query(Input):
-        inp.cursor_blink = False
-
-
-class Dialog(ModalScreen[Any]):
-    """Base: Escape cancels, Ctrl+S or the primary button submits, Enter in the last field
-    submits too."""
+class Dialog(GuardedModal[Any]):
+    """Base: Escape cancels (asking when text was typed), Ctrl+S or the primary button
+    submits, Enter in the last text field submits too."""
 
     BINDINGS = DIALOG_BINDINGS
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
-    def on_mount(self) -> None:
-        _no_blink(self)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def sev_options(self) -> list[tuple[str, int]]:
+    def sev_options(self) -> list[tuple[Text, int]]:
+        """Severity names come from the policy file: a `Text` prompt, never markup."""
         levels = self.irtui.store.policy.levels
-        return [(f"SEV{n} {lvl.name}", n) for n, lvl in sorted(levels.items())]
+        return [
+            (tx.literal(f"SEV{n} {lvl.name}", limit=60), n) for n, lvl in sorted(levels.items())
+        ]
+
+    def submit(self) -> None:
+        self.action_submit()
 
     def action_submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Textual calls this *and* a subclass's own handler: a dialog that handles Enter
+        # itself (the drill's improvise dialog) must not submit twice
+        if type(self).on_input_submitted is not Dialog.on_input_submitted:
+            return
+        self.submit_or_next(event)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "ok":
@@ -93,6 +101,8 @@ class DeclareDialog(Dialog):
                 )
             yield Checkbox("This is a drill", id="drill")
             yield self.buttons("Declare (ctrl+s)")
+
+    WHAT = "the declare dialog"
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -142,7 +152,9 @@ class DeclareDialog(Dialog):
         services = [
             s.strip() for s in self.query_one("#services", Input).value.split(",") if s.strip()
         ]
-        store = self.irtui.store
+        impact = self.query_one("#impact", Input).value.strip()
+        commander = self.query_one("#ic", Input).value.strip() or None
+        drill = self.query_one("#drill", Checkbox).value
         from irtui.tui.screens.milestones import read_time
 
         try:
@@ -152,24 +164,28 @@ class DeclareDialog(Dialog):
         except Exception as exc:
             self.notify(str(exc), title="Not declared", severity="error", markup=False)
             return
-        incident = self.irtui.attempt(
-            lambda: store.declare(
-                title,
-                int(sev),  # type: ignore[arg-type]
-                services=services,
-                impact=self.query_one("#impact", Input).value.strip(),
-                commander=self.query_one("#ic", Input).value.strip() or None,
-                drill=self.query_one("#drill", Checkbox).value,
-                started_at=started,
-                detected_at=detected,
-            )
-        )
-        if incident:
+
+        def declared(incident: Any) -> None:
             self.dismiss(incident.id)
             self.irtui.open(incident.id)
             from irtui.tui.screens.blast_dialog import offer_blast_radius
 
             offer_blast_radius(self.irtui, incident.id)  # what depends on its services
+
+        self.save(
+            lambda store: store.declare(
+                title,
+                int(sev),  # type: ignore[arg-type]
+                services=services,
+                impact=impact,
+                commander=commander,
+                drill=drill,
+                started_at=started,
+                detected_at=detected,
+            ),
+            None,
+            declared,
+        )
 
 
 class SeverityDialog(Dialog):
@@ -184,15 +200,14 @@ class SeverityDialog(Dialog):
             yield Input(placeholder="reason (required: it goes on the timeline)", id="reason")
             yield self.buttons("Change (ctrl+s)")
 
+    WHAT = "the severity dialog"
+
     def on_mount(self) -> None:
         super().on_mount()
         current = self.irtui.incident(self.incident_id).severity
         sev = self.query_one("#sev", Select)
         sev.value = current
         sev.focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
 
     def action_submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
@@ -201,11 +216,12 @@ class SeverityDialog(Dialog):
             self.query_one("#reason", Input).focus()
             return
         sev = int(self.query_one("#sev", Select).value)  # type: ignore[arg-type]
-        store, iid = self.irtui.store, self.incident_id
-        if self.irtui.attempt(
-            lambda: store.set_severity(iid, sev, reason=reason), f"{iid} is now SEV{sev}"
-        ):
-            self.dismiss(sev)
+        iid = self.incident_id
+        self.save(
+            lambda store: store.set_severity(iid, sev, reason=reason),
+            f"{iid} is now SEV{sev}",
+            lambda _result: self.dismiss(sev),
+        )
 
 
 class StatusDialog(Dialog):
@@ -222,34 +238,31 @@ class StatusDialog(Dialog):
             yield Input(placeholder="note (optional)", id="note")
             yield self.buttons("Save (ctrl+s)")
 
+    WHAT = "the status dialog"
+
     def on_mount(self) -> None:
         super().on_mount()
         select = self.query_one("#status", Select)
         select.value = self.preset or str(self.irtui.incident(self.incident_id).status)
         (self.query_one("#note") if self.preset else select).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
-
     def action_submit(self) -> None:
         status = str(self.query_one("#status", Select).value)
         note = self.query_one("#note", Input).value
-        store, iid = self.irtui.store, self.incident_id
+        iid = self.incident_id
         if status == "resolved":  # resolving asks its checklist and minds the hold
             from irtui.tui.screens.resolve import ResolveDialog
 
             self.dismiss(None)
             self.app.push_screen(ResolveDialog(iid, note=note))
             return
-        if self.irtui.attempt(
-            lambda: store.set_status(iid, status, note=note), f"{iid} is now {status}"
-        ):
-            self.dismiss(status)
-            if status == "resolved":
-                self.irtui.offer_status_page_resolve(iid)
-                from irtui.tui.screens.page_dialog import offer_page_resolve
 
-                offer_page_resolve(self.irtui, iid)  # its pages, on PagerDuty too
+        def saved(_result: Any) -> None:
+            self.dismiss(status)
+
+        self.save(
+            lambda store: store.set_status(iid, status, note=note), f"{iid} is now {status}", saved
+        )
 
 
 class PromptDialog(Dialog):
@@ -272,13 +285,11 @@ class PromptDialog(Dialog):
             yield Input(value=self.value, placeholder=self.placeholder, id="value")
             yield self.buttons("OK (enter)")
 
+    WHAT = "a prompt"
+
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#value", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
     def action_submit(self) -> None:
         value = self.query_one("#value", Input).value
@@ -308,16 +319,11 @@ class DecisionDialog(Dialog):
             yield Input(placeholder="The call (empty: go with the proposal)", id="call")
             yield self.buttons("Record decision (ctrl+s)")
 
+    WHAT = "the decision record"
+
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#proposal", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "call":
-            self.action_submit()
-        else:
-            self.focus_next()
 
     def action_submit(self) -> None:
         proposal = self.query_one("#proposal", Input).value.strip()
@@ -327,10 +333,70 @@ class DecisionDialog(Dialog):
             self.notify("A decision needs a proposal or a call.", severity="error")
             return
         text = f"{call} — proposal: {proposal or call}; objections: {objections or 'none'}"
-        store, iid = self.irtui.store, self.incident_id
+        iid = self.incident_id
         record = {"proposal": proposal or call, "objections": objections, "call": call}
-        if self.irtui.attempt(
-            lambda: store.log(iid, text, kind="decision", starred=True, decision=record),
+        self.save(
+            lambda store: store.log(iid, text, kind="decision", starred=True, decision=record),
             "Decision recorded",
-        ):
-            self.dismiss(text)
+            lambda _result: self.dismiss(text),
+        )
+
+
+class MultilineEntryDialog(Dialog):
+    """A pasted block (a log excerpt, a chat thread) as one timeline entry, line breaks
+    kept: the entry-line grammar applies to its start (`-5m`, `*`, `d:`). Ctrl+S logs it;
+    Esc asks before dropping it (a paste not yet saved counts as typed)."""
+
+    WHAT = "a pasted multi-line entry"
+
+    def __init__(self, incident_id: str, text: str, kind: Any) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.text = text
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="multiline"):
+            yield Label(f"Multi-line entry — {self.incident_id}", classes="dialog-title")
+            yield Static(
+                Text("Pasted text keeps its lines. Ctrl+S logs it as one entry; Esc asks."),
+                classes="help-line",
+            )
+            yield TextArea(self.text, id="multiline-text", soft_wrap=True)
+            yield self.buttons("Log entry (ctrl+s)")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        area = self.query_one(TextArea)
+        area.cursor_blink = False
+        area.focus()
+
+    def remember_text(self) -> None:
+        super().remember_text()
+        self._initial = {}  # the paste itself is not saved yet
+
+    def action_submit(self) -> None:
+        from irtui.domain.capture import parse_capture
+
+        body = self.query_one(TextArea).text
+        if not body.strip():
+            self.notify("Nothing to log (Escape cancels).", severity="error")
+            return
+        try:
+            captured = parse_capture(body, self.irtui.now(), self.kind)
+        except Exception as exc:
+            self.notify(str(exc), title="Entry not saved", severity="error", markup=False)
+            return
+        iid = self.incident_id
+        self.save(
+            lambda store: store.log(
+                iid,
+                captured.text,
+                kind=str(captured.kind),
+                at=captured.at,
+                starred=captured.starred,
+                task=captured.task,
+            ),
+            "Multi-line entry logged",
+            lambda _result: self.dismiss(True),
+        )

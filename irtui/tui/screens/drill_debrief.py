@@ -25,7 +25,7 @@ from irtui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from irtui.drills.debrief import Debrief
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 DEBRIEF_CSS = """
 DrillDebriefScreen #debrief-scroll { height: 1fr; padding: 0 1; }
@@ -163,7 +163,7 @@ class DrillDebriefScreen(Screen[Any]):
         self.filed: set[str] = set()
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -20,7 +20,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from irtui.domain.handoff import default_readback, short_label, step_for
@@ -35,10 +34,11 @@ from irtui.domain.model import (
 from irtui.domain.timeutil import fmt_when
 from irtui.tui import text as tx
 from irtui.tui.brief import build_brief
+from irtui.tui.screens.modal import GuardedModal
 from irtui.tui.widgets.oncall_picker import OnCallPicker
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 ROLES = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 OTHER = "__other__"
@@ -86,7 +86,9 @@ def announce_offers(app: Any, incident_ids: list[str]) -> None:
             )
 
 
-class RolesScreen(ModalScreen[bool]):
+class RolesScreen(GuardedModal[bool]):
+    CANCEL_RESULT = False
+    WHAT = "the roles dialog"
     DEFAULT_CSS = """
     RolesScreen #offer-box { height: auto; border: round $warning; padding: 0 1; }
     RolesScreen #offer-brief { height: auto; max-height: 14; }
@@ -108,7 +110,7 @@ class RolesScreen(ModalScreen[bool]):
         self._shown_offer: tuple[Any, ...] | None = None
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -117,10 +119,12 @@ class RolesScreen(ModalScreen[bool]):
 
     def role_options(self) -> list[tuple[Text, str]]:
         """The standard roles, the custom roles this incident already has, then "other".
-        Prompts are `Text`: a custom role named `[/]` is a role, not markup."""
+        Prompts are `Text`: a role named `[/]` is a name, never markup for the picker."""
         incident = self.irtui.incident(self.incident_id)
         custom = [r for r in incident.roles if r not in ROLES]
-        options = [(tx.literal(role_label(r)), str(r)) for r in (*ROLES, *sorted(custom))]
+        options = [
+            (tx.literal(role_label(r), limit=60), str(r)) for r in (*ROLES, *sorted(custom))
+        ]
         return [*options, (Text("Other role…"), OTHER)]
 
     def compose(self) -> ComposeResult:
@@ -342,9 +346,9 @@ class RolesScreen(ModalScreen[bool]):
             "cancel": self.action_cancel,
         }[str(event.button.id)]()
 
-    # --- actions ------------------------------------------------------------------------
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    # --- actions (each a write on the app's store writer, off the UI thread) -----------
+    def submit(self) -> None:
+        self.action_handoff()
 
     def action_handoff(self) -> None:
         role = self.chosen_role()  # asked in the order the fields stand: role, then person
@@ -357,41 +361,45 @@ class RolesScreen(ModalScreen[bool]):
             self.notify("To whom? Type a name.", severity="error")
             self.query_one("#to", Input).focus()
             return
-        store, iid = self.irtui.store, self.incident_id
+        iid = self.incident_id
         holder = self.irtui.incident(iid).roles.get(role)
         if holder is None:
-            ok = self.irtui.attempt(
-                lambda: store.assign_role(iid, role, to), f"{role_label(role)}: {to}"
+            # An empty role is named, never offered: if another seat filled it a moment
+            # ago, the staffing command refuses (then it is a hand-off, from this screen).
+            self.save(
+                lambda store: store.staff(iid, [(role, to)]),
+                f"{role_label(role)}: {to}",
+                lambda _inc: self.dismiss(True),
             )
-        else:
-            brief = self.query_one("#brief", TextArea).text
-            ok = self.irtui.attempt(
-                lambda: store.handoff(iid, role, to, brief=brief),
-                f"{short_label(role)} offered to {to} with your brief: they accept on "
-                "their seat with a read-back, then you confirm here",
-            )
-        if ok:
-            self.dismiss(True)
+            return
+        brief = self.query_one("#brief", TextArea).text
+        self.save(
+            lambda store: store.handoff(iid, role, to, brief=brief),
+            f"{short_label(role)} offered to {to} with your brief: they accept on "
+            "their seat with a read-back, then you confirm here",
+            lambda _inc: self.dismiss(True),
+        )
 
     def action_step(self) -> None:
         """Accept (the incoming person, with the read-back) or confirm (the outgoing one)."""
         role = self.chosen_role()
         if role is None:
             return
-        store, iid = self.irtui.store, self.incident_id
+        iid = self.incident_id
         step = step_for(self.irtui.incident(iid), role, self.me)
         if step == "accept":
             readback = self.query_one("#readback", Input).value
-            if self.irtui.attempt(
-                lambda: store.accept_handoff(iid, role, readback=readback),
+            self.save(
+                lambda store: store.accept_handoff(iid, role, readback=readback),
                 f"You accepted {short_label(role)}; waiting for the confirmation",
-            ):
-                self.refresh_view()
+                lambda _inc: self._after_step(),
+            )
         elif step == "confirm":
-            if self.irtui.attempt(
-                lambda: store.confirm_handoff(iid, role), f"Hand-off of {short_label(role)} done"
-            ):
-                self.dismiss(True)
+            self.save(
+                lambda store: store.confirm_handoff(iid, role),
+                f"Hand-off of {short_label(role)} done",
+                lambda _inc: self.dismiss(True),
+            )
         else:
             offer = self.irtui.incident(iid).handoffs.get(role)
             self.notify(
@@ -407,8 +415,16 @@ class RolesScreen(ModalScreen[bool]):
         role = self.chosen_role()
         if role is None:
             return
-        store, iid = self.irtui.store, self.incident_id
-        if self.irtui.attempt(
-            lambda: store.withdraw_handoff(iid, role), f"Hand-off of {short_label(role)} is off"
-        ):
+        iid = self.incident_id
+        self.save(
+            lambda store: store.withdraw_handoff(iid, role),
+            f"Hand-off of {short_label(role)} is off",
+            lambda _inc: self._after_step(),
+        )
+
+    def _after_step(self) -> None:
+        """The step is durable: show what this seat sees now (the read-back sent, the offer
+        gone), and count what the fields hold now as saved."""
+        if self.is_mounted:
             self.refresh_view()
+            self.remember_text()

@@ -1,4 +1,5 @@
-"""`?`: every key from the action registry, the entry-line grammar and the colour legend."""
+"""`?` (`Esc ?` on the incident screen): the keyboard model, every key from the action
+registry, the entry-line grammar and the colour legend."""
 
 from __future__ import annotations
 
@@ -10,19 +11,34 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from irtui.tui.actions import display_key, for_scope
+from irtui.tui.actions import display_key, for_scope, is_chord
+from irtui.tui.screens.modal import GuardedModal
 
 SCOPE_TITLES = {
-    "app": "Everywhere",
-    "board": "Board",
-    "incident": "Incident screen",
+    "app": "Everywhere (on the incident screen: Esc then the key)",
+    "board": "Board (single keys: it has nothing to type but its / filter)",
+    "incident": "Incident screen commands (Esc then the key, or Alt+key)",
     "runbook": "Reading a runbook",
     "drill_facilitator": "Drill facilitator's seat",
     "drill_debrief": "Drill debrief",
 }
+MODEL = (
+    ("Typing", "On the incident screen and in every dialog, what you type is text. The"),
+    ("", "incident screen opens with the entry line focused; keys typed while the"),
+    ("", "timeline or a panel has focus go to the entry line (type to log)."),
+    ("Esc", "Arms ONE command: the entry bar turns into the command bar, the next key"),
+    ("", "runs it and typing resumes. Esc Esc: back to the board. A key that is no"),
+    ("", "command does nothing but say so. Alt+key is the same as Esc then key."),
+    ("ctrl chords", "^o entry kind · ^p palette · ^t theme · ^q quit: work while typing."),
+    ("↑↓ PgUp PgDn", "In the entry line: move the timeline selection (then Esc e amends)."),
+    ("Tab", "Moves between the visible panes; Enter on a runbook step ticks it."),
+    ("Dialogs", "Enter: next field, submits from the last · ctrl+s submits · Esc cancels"),
+    ("", "(asks first when you typed something) · focus returns where it was."),
+    ("Safety", "Quit asks (and lists unsaved text) · task done: Esc z undoes · keys"),
+    ("", "typed while a dialog closes are not commands and Enter then does not commit."),
+)
 GRAMMAR = (
     ("-5m text / 14:02 text", "backdate the entry"),
     ("* text", "star it (starred entries lead the postmortem)"),
@@ -50,11 +66,18 @@ def _grid() -> Table:
 
 
 def help_table() -> Group:
+    model = _grid()
+    model.add_row(Text("The keyboard model", style="bold underline"), "")
+    for key, meaning in MODEL:
+        model.add_row(Text(key), Text(meaning))
     keys = _grid()
     for scope, title in SCOPE_TITLES.items():
         keys.add_row(Text(title, style="bold underline"), "")
         for action in for_scope(scope):
-            keys.add_row(Text(display_key(action)), Text(f"{action.title} — {action.help}"))
+            key = display_key(action)
+            if scope == "incident" and not is_chord(action) and action.key != "escape":
+                key = f"esc {key}"
+            keys.add_row(Text(key), Text(f"{action.title} — {action.help}"))
         keys.add_row("", "")
     keys.add_row(Text("ctrl+p"), Text("Command palette: every action by name"))
     grammar = _grid()
@@ -69,11 +92,14 @@ def help_table() -> Group:
         Text("red: overdue (the terminal bell rings once)"),
     )
     grammar.add_row(Text("✓"), Text("met (acknowledged)"))
-    return Group(keys, Text(""), grammar)
+    return Group(model, Text(""), keys, Text(""), grammar)
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+class HelpScreen(GuardedModal[None]):
+    """Esc closes; nothing typed here is a command (not even `q`)."""
+
+    BINDINGS = [Binding("escape,f1", "close", "Close")]
+    HINT = "Esc closes the help"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help-box"):

@@ -1,7 +1,12 @@
 """One incident: header with clocks, role panel, timeline, tasks and the scribe's entry line.
 
-The entry line is always there: `l` focuses it, Enter commits the entry to the store (one
-durable transaction) *before* the line is cleared, so a crash can never eat what was typed.
+The screen is for typing (`irtui.tui.keys`): it opens with the entry line focused, and a
+printable key typed while the timeline or a panel has focus goes to the entry line ("type to
+log"). Commands are one-shot: `Esc` arms one (the entry bar turns into the command bar), the
+next key runs it and typing resumes; `Esc Esc` goes back to the board; `alt+<key>` is the same
+command in one stroke. Enter commits the entry to the store (one durable transaction, on the
+store writer's thread) and only the saved text leaves the line, so neither a crash nor a
+store held busy by another process can eat what was typed.
 The timeline is a `DataTable` appended to in place; it is rebuilt only when an entry was
 amended, retracted or backdated into the middle.
 """
@@ -13,7 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -35,8 +42,9 @@ from irtui.domain.resolution import hold_view
 from irtui.domain.timeline import build_timeline
 from irtui.domain.timeutil import fmt_duration
 from irtui.tui import text as tx
-from irtui.tui.actions import bindings
+from irtui.tui.actions import bindings, commands, display_key
 from irtui.tui.brief import OpenTask, open_tasks
+from irtui.tui.keys import is_text_widget, key_label, meta_command, printable
 from irtui.tui.screens.common import IncidentActions
 from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
@@ -112,14 +120,76 @@ def entry_text(entry: TimelineEntry) -> Text:
     return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
 
 
+class EntryInput(Input):
+    """The scribe's line. While a command is armed its keys are not text: they bubble to the
+    screen, which runs the command. ↑/↓ and PgUp/PgDn move the timeline's selection without
+    leaving the line (select an entry, then `Esc e` amends it)."""
+
+    typed_ahead = False
+    """Was some of this line typed in a burst right after a dialog closed? Its Enter is
+    held once (the person looks, then commits)."""
+
+    BINDINGS = [
+        Binding("up", "move_timeline(-1)", "Previous entry", show=False),
+        Binding("down", "move_timeline(1)", "Next entry", show=False),
+        Binding("pageup", "move_timeline(-10)", "Page up", show=False),
+        Binding("pagedown", "move_timeline(10)", "Page down", show=False),
+    ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if getattr(screen, "command_armed", False) or meta_command(event.key):
+            event.prevent_default()  # not text: Input's own handler must not insert it
+        elif printable(event):
+            typed_ahead = getattr(self.app, "typed_ahead", None)
+            if typed_ahead is not None and typed_ahead(extend=True):
+                self.typed_ahead = True  # text, kept; but its Enter is held once
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste of several lines is one multi-line entry: it opens in an editor (Enter
+        would otherwise keep only its first line, silently)."""
+        text = event.text.rstrip("\n")
+        if "\n" not in text:
+            return  # Input's own paste: one line at the cursor
+        event.stop()
+        event.prevent_default()
+        open_multiline = getattr(self.screen, "open_multiline", None)
+        if open_multiline is not None:
+            open_multiline(self.value + text)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """While a command is being looked up, letters are not the line's (so Textual's
+        binding chain offers the screen's and the app's letter commands)."""
+        if getattr(self.screen, "looking_up_command", False):
+            return False
+        return super().check_consume_key(key, character)
+
+    def action_move_timeline(self, delta: int) -> None:
+        move = getattr(self.screen, "move_timeline", None)
+        if move is not None:
+            move(delta)
+
+
+def command_hint(width: int = 1000) -> Text:
+    """The entry bar while a command is armed: every command key, then how to get out."""
+    parts: list[Any] = [(" COMMAND ", "bold black on #ffb000"), "  "]
+    for action in commands("incident"):
+        parts += [(display_key(action), "bold"), f" {action.title.lower()} · "]
+    parts += [("Esc", "bold"), " board · any other key: back to typing"]
+    return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
+
+
 class IncidentScreen(IncidentActions):
     SCOPE = "incident"
-    AUTO_FOCUS = "#timeline"
+    AUTO_FOCUS = "#entry"
     BINDINGS = bindings("incident")
 
     def __init__(self, incident_id: str) -> None:
-        super().__init__(id="incident")
+        super().__init__(id=f"incident-{incident_id}", classes="incident")
         self.incident_id = incident_id
+        self.command_armed = False
+        self.looking_up_command = False
+        self.saving: tuple[Any, str] | None = None  # (write job, the line being saved)
         self.events: list[Event] = []
         self.entries: list[TimelineEntry] = []
         self.row_ids: list[str] = []  # timeline row keys, in display order
@@ -152,11 +222,15 @@ class IncidentScreen(IncidentActions):
                 yield Static(id="presence")
         with Horizontal(id="entry-bar"):
             yield Label("", id="entry-kind")
-            yield Input(
-                placeholder="-5m * d: text · TODO: … · Bob: check X, back in 3 min · Enter commits",
+            yield EntryInput(
+                select_on_focus=False,  # coming back to a draft must never select it
+                placeholder="type to log · -5m * d: text · TODO: … · Bob: check X, back in "
+                "3 min · Enter commits · Esc: a command",
                 id="entry",
             )
-        yield KeyBar("incident")
+            yield Static(command_hint(), id="command-hint")
+            yield Label("", id="entry-state")
+        yield KeyBar("incident", mode="typing")
 
     @property
     def incident(self) -> Incident:
@@ -170,9 +244,10 @@ class IncidentScreen(IncidentActions):
             self.query_one(input_id, Input).cursor_blink = False
         self.events = self.irtui.store.events(self.incident_id)
         self.entries = build_timeline(self.events)
+        self.query_one("#entry-detail-box").can_focus = False  # scrolled with the selection
         self.show_kind()
         self.render_all()
-        self.query_one("#timeline").focus()
+        self.query_one("#entry").focus()
         self.on_presence()
 
     def render_all(self) -> None:
@@ -256,7 +331,7 @@ class IncidentScreen(IncidentActions):
         roles = list(ROLE_ORDER) + sorted(r for r in inc.roles if r not in ROLE_ORDER)
         for role in roles:
             holder = inc.roles.get(role)
-            label = SHORT_ROLE.get(role, role_label(role))
+            label = SHORT_ROLE.get(role) or tx.clean(role_label(role), limit=40)
             if holder is None:
                 style = "bold #ff6b6b" if role in required else "dim"
                 lines.append(Text.assemble((f"{label:<10}", "dim"), ("— empty", style)))
@@ -288,6 +363,11 @@ class IncidentScreen(IncidentActions):
 
     def on_screen_resume(self) -> None:
         self.irtui.beat()  # the other seats see us here at once, not at the next heartbeat
+        if self.is_mounted:  # back from another incident: catch up with what was written
+            self.on_store_changed([self.incident_id])
+            now = self.irtui.now()
+            self.render_header(now)
+            self.render_tasks(now)
 
     def on_unmount(self) -> None:
         self.irtui.call_later(self.irtui.beat)
@@ -414,7 +494,10 @@ class IncidentScreen(IncidentActions):
         entry = self.selected_entry()
         if entry is None:
             self.set_detail(
-                Text("Select an entry to see it in full. l: type an entry.", style="dim")
+                Text(
+                    "Select an entry (↑↓ from the entry line) to see it in full; type to log.",
+                    style="dim",
+                )
             )
             return
         parts: list[Any] = [
@@ -497,7 +580,9 @@ class IncidentScreen(IncidentActions):
 
     def tick(self, now: datetime) -> None:
         if not self.is_mounted or not self.query("#tasks"):
-            return  # not composed yet, or being removed (a poll can land in between)
+            return  # not composed yet, or being taken down (the app is quitting)
+        if self.saving is not None:
+            self.show_saving()
         self.render_header(now)
         table = self.query_one("#tasks", FastTable)
         local = incident_now(self.incident, now)
@@ -565,31 +650,84 @@ class IncidentScreen(IncidentActions):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "inc-search":
-            self.query_one("#timeline").focus()
+            self.query_one("#entry").focus()
             return
         if event.input.id != "entry":
             return
         line = event.value
         if not line.strip():
             return
-        store = self.irtui.store
+        entry = self.query_one("#entry", EntryInput)
+        if self.irtui.typed_ahead() or entry.typed_ahead:
+            entry.typed_ahead = False
+            self.notify(
+                "Enter typed while a dialog was closing: not committed. Check the line and "
+                "press Enter again.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if self.saving is not None:
+            self.notify("Still saving the previous line (the store is busy)…", markup=False)
+            return
         try:
             now = incident_now(self.incident, self.irtui.now())  # `-5m` in a drill's time
             captured = parse_capture(line, now, self.default_kind)
-            store.log(
-                self.incident_id,
+        except Exception as exc:  # keep the line: nothing was written
+            self.notify(str(exc), title="Entry not saved", severity="error", markup=False)
+            return
+        iid = self.incident_id
+
+        def log(store: Any) -> Any:
+            return store.log(
+                iid,
                 captured.text,
                 kind=str(captured.kind),
                 at=captured.at,
                 starred=captured.starred,
                 task=captured.task,
             )
-        except Exception as exc:  # keep the line: nothing was written
+
+        def saved(_event: Any) -> None:
+            self.saving = None
+            entry = self.query_one("#entry", EntryInput)
+            entry.typed_ahead = False
+            # Only what was saved leaves the line: text typed while the store was busy stays.
+            if entry.value == line:
+                entry.value = ""
+            elif entry.value.startswith(line):
+                entry.value = entry.value[len(line) :].lstrip()
+            self.show_saving()
+
+        def refused(exc: Exception) -> None:
+            self.saving = None
+            self.show_saving()
             self.notify(str(exc), title="Entry not saved", severity="error", markup=False)
+
+        job = self.irtui.write(log, then=saved, failed=refused, label="entry")
+        self.saving = (job, line)
+        self.set_timer(0.45, self.show_saving)
+
+    def show_saving(self) -> None:
+        """The entry bar says when the store makes a line wait (another process holds the
+        write lock): the line is kept and saved as soon as the store is free."""
+        if not self.is_mounted:
             return
-        event.input.value = ""  # only now: the entry is durable
-        self.irtui.refresh_now()
-        self.irtui.notify_cleaned()
+        state = self.query_one("#entry-state", Label)
+        bar = self.query_one("#entry-bar")
+        job = self.saving[0] if self.saving else None
+        waited = 0.0
+        if job is not None:
+            import time
+
+            waited = time.monotonic() - job.queued_at
+        busy = job is not None and waited >= 0.4
+        bar.set_class(busy, "-busy")
+        state.display = busy
+        if busy:
+            state.update(
+                Text(f" store busy, retrying… {int(waited)}s · your line is kept ", "bold")
+            )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "inc-search":
@@ -601,19 +739,120 @@ class IncidentScreen(IncidentActions):
         search.remove_class("hidden")
         search.focus()
 
-    def action_back(self) -> None:
+    def open_multiline(self, text: str) -> None:
+        from irtui.tui.screens.dialogs import MultilineEntryDialog
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.query_one("#entry", Input).value = ""
+
+        self.app.push_screen(MultilineEntryDialog(self.incident_id, text, self.default_kind), done)
+
+    def unsaved_text(self) -> list[str]:
+        """The entry line's text (typed, or waiting for a busy store): quitting asks first."""
+        if not self.is_mounted:
+            return []
+        value = self.query_one("#entry", Input).value
+        return [value] if value.strip() else []
+
+    def close_search(self) -> None:
         search = self.query_one("#inc-search", Input)
-        if search.has_focus or self.filter:
-            search.value = ""
-            self.filter = ""
-            search.add_class("hidden")
-            self.rebuild_timeline()
-            self.query_one("#timeline").focus()
+        search.value = ""
+        self.filter = ""
+        search.add_class("hidden")
+        self.rebuild_timeline()
+        self.query_one("#entry").focus()
+
+    def action_back(self) -> None:
+        self.disarm()
+        self.irtui.back_to_board()
+
+    # --- the keyboard model ------------------------------------------------------------
+    def action_command_mode(self) -> None:
+        self.arm()
+
+    def arm(self) -> None:
+        """`Esc`: the next key is one command (the entry bar says so)."""
+        self.command_armed = True
+        self.query_one("#entry-bar").add_class("-command")
+        self.query_one(KeyBar).set_mode("command")
+
+    def disarm(self) -> None:
+        if not self.command_armed:
             return
-        if self.query_one("#entry", Input).has_focus:
-            self.query_one("#timeline").focus()
+        self.command_armed = False
+        if self.is_mounted:
+            self.query_one("#entry-bar").remove_class("-command")
+            self.query_one(KeyBar).set_mode("typing")
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys the focused widget did not take, before any binding: this is where typing
+        and commanding are told apart."""
+        key = event.key
+        if self.command_armed:
+            event.stop()
+            event.prevent_default()
+            self.disarm()
+            if key == "escape":
+                self.action_back()
+            else:
+                await self.run_command(key, key_label(event))
             return
-        self.dismiss()
+        meta = meta_command(key)
+        if (meta is not None or key == "escape") and self.irtui.typed_ahead(extend=True):
+            # an Esc (or Alt+key) typed while a dialog closed was meant for the dialog: it
+            # must not arm a command the next typed letter would run
+            event.stop()
+            event.prevent_default()
+            return
+        if meta is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_command(meta, meta)
+            return
+        if key == "escape":
+            event.stop()
+            event.prevent_default()
+            search = self.query_one("#inc-search", Input)
+            if search.has_focus or self.filter:
+                self.close_search()
+            else:
+                self.arm()
+            return
+        if printable(event) and not is_text_widget(self.focused):
+            event.stop()
+            event.prevent_default()
+            # The key goes to the line through its own handler (in arrival order: keys typed
+            # after the focus moved are queued behind it), so the line's cursor and
+            # selection rules apply exactly as if it had been typed there.
+            entry = self.query_one("#entry", Input)
+            entry.focus()
+            entry.post_message(events.Key(key, event.character))
+
+    async def run_command(self, key: str, label: str) -> None:
+        """Run the binding `key` has from the focused widget up (a panel's own keys first,
+        then this screen's, then the app's), or say that it has none."""
+        self.looking_up_command = True
+        try:
+            found = self.active_bindings.get(key)
+        finally:
+            self.looking_up_command = False
+        if found is None or not found.enabled or key in ("enter", "tab", "shift+tab"):
+            self.notify(
+                f"'{label}': no command. Esc then a key runs one (Esc ? lists them); "
+                "Esc Esc: the board. Back to typing.",
+                severity="warning",
+                timeout=4,
+                markup=False,
+            )
+            return
+        await self.app.run_action(found.binding.action, found.node)
+
+    def move_timeline(self, delta: int) -> None:
+        table = self.query_one("#timeline", DataTable)
+        if self.row_ids:
+            row = min(max(table.cursor_row + delta, 0), len(self.row_ids) - 1)
+            table.move_cursor(row=row, animate=False)
 
     # --- entry actions -----------------------------------------------------------------
     def _editable(self) -> TimelineEntry | None:
@@ -640,12 +879,12 @@ class IncidentScreen(IncidentActions):
         entry = self._editable()
         if entry is None:
             return
-        store, iid, eid = self.irtui.store, self.incident_id, entry.event_id
+        iid, eid = self.incident_id, entry.event_id
 
         def done(value: str | None) -> None:
             if value is not None:
-                self.irtui.attempt(
-                    lambda: command(store, iid, eid, value), done_message.format(eid=eid)
+                self.irtui.write(
+                    lambda store: command(store, iid, eid, value), done_message.format(eid=eid)
                 )
 
         self.app.push_screen(PromptDialog(title.format(eid=eid), help_text, **prompt), done)
@@ -675,26 +914,48 @@ class IncidentScreen(IncidentActions):
 
         self.app.push_screen(DecisionDialog(self.incident_id))
 
-    def action_task_done(self) -> None:
+    def highlighted_task(self) -> OpenTask | None:
+        """The task under the tasks panel's cursor: `k` acts on it and nothing else (never on
+        the task of whatever timeline row happens to be selected)."""
         if not self.tasks:
+            return None
+        table = self.query_one("#tasks", DataTable)
+        return self.tasks[min(max(table.cursor_row, 0), len(self.tasks) - 1)]
+
+    def action_task_done(self) -> None:
+        task = self.highlighted_task()
+        if task is None:
             self.notify("No open tasks.", severity="warning")
             return
-        task = self.tasks[0]
-        tasks_table = self.query_one("#tasks", DataTable)
-        entry = self.selected_entry()
-        if tasks_table.has_focus and 0 <= tasks_table.cursor_row < len(self.tasks):
-            task = self.tasks[tasks_table.cursor_row]
-        elif entry is not None:
-            task = next((t for t in self.tasks if t.entry_id == entry.event_id), task)
-        store, iid = self.irtui.store, self.incident_id
-        self.irtui.attempt(
-            lambda: store.append(
+        iid = self.incident_id
+        self.irtui.write(
+            lambda store: store.append(
                 iid,
                 EventKind.TASK_DONE,
                 {"text": task.text, "owner": task.owner},
                 refers_to=task.entry_id,
             ),
-            f"Task done: {tx.clean(task.text, limit=60)}",
+            f"Task done: {tx.clean(task.text, limit=60)} — Esc z undoes",
+        )
+
+    def action_undo(self) -> None:
+        """Reopen the task this seat marked done last (a `task_reopened` event)."""
+        from irtui.tui.brief import last_done_by
+
+        done = last_done_by(self.events, self.irtui.store.author)
+        if done is None:
+            self.notify("Nothing to undo: no task you marked done is still done.")
+            return
+        iid = self.incident_id
+        text = str(done.payload.get("text", ""))
+        self.irtui.write(
+            lambda store: store.append(
+                iid,
+                EventKind.TASK_REOPENED,
+                {"text": text, "owner": done.payload.get("owner")},
+                refers_to=done.refers_to,
+            ),
+            f"Task reopened: {tx.clean(text, limit=60)}",
         )
 
     async def action_runbook_pane(self) -> None:

@@ -17,16 +17,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from irtui.domain.model import DomainError
 from irtui.domain.timeparse import parse_when
 from irtui.domain.timeutil import fmt_when
 from irtui.tui import text as tx
+from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 TIME_HELP = "-20m, -1h30m, 14:02 (local) or ISO-8601; empty keeps it"
 
@@ -36,7 +36,12 @@ def read_time(value: str, now: datetime) -> datetime | None:
     return parse_when(value, now) if value.strip() else None
 
 
-class _TimeDialog(ModalScreen[bool]):
+class _TimeDialog(GuardedModal[bool]):
+    """Keys as in every dialog (`GuardedModal`): Enter moves to the next field and saves from
+    the last, Ctrl+S saves, Esc cancels (asking when something was typed). Saving runs on the
+    store writer: the dialog stays open until the change is durable."""
+
+    CANCEL_RESULT = False
     DEFAULT_CSS = """
     _TimeDialog .time-box { width: 84; max-width: 98%; height: auto; }
     _TimeDialog .field-label { color: $text-muted; margin-top: 1; }
@@ -51,7 +56,7 @@ class _TimeDialog(ModalScreen[bool]):
         self.incident_id = incident_id
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
@@ -61,7 +66,9 @@ class _TimeDialog(ModalScreen[bool]):
         first.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+        self.submit_or_next(event)
+
+    def submit(self) -> None:
         self.action_submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -70,9 +77,6 @@ class _TimeDialog(ModalScreen[bool]):
             self.action_submit()
         else:
             self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -87,6 +91,8 @@ class _TimeDialog(ModalScreen[bool]):
 
 class TimesDialog(_TimeDialog):
     """Impact started and detected: typed like the entry line's times."""
+
+    WHAT = "the times dialog"
 
     def compose(self) -> ComposeResult:
         incident = self.irtui.incident(self.incident_id)
@@ -124,17 +130,19 @@ class TimesDialog(_TimeDialog):
         if not changes:
             self.dismiss(False)
             return
-        store, iid = self.irtui.store, self.incident_id
+        iid = self.incident_id
         said = ", ".join(f"{name} {fmt_when(at, now)}" for name, at in changes.items())
-        if self.irtui.attempt(
-            lambda: store.set_milestones(iid, changes, reason="set on the incident screen"),
+        self.save(
+            lambda store: store.set_milestones(iid, changes, reason="set on the incident screen"),
             f"{iid}: {said}",
-        ):
-            self.dismiss(True)
+            lambda _inc: self.dismiss(True),
+        )
 
 
 class MitigatedDialog(_TimeDialog):
     """Mark the impact mitigated (default: now)."""
+
+    WHAT = "the mitigated dialog"
 
     def compose(self) -> ComposeResult:
         incident = self.irtui.incident(self.incident_id)
@@ -167,9 +175,9 @@ class MitigatedDialog(_TimeDialog):
             self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
         note = self.query_one("#m-note", Input).value
-        store, iid = self.irtui.store, self.incident_id
-        if self.irtui.attempt(
-            lambda: store.mitigated(iid, at=at, note=note),
+        iid = self.incident_id
+        self.save(
+            lambda store: store.mitigated(iid, at=at, note=note),
             tx.clean(f"{iid} mitigated at {fmt_when(at or now, now)}"),
-        ):
-            self.dismiss(True)
+            lambda _inc: self.dismiss(True),
+        )

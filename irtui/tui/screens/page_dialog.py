@@ -27,7 +27,7 @@ from irtui.tui import text as tx
 from irtui.tui.widgets.oncall_panel import OnCallData
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 
 def page_options(view: Any) -> list[tuple[str, Text]]:
@@ -109,7 +109,7 @@ class PageDialog(ModalScreen[bool]):
         self._armed: str | None = None
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -18,15 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from irtui.review.postmortem import HUMAN_SECTIONS, Draft
+from irtui.tui.keys import is_text_widget, key_label, printable
+from irtui.tui.screens.modal import GuardedModal
 
 TUI_TIMELINE_LIMIT = 40
 """Timeline rows rendered inside the Markdown draft; `t` shows all of them in a DataTable."""
@@ -66,7 +68,7 @@ def _timeline_row(entry: Any) -> tuple[Text, ...]:
     )
 
 
-class SectionEditor(ModalScreen[str | None]):
+class SectionEditor(GuardedModal[str | None]):
     """Edit one human-written section; dismisses with the new text or None."""
 
     BINDINGS = [
@@ -80,6 +82,8 @@ class SectionEditor(ModalScreen[str | None]):
     SectionEditor TextArea { height: 1fr; }
     SectionEditor .hint { color: $text-muted; }
     """
+
+    WHAT = "a postmortem section"
 
     def __init__(self, heading: str, prompt: str, text: str) -> None:
         super().__init__()
@@ -105,8 +109,8 @@ class SectionEditor(ModalScreen[str | None]):
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self) -> None:
+        self.action_save()
 
 
 class PostmortemScreen(Screen[None]):
@@ -145,7 +149,9 @@ class PostmortemScreen(Screen[None]):
         )
         with Horizontal(id="pm-body"):
             with VerticalScroll(id="pm-draft"):
-                yield Markdown("_Building the draft…_", id="pm-markdown")
+                # open_links=False: a link in incident text is never opened in the system
+                # browser from here; following one copies it (as the runbook viewer does)
+                yield Markdown("_Building the draft…_", id="pm-markdown", open_links=False)
             yield DataTable(id="pm-timeline", cursor_type="row", zebra_stripes=True)
             with Vertical(id="pm-side"):
                 yield Label("Sections to write", classes="pm-title")
@@ -230,9 +236,35 @@ class PostmortemScreen(Screen[None]):
                 )
             )
 
+    # --- keys and links --------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """Single-letter keys are commands on this reading screen, but not the ones typed
+        while the section editor was closing (`irtui.tui.keys`)."""
+        if is_text_widget(self.focused) or not (printable(event) or event.key == "enter"):
+            return
+        if getattr(self.app, "typed_ahead", lambda **_: False)(extend=True):
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                f"Ignored '{key_label(event)}' typed while the editor was closing.",
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """Links come from incident text: copied, never opened."""
+        event.stop()
+        href = _plain(event.href, 500)
+        self.app.copy_to_clipboard(href)
+        self.notify(f"Link copied (not opened): {href}", markup=False)
+
     # --- actions -----------------------------------------------------------------------------
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def unsaved_text(self) -> list[str]:
+        return []  # sections are saved from the editor (which asks before discarding)
 
     def action_reload(self) -> None:
         self.load()
@@ -283,15 +315,14 @@ class PostmortemScreen(Screen[None]):
         )
 
     def action_write(self) -> None:
-        from irtui.paths import data_dir
+        from irtui.paths import data_dir, private_dir, write_private
         from irtui.review import workflow
 
         try:
             draft = workflow.build_draft(self.store, self.incident_id)
-            folder = Path(data_dir()) / "postmortems"
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = private_dir(Path(data_dir()) / "postmortems")
             path = folder / f"{draft.incident_id}.md"
-            path.write_text(draft.markdown + "\n", encoding="utf-8")
+            write_private(path, draft.markdown + "\n")
         except Exception as exc:
             self.notify(str(exc), title="Not written", severity="error", markup=False)
             return

@@ -14,11 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from irtui.domain.model import DomainError
 from irtui.sync.config import IMPACTS, INCIDENT_STATUSES, SyncConfig, SyncConfigError
+from irtui.tui.screens.modal import GuardedModal
 
 PUBLISH_CSS = """
 PublishScreen { align: center middle; }
@@ -40,10 +40,12 @@ def _clean(value: str) -> str:
     )
 
 
-class PublishScreen(ModalScreen[bool]):
+class PublishScreen(GuardedModal[bool]):
     """`PublishScreen(store, incident_id, body, status)`; dismisses True once queued."""
 
     DEFAULT_CSS = PUBLISH_CSS
+    CANCEL_RESULT = False
+    WHAT = "the publish preview"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "confirm", "Publish", priority=True),
@@ -171,32 +173,42 @@ class PublishScreen(ModalScreen[bool]):
         elif event.button.id == "publish-cancel":
             self.action_cancel()
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
     def action_confirm(self) -> None:
         if self.problem is not None or self.query_one("#publish-ok", Button).disabled:
             return
         from irtui.sync.publish import publish
 
-        try:
-            done = publish(
-                self.store,
-                self.incident_id,
-                self.body,
-                self.config,
-                status=self.page_status,
-                notify=self.notify_subscribers,
-                impact=self.impact,
-                next_update=self.next_update,
+        iid, body, config = self.incident_id, self.body, self.config
+        status, notify, impact = self.page_status, self.notify_subscribers, self.impact
+        next_update = self.next_update
+
+        def run(store: Any) -> Any:
+            return publish(
+                store,
+                iid,
+                body,
+                config,
+                status=status,
+                notify=notify,
+                impact=impact,
+                next_update=next_update,
             )
+
+        def queued(done: Any) -> None:
+            self.app.notify(
+                f"DRILL: update #{done.message_id} kept in the drill sink (not sent)"
+                if done.drill
+                else f"Queued status-page update #{done.message_id}",
+                markup=False,
+            )
+            self.dismiss(True)
+
+        if callable(getattr(self.app, "write", None)):  # the war room: on its store writer
+            self.save(run, None, queued)
+            return
+        try:  # a bare host (tests, tools): the store it was given, here
+            result = run(self.store)
         except DomainError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        self.app.notify(
-            f"DRILL: update #{done.message_id} kept in the drill sink (not sent)"
-            if done.drill
-            else f"Queued status-page update #{done.message_id}",
-            markup=False,
-        )
-        self.dismiss(True)
+        queued(result)

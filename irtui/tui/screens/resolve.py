@@ -18,7 +18,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from irtui.domain.model import Audience
@@ -26,9 +25,10 @@ from irtui.domain.resolution import final_update_audiences, hold_view
 from irtui.domain.timeutil import fmt_when
 from irtui.tui import text as tx
 from irtui.tui.brief import open_tasks
+from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
-    from irtui.tui.app import IrtuiApp
+    from irtui.tui.protocols import WarRoom
 
 AUDIENCE_NAMES = {
     Audience.INTERNAL: "Internal",
@@ -37,7 +37,14 @@ AUDIENCE_NAMES = {
 }
 
 
-class ResolveDialog(ModalScreen[bool]):
+class ResolveDialog(GuardedModal[bool]):
+    """Keys as in every dialog (`GuardedModal`): Enter ticks the focused checklist item (a
+    space typed there does nothing), moves on from a text field and resolves from the last
+    one; Ctrl+S resolves; Esc cancels, asking when something was typed. Resolving runs on the
+    store writer: the dialog stays open until it is durable (or refused, e.g. the reason)."""
+
+    CANCEL_RESULT = False
+    WHAT = "the resolve dialog"
     DEFAULT_CSS = """
     ResolveDialog #resolve-box { width: 100; max-width: 98%; height: auto; max-height: 95%; }
     ResolveDialog .resolve-section { color: $text-muted; margin-top: 1; }
@@ -56,7 +63,7 @@ class ResolveDialog(ModalScreen[bool]):
         self.note = note
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -153,7 +160,9 @@ class ResolveDialog(ModalScreen[bool]):
         return {str(box.id).removeprefix("chk-") for box in self.query(Checkbox) if box.value}
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+        self.submit_or_next(event)
+
+    def submit(self) -> None:
         self.action_submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -162,9 +171,6 @@ class ResolveDialog(ModalScreen[bool]):
             self.action_submit()
         else:
             self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_submit(self) -> None:
         missing = [box for box in self.query(Checkbox) if not box.value]
@@ -176,17 +182,24 @@ class ResolveDialog(ModalScreen[bool]):
             )
             missing[0].focus()
             return
-        store, iid = self.irtui.store, self.incident_id
+        iid = self.incident_id
         checked = self.checked()
         reason = self.query_one("#early-reason", Input).value
         note = self.query_one("#note", Input).value
-        if not self.irtui.attempt(
-            lambda: store.resolve(iid, checked=checked, early_reason=reason, note=note),
-            f"{iid} is resolved",
-        ):
-            if not self.query_one("#early-reason", Input).has_class("hidden"):
+
+        def refused(_exc: Exception) -> None:
+            if self.is_mounted and not self.query_one("#early-reason", Input).has_class("hidden"):
                 self.query_one("#early-reason", Input).focus()
-            return
+
+        self.save(
+            lambda store: store.resolve(iid, checked=checked, early_reason=reason, note=note),
+            f"{iid} is resolved",
+            lambda _inc: self.resolved(iid),
+            failed=refused,
+        )
+
+    def resolved(self, iid: str) -> None:
+        """Durable: close, then offer the final updates, the status page and the pages."""
         self.dismiss(True)
         incident = self.irtui.incident(iid)
         audiences = final_update_audiences(incident)
@@ -198,7 +211,7 @@ class ResolveDialog(ModalScreen[bool]):
         offer_page_resolve(self.irtui, iid)  # its pages, on PagerDuty too
 
 
-class FinalUpdatesDialog(ModalScreen[None]):
+class FinalUpdatesDialog(GuardedModal[None]):
     """The final update owed to each audience the incident told something."""
 
     DEFAULT_CSS = """
@@ -254,3 +267,6 @@ class FinalUpdatesDialog(ModalScreen[None]):
 
     def action_done(self) -> None:
         self.dismiss(None)
+
+    def submit(self) -> None:
+        self.action_done()

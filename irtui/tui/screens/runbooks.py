@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from irtui.boundary.text_out import for_terminal
 from irtui.runbooks.model import Runbook, SearchHit
+from irtui.tui.keys import printable
 from irtui.tui.widgets.runbook_viewer import RunbookViewer
 
 
@@ -165,6 +166,17 @@ class RunbookBrowserScreen(Screen[None]):
             self._open(self.open_id)
 
     # --- search ---------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """Type to search: a printable key typed on the result list goes to the search box
+        (the list has no letter keys of its own); the viewer keeps its reading keys."""
+        results = self.query_one("#rb-results", OptionList)
+        if printable(event) and self.focused is results:
+            event.stop()
+            event.prevent_default()
+            search = self.query_one("#rb-search", Input)
+            search.focus()
+            search.post_message(events.Key(event.key, event.character))
+
     @on(Input.Changed, "#rb-search")
     def _query_changed(self, event: Input.Changed) -> None:
         if self.library is not None and self.ready:

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -33,6 +34,10 @@ RenderRow = Callable[[Any, int], list[Strip]]
 """`render(data, width)` -> the row's lines, each a `Strip` (cropped/padded here)."""
 MeasureRow = Callable[[Any, int], int]
 """`measure(data, width)` -> how many lines `render` will return, without rendering."""
+RenderStyledRow = Callable[[Any, int, Style], list[Strip]]
+"""`render(data, width, style)` -> the row's lines with `style` (the list's background and
+the zebra shade of the row) already applied to every segment: a row re-rendered every second
+then costs no whole-line `apply_style` passes (~0.1 ms a board row)."""
 
 
 @dataclass(slots=True)
@@ -55,7 +60,11 @@ class RowList(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False),
         Binding("enter", "select", "Select", show=False),
     ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--cursor", "row-list--cursor-blurred"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "row-list--cursor",
+        "row-list--cursor-blurred",
+        "row-list--odd",
+    }
     DEFAULT_CSS = """
     RowList {
         background: $surface;
@@ -70,6 +79,9 @@ class RowList(ScrollView, can_focus=True):
         background: $block-cursor-blurred-background;
         color: $block-cursor-blurred-foreground;
         text-style: $block-cursor-blurred-text-style;
+    }
+    RowList > .row-list--odd {
+        background: $surface-lighten-1 50%;
     }
     """
 
@@ -91,10 +103,12 @@ class RowList(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        render: RenderRow,
+        render: RenderRow | RenderStyledRow,
         *,
         measure: MeasureRow | None = None,
         follow: bool = False,
+        zebra: bool = False,
+        styled: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -104,6 +118,12 @@ class RowList(ScrollView, can_focus=True):
         self._measure_row = measure
         self.follow = follow
         """Keep the cursor on the last row when rows are appended while it was there."""
+        self.zebra = zebra
+        """Every other row a shade lighter (a wide board row is easier to follow)."""
+        self.styled = styled
+        """`render` takes the row's style and applies it itself (`RenderStyledRow`)."""
+        self._base_style: Any = None
+        """`rich_style` walks every ancestor's CSS: computed once, dropped on a style change."""
         self._rows: list[_Row] = []
         self._index: dict[str, int] = {}
         self._starts: list[int] = [0]
@@ -111,6 +131,8 @@ class RowList(ScrollView, can_focus=True):
         on demand; an edit that changes a row's height truncates it below that row."""
         self._width = 0
         self.cursor = -1
+        self._leader: RowList | None = None
+        self._followers: list[RowList] = []
 
     # --- what the screen calls ---------------------------------------------------------
     @property
@@ -122,6 +144,11 @@ class RowList(ScrollView, can_focus=True):
         return [row.key for row in self._rows]
 
     @property
+    def content_width(self) -> int:
+        """The width rows are rendered and measured at (0 before the first layout)."""
+        return self._width
+
+    @property
     def cursor_key(self) -> str | None:
         return self._rows[self.cursor].key if 0 <= self.cursor < len(self._rows) else None
 
@@ -131,15 +158,29 @@ class RowList(ScrollView, can_focus=True):
     def data(self, key: str) -> Any:
         return self._rows[self._index[key]].data
 
-    def set_rows(self, rows: Iterable[tuple[str, Any]], *, cursor_key: str | None = None) -> None:
+    def set_rows(
+        self,
+        rows: Iterable[tuple[str, Any]],
+        *,
+        cursor_key: str | None = None,
+        heights: list[int] | None = None,
+        measured_at: int | None = None,
+    ) -> None:
         """Replace every row; the cursor stays on `cursor_key` (or its old key) if present,
-        else goes to the end when following, else to the first row."""
+        else goes to the end when following, else to the first row. `heights` measured at
+        width `measured_at` (e.g. by a worker thread, off the event loop) are taken as they
+        are when the list is still that wide; otherwise every row is measured here."""
         keep = cursor_key if cursor_key is not None else self.cursor_key
         was_last = self.cursor == len(self._rows) - 1
         self._rows = [_Row(key, data) for key, data in rows]
         self._index = {row.key: i for i, row in enumerate(self._rows)}
         self._starts = [0]
-        self._invalidate(0, remeasure=True)
+        if heights is not None and measured_at == self._width and len(heights) == len(self._rows):
+            for row, height in zip(self._rows, heights, strict=True):
+                row.height = max(1, height)
+            self._invalidate(0)
+        else:
+            self._invalidate(0, remeasure=True)
         if self.follow and was_last and cursor_key is None:
             index = len(self._rows) - 1
         elif keep in self._index:
@@ -165,9 +206,11 @@ class RowList(ScrollView, can_focus=True):
             self._place_cursor(len(self._rows) - 1, announce=True)
         self.refresh_lines(first_line, row.height)
 
-    def update(self, key: str, data: Any) -> None:
+    def update(self, key: str, data: Any, *, span: tuple[int, int] | None = None) -> None:
         """Change one row's data: that row alone is re-rendered (and, if its height changed,
-        the rows below move)."""
+        the rows below move). `span` (first column, end column) says only those cells of the
+        row look different: the screen then repaints just them (a board countdown is 9 of
+        160 cells; the compositor's and the terminal's work follow the dirty area)."""
         index = self._index[key]
         row = self._rows[index]
         row.data = data
@@ -179,10 +222,28 @@ class RowList(ScrollView, can_focus=True):
             self._resize_virtual()
             self.refresh()
             return
-        self.refresh_lines(self._line_of(index), height)
+        if span is None:
+            self.refresh_lines(self._line_of(index), height)
+            return
+        top = self._line_of(index) - self.scroll_offset.y
+        if top + height > 0 and top < self.size.height:
+            self.refresh(Region(span[0], top, span[1] - span[0], height))
 
     def clear(self) -> None:
         self.set_rows([])
+
+    def mirror(self, leader: RowList) -> None:
+        """Draw `leader`'s rows' cursor and scroll position: a column of the same rows kept in
+        its own narrow widget, so a cell that changes every second (a countdown) repaints
+        a few cells of a few segments instead of whole 160-cell rows. The leader keeps the
+        focus and the keys; a click here moves the leader's cursor."""
+        self._leader = leader
+        leader._followers.append(self)
+        self.can_focus = False
+
+    @property
+    def _looks_focused(self) -> bool:
+        return self.has_focus or (self._leader is not None and self._leader.has_focus)
 
     def move_cursor(self, index: int | None = None, *, key: str | None = None) -> None:
         if key is not None:
@@ -204,7 +265,24 @@ class RowList(ScrollView, can_focus=True):
             return 1  # not laid out yet: every row is measured at the first resize
         if self._measure_row is not None:
             return max(1, self._measure_row(data, width))
-        return max(1, len(self._render_row(data, width)))
+        return max(1, len(self._render(data, width, 0)))
+
+    def row_style(self, index: int) -> Style:
+        """The list's own style for row `index`: background, the zebra shade, the cursor."""
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        if self.zebra and index % 2:
+            base = base + self.get_component_rich_style("row-list--odd", partial=True)
+        if index == self.cursor:
+            name = "row-list--cursor" if self._looks_focused else "row-list--cursor-blurred"
+            base = base + self.get_component_rich_style(name, partial=True)
+        return base
+
+    def _render(self, data: Any, width: int, index: int) -> list[Strip]:
+        if self.styled:
+            return self._render_row(data, width, self.row_style(index))  # type: ignore[call-arg]
+        return self._render_row(data, width)  # type: ignore[call-arg]
 
     def _invalidate(self, index: int, *, remeasure: bool = False) -> None:
         """Row `index` and those below may have moved (or, with `remeasure`, every row's
@@ -247,26 +325,42 @@ class RowList(ScrollView, can_focus=True):
             self._resize_virtual()
 
     # --- rendering ---------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        self._base_style = None
+        if self.styled:  # theme or CSS changed: the styles rendered into the rows are stale
+            for row in self._rows:
+                row.lines = None
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         line = self.scroll_offset.y + y
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
         if line >= self._total_lines() or not self._rows:
             return Strip.blank(width, base)
         index = self._row_at_line(line)
         row = self._rows[index]
         if row.lines is None:
-            row.lines = self._render_row(row.data, width)
+            row.lines = self._render(row.data, width, index)
             if len(row.lines) != row.height:  # measure was wrong: the render wins
                 row.height = max(1, len(row.lines))
                 self._invalidate(index)
                 self.call_after_refresh(self.refresh)
         offset = line - self._starts[index]
+        if self.styled:  # the row's style is in its segments already (cursor included)
+            style = self.row_style(index)
+            strip = row.lines[offset] if offset < len(row.lines) else Strip.blank(width, style)
+            return strip if strip.cell_length == width else strip.crop_extend(0, width, style)
         strip = row.lines[offset] if offset < len(row.lines) else Strip.blank(width)
-        strip = strip.crop_extend(0, width, None)
+        if strip.cell_length != width:
+            strip = strip.crop_extend(0, width, None)
         if index == self.cursor:
-            name = "row-list--cursor" if self.has_focus else "row-list--cursor-blurred"
+            name = "row-list--cursor" if self._looks_focused else "row-list--cursor-blurred"
             strip = strip.apply_style(self.get_component_rich_style(name, partial=True))
+        if self.zebra and index % 2:
+            strip = strip.apply_style(self.get_component_rich_style("row-list--odd", partial=True))
         return strip.apply_style(base)
 
     # --- cursor ------------------------------------------------------------------------
@@ -276,13 +370,26 @@ class RowList(ScrollView, can_focus=True):
         if index < 0 and self._rows:
             index = 0
         self.cursor = index
+        if self.styled and old != index:  # the cursor's style is rendered into the row
+            for changed in (old, index):
+                if 0 <= changed < len(self._rows):
+                    self._rows[changed].lines = None
         if old != index and 0 <= old < len(self._rows):
             self.refresh_lines(self._line_of(old), self._rows[old].height)
         if index >= 0:
             self.refresh_lines(self._line_of(index), self._rows[index].height)
             self._scroll_to_cursor()
+        for follower in self._followers:
+            if follower.cursor != index:
+                follower._place_cursor(index, announce=False)
         if announce and (old != index or index >= 0):
             self.post_message(self.Highlighted(self, self.cursor_key, index))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        for other in [*self._followers, *([self._leader] if self._leader else [])]:
+            if other.scroll_y != new_value:
+                other.scroll_to(y=new_value, animate=False, immediate=True)
 
     def _scroll_to_cursor(self) -> None:
         """Bring the cursor row into view now, and again once a pending change of the
@@ -322,14 +429,31 @@ class RowList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         line = self.scroll_offset.y + event.y
+        if self._leader is not None:  # a click on the mirrored column is one on the row
+            event.stop()
+            self._leader.focus()
+            self._leader.click_line(line, event.chain)
+            return
+        self.click_line(line, event.chain)
+
+    def click_line(self, line: int, chain: int = 1) -> None:
+        """A click on content line `line`: the cursor goes there; a second click (or a
+        double click) on the cursor row selects it."""
         if 0 <= line < self._total_lines():
             index = self._row_at_line(line)
+            already = index == self.cursor
             self._place_cursor(index, announce=True)
-            if event.chain >= 2:
+            if already or chain >= 2:  # as DataTable: a click on the cursor row opens
                 self.action_select()
 
     def on_focus(self) -> None:
-        if self.cursor >= 0:
+        for widget in (self, *self._followers):
+            widget._refresh_cursor_row()
+
+    def _refresh_cursor_row(self) -> None:
+        if 0 <= self.cursor < len(self._rows):
+            if self.styled:
+                self._rows[self.cursor].lines = None
             self.refresh_lines(self._line_of(self.cursor), self._rows[self.cursor].height)
 
     on_blur = on_focus
@@ -352,12 +476,13 @@ def wrapped_height(text: str, width: int) -> int:
         return 1
     total = 0
     for paragraph in text.split("\n"):
-        if cell_len(paragraph) <= width:
+        ascii_only = paragraph.isascii()  # then a character is a cell: len() is enough
+        if (len(paragraph) if ascii_only else cell_len(paragraph)) <= width:
             total += 1
             continue
         lines, column = 1, 0
         for word in paragraph.split(" "):
-            size = cell_len(word)
+            size = len(word) if ascii_only else cell_len(word)
             needed = size if column == 0 else column + 1 + size
             if needed <= width:
                 column = needed
