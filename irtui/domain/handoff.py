@@ -88,7 +88,10 @@ def cmd_offer(
         who = f"{holder.name} (who holds it)"
         if role != Role.COMMANDER:
             who += " or the IC"
-        raise DomainError(f"only {who} can offer {label}; you are {author}")
+        raise DomainError(
+            f"only {who} can offer {label}; you are {author} "
+            f"(each seat acts as its person: irtui --as {holder.name})"
+        )
     pending = incident.handoffs.get(role)
     if pending is not None:
         raise DomainError(

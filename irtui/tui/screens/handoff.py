@@ -122,9 +122,7 @@ class RolesScreen(GuardedModal[bool]):
         Prompts are `Text`: a role named `[/]` is a name, never markup for the picker."""
         incident = self.irtui.incident(self.incident_id)
         custom = [r for r in incident.roles if r not in ROLES]
-        options = [
-            (tx.literal(role_label(r), limit=60), str(r)) for r in (*ROLES, *sorted(custom))
-        ]
+        options = [(tx.literal(role_label(r), limit=60), str(r)) for r in (*ROLES, *sorted(custom))]
         return [*options, (Text("Other role…"), OTHER)]
 
     def compose(self) -> ComposeResult:
@@ -287,6 +285,7 @@ class RolesScreen(GuardedModal[bool]):
         readback.set_class(step != "accept", "hidden")
         if step == "accept" and self._shown_offer != key:
             readback.value = default_readback(incident, role)
+            self.prefilled(readback)
         self._shown_offer = key
 
     def _refresh_brief(self, incident: Incident, role: str) -> None:
@@ -307,6 +306,7 @@ class RolesScreen(GuardedModal[bool]):
         area = self.query_one("#brief", TextArea)
         if area.text in ("", self._generated):  # never overwrite what the IC typed
             area.text = brief
+            self.prefilled(area)
         self._generated = brief
 
     def on_store_changed(self, ids: list[str]) -> None:

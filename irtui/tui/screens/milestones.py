@@ -28,7 +28,8 @@ from irtui.tui.screens.modal import GuardedModal
 if TYPE_CHECKING:
     from irtui.tui.protocols import WarRoom
 
-TIME_HELP = "-20m, -1h30m, 14:02 (local) or ISO-8601; empty keeps it"
+TIME_FORMATS = "-20m, -1h30m, 14:02 (local) or ISO"
+TIME_HELP = f"{TIME_FORMATS}; empty keeps it"
 
 
 def read_time(value: str, now: datetime) -> datetime | None:
@@ -101,11 +102,8 @@ class TimesDialog(_TimeDialog):
             yield Label(f"When did it happen? — {self.incident_id}", classes="dialog-title")
             for name, label in (("started", "Impact started"), ("detected", "Detected")):
                 value = incident.milestones.get(name)
-                yield Label(
-                    f"{label} (currently {fmt_when(value, now)}; {TIME_HELP})",
-                    classes="field-label",
-                )
-                yield Input(placeholder="e.g. -20m or 20:41", id=f"t-{name}")
+                yield Label(f"{label} (currently {fmt_when(value, now)})", classes="field-label")
+                yield Input(placeholder=TIME_HELP, id=f"t-{name}")
             yield Static(
                 Text(
                     "Each change is recorded on the timeline. Entries backdated before the "
@@ -161,7 +159,7 @@ class MitigatedDialog(_TimeDialog):
                 ),
                 classes="help-line",
             )
-            yield Label(f"When ({TIME_HELP}: now)", classes="field-label")
+            yield Label(f"When ({TIME_FORMATS}; empty: now)", classes="field-label")
             yield Input(placeholder="now", id="m-at")
             yield Label("What mitigated it (optional)", classes="field-label")
             yield Input(placeholder="e.g. traffic drained to eu-west", id="m-note")

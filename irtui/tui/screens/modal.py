@@ -75,6 +75,12 @@ class GuardedModal(ModalScreen[T]):
         """What the fields hold before anyone types: only changes from this are 'unsaved'."""
         self._initial = {id(w): field_value(w) for w in self.query("Input, TextArea")}  # type: ignore[arg-type]
 
+    def prefilled(self, widget: Input | TextArea) -> None:
+        """`widget` was just filled by the dialog itself (a generated text): what it holds now
+        is not something a person typed."""
+        if self._initial is not None:
+            self._initial[id(widget)] = field_value(widget)
+
     def unsaved_text(self) -> list[str]:
         """Text typed into this dialog and not saved (empty when nothing was typed)."""
         if self._initial is None:
@@ -105,6 +111,8 @@ class GuardedModal(ModalScreen[T]):
         fields = text_fields(self)
         if fields and event.input is fields[-1]:
             self.submit()
+        elif event.input in fields:  # the next *text* field: a picker between is skipped
+            self.set_focus(fields[fields.index(event.input) + 1])  # at once: for type-ahead
         else:
             self.focus_next()
 

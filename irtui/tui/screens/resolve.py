@@ -45,6 +45,7 @@ class ResolveDialog(GuardedModal[bool]):
 
     CANCEL_RESULT = False
     WHAT = "the resolve dialog"
+    HINT = "Enter ticks the highlighted item · Tab moves · ctrl+s resolves · Esc cancels"
     DEFAULT_CSS = """
     ResolveDialog #resolve-box { width: 100; max-width: 98%; height: auto; max-height: 95%; }
     ResolveDialog .resolve-section { color: $text-muted; margin-top: 1; }
@@ -74,7 +75,9 @@ class ResolveDialog(GuardedModal[bool]):
                 tx.literal(f"Resolve {incident.id}: {incident.title}", limit=90),
                 classes="dialog-title",
             )
-            yield Label("Before resolving, check each (the policy's checklist):")
+            yield Label(
+                "Before resolving, check each (the policy's checklist; Enter ticks, Tab moves):"
+            )
             for item in store.policy.checklist:
                 yield Checkbox(tx.literal(item.text), id=f"chk-{item.id}", compact=True)
             yield Static(id="mitigation", classes="resolve-section")
