@@ -136,7 +136,7 @@ def seed_drill(store, clock) -> str:  # type: ignore[no-untyped-def]
 async def shoot_drill(out: Path, name: str, size: tuple[int, int], keys: list[str]) -> Path:
     from irtui.domain.timeutil import ManualClock
     from irtui.store.repo import Store
-    from irtui.tui.screens.drill_facilitator import FacilitatorApp
+    from irtui.tui.facilitator_app import FacilitatorApp
 
     clock = ManualClock(datetime(2026, 11, 22, 14, 0, tzinfo=UTC))
     with tempfile.TemporaryDirectory() as tmp:

@@ -36,12 +36,20 @@ def _sev(text: str) -> int:
     return int(raw)
 
 
-def _when(ctx: CliContext, text: str | None) -> datetime | None:
+def _when(ctx: CliContext, text: str | None, ref: str | None = None) -> datetime | None:
+    """`--at` read against the incident's own clock when `ref` names one: in a drill, `-5m`
+    is five minutes ago in the drill's time, as the TUI reads it."""
     if text is None:
         return None
     from irtui.domain.timeparse import parse_when
 
-    return parse_when(text, ctx.store().now())
+    store = ctx.store()
+    now = store.now()
+    if ref is not None:
+        from irtui.domain.clocks import incident_now
+
+        now = incident_now(store.get(ref), now)
+    return parse_when(text, now)
 
 
 NEXT_WITH_STATUS = ("status", "status-change", "status_change", "with-status-change")
@@ -441,6 +449,11 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default="md",
         help="md (a readable log) or json (every event)",
     )
+    p.add_argument(
+        "--with-script",
+        action="store_true",
+        help="a running drill's script and answer key too (the facilitator's; hidden otherwise)",
+    )
 
 
 def add_custom_flag(parser: argparse.ArgumentParser) -> None:
@@ -477,7 +490,7 @@ def cmd_declare(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_ack(args: argparse.Namespace, ctx: CliContext) -> int:
-    inc = ctx.store().ack(args.id, at=_when(ctx, args.at))
+    inc = ctx.store().ack(args.id, at=_when(ctx, args.at, args.id))
     ctx.print(f"{inc.id} acknowledged")
     return 0
 
@@ -492,7 +505,7 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     if args.status == "resolved":
         return _resolve(args, ctx)
-    inc = store.set_status(args.id, args.status, at=_when(ctx, args.at), note=args.note)
+    inc = store.set_status(args.id, args.status, at=_when(ctx, args.at, args.id), note=args.note)
     ctx.print(f"{inc.id} is {inc.status}")
     if inc.status == "monitoring" and inc.hold_s:
         from irtui.domain.timeutil import fmt_duration
@@ -521,7 +534,7 @@ def _resolve(args: argparse.Namespace, ctx: CliContext) -> int:
     inc = store.set_status(
         args.id,
         "resolved",
-        at=_when(ctx, args.at),
+        at=_when(ctx, args.at, args.id),
         note=args.note,
         checked=checked,
         early_reason=args.early_reason,
@@ -566,7 +579,7 @@ def cmd_mitigated(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.timeutil import fmt_when
 
     store = ctx.store()
-    inc = store.mitigated(args.id, at=_when(ctx, args.at), note=args.note)
+    inc = store.mitigated(args.id, at=_when(ctx, args.at, args.id), note=args.note)
     ctx.print(f"{inc.id} mitigated at {fmt_when(inc.milestones['mitigated'], store.now())}")
     return 0
 
@@ -686,7 +699,7 @@ def cmd_log(args: argparse.Namespace, ctx: CliContext) -> int:
     """The entry line's grammar (`irtui.domain.capture`), so a CLI seat makes the same entry
     (a backdated, starred decision; a task with an owner and a timer) as the TUI would."""
     store = ctx.store()
-    at = _when(ctx, args.at)
+    at = _when(ctx, args.at, args.id)
     if args.plain:
         event = store.log(args.id, args.text, kind=args.kind or "note", at=at, starred=args.star)
     else:
@@ -766,7 +779,7 @@ def cmd_snooze(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_milestone(args: argparse.Namespace, ctx: CliContext) -> int:
     from irtui.domain.timeutil import fmt_when
 
-    when = _when(ctx, args.at)
+    when = _when(ctx, args.at, args.id)
     assert when is not None
     store = ctx.store()
     inc = store.set_milestone(args.id, args.name, when, reason=args.reason)
@@ -944,7 +957,11 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     inc = store.get(args.id)
     if args.format == "json":
         data = _incident_json(ctx, inc, timeline=True)
-        data["events"] = [e.to_dict() for e in store.events(inc.id)]
+        from irtui.domain.model import IncidentKind
+        from irtui.drills.secrecy import players_event
+
+        running = inc.kind == IncidentKind.DRILL and inc.is_open and not args.with_script
+        data["events"] = [players_event(e.to_dict(), running=running) for e in store.events(inc.id)]
         ctx.print_json(data)
         return 0
     ctx.print(render_export_md(ctx, inc))

@@ -377,7 +377,7 @@ def _facilitate(args: argparse.Namespace, ctx: CliContext, incident_id: str) -> 
     headless = args.headless or not (sys.stdin.isatty() and sys.stdout.isatty())
     if headless:
         return _play(ctx, incident_id, tick_s=max(args.tick, 0.05))
-    from irtui.tui.screens.drill_facilitator import FacilitatorApp
+    from irtui.tui.facilitator_app import FacilitatorApp
 
     app = FacilitatorApp(ctx.store(), incident_id, clock=ctx.clock, seat_name=ctx.author)
     if _runbook_dirs(args):

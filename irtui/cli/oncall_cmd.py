@@ -484,6 +484,12 @@ def after_declare(ctx: CliContext, incident: Any) -> None:
         ctx.err.write(f"{incident.id}: {line}\n")
     if missing:
         ctx.err.write(f"  add them: irtui catalog blast {incident.id} --add\n")
+    from irtui.catalog.links import inherited_links
+
+    adopted = ctx.store().adopt_links(incident.id, inherited_links(catalog, incident.services))
+    if adopted:
+        names = ", ".join(str(e.payload["name"]) for e in adopted)
+        ctx.err.write(f"{incident.id}: links from the service catalog: {names}\n")
 
 
 # --- on call -------------------------------------------------------------------------------

@@ -96,6 +96,27 @@ def cmd_link(
     return [Event(incident.id, EventKind.LINK_SET, now, author, {"name": key, "url": text})]
 
 
+def cmd_adopt_links(
+    incident: Incident, links: list[tuple[str, str]], *, now: datetime, author: str
+) -> list[Event]:
+    """Links offered from elsewhere (the service catalog): each one the incident has not got
+    under that name is set; a link someone already set is never overwritten, and one that is
+    not valid is left out (an offer, not a command: nothing is refused)."""
+    events: list[Event] = []
+    for name, value in links:
+        try:
+            key = normalise_name(name)
+        except DomainError:
+            continue
+        if key in incident.links or any(e.payload["name"] == key for e in events):
+            continue
+        try:
+            events += cmd_link(incident, key, value, now=now, author=author)
+        except DomainError:
+            continue
+    return events
+
+
 def apply_link(incident: Incident, payload: dict[str, str]) -> None:
     """The reducer's half: the latest `link_set` per name wins; an empty URL removes it."""
     name, url = str(payload.get("name", "")), str(payload.get("url") or "")

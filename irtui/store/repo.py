@@ -767,6 +767,17 @@ class Store:
             ref, lambda inc, now: cmd_link(inc, name, url, now=now, author=self.author)
         )[0]
 
+    def adopt_links(self, ref: str | int, links: list[tuple[str, str]]) -> list[Event]:
+        """Add the offered links the incident has not got (the catalog's, after declare), in
+        one transaction; the events written (none when there was nothing new)."""
+        from irtui.domain.links import cmd_adopt_links
+
+        if not links:
+            return []
+        return self.transact(
+            ref, lambda inc, now: cmd_adopt_links(inc, links, now=now, author=self.author)
+        )[1]
+
     def _task_fold(self, db: Database, iid: str) -> dict[int, Any]:
         from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
 

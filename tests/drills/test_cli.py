@@ -85,3 +85,40 @@ def test_hostile_text_through_every_printer(db_path: Path, clock, tmp_path: Path
     assert code == 2 and "limit is 20,000" in err and "Traceback" not in err
     assert len([e for e in store.events(iid) if e.kind == "drill_improvised"]) == 1
     assert sorted(fired(store, iid)) == ["a"]
+
+
+def test_a_running_drill_exports_without_its_script(db_path: Path, clock) -> None:
+    """A player's export of a running drill does not give away the injects to come or the
+    answer key; the facilitator asks for them, and they are there once the drill is over."""
+    cli = Cli(db_path, clock, as_="facilitator")
+    iid = cli.ok("drill", "run", "certificate-expiry", "--detach").strip()
+
+    def scenario(*extra: str) -> dict:
+        events = json.loads(cli.ok("export", iid, "--format", "json", *extra))["events"]
+        return next(e for e in events if e["kind"] == "drill_started")["payload"]["scenario"]
+
+    hidden = scenario()
+    assert "answer_key" not in hidden and "injects" not in hidden
+    assert hidden["id"] == "certificate-expiry" and "--with-script" in hidden["script"]
+    assert "answer_key" in scenario("--with-script")
+    cli.ok("drill", "end", iid)
+    assert "answer_key" in scenario() and scenario()["injects"]
+
+
+def test_at_is_read_on_the_drills_own_clock(db_path: Path, clock) -> None:
+    """`--at -5m` in a drill at ×60 is five minutes ago in the drill's time, as the TUI reads it,
+    not five real minutes ago (which would be hours ago on the drill's timeline)."""
+    from irtui.domain.clocks import incident_now
+    from irtui.store.repo import Store
+
+    cli = Cli(db_path, clock, as_="facilitator")
+    iid = cli.ok("drill", "run", "certificate-expiry", "--detach", "--speed", "60").strip()
+    clock.advance(minutes=2)  # two real minutes: two hours of drill
+    cli.ok("log", iid, "backdated a little", "--at", "-5m", "--plain")
+    store = Store.open(db_path, clock=clock)
+    try:
+        drill_now = incident_now(store.get(iid), clock())
+        entry = next(e for e in store.events(iid) if e.payload.get("text") == "backdated a little")
+    finally:
+        store.close()
+    assert abs((drill_now - entry.at).total_seconds() - 300) < 61

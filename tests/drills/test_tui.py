@@ -19,13 +19,13 @@ from irtui.drills.scenario import scenario_from_text
 from irtui.store.actions_repo import ActionsRepo
 from irtui.store.repo import Store
 from irtui.tui.app import IrtuiApp
+from irtui.tui.facilitator_app import FacilitatorApp
 from irtui.tui.screens.composer import ComposerScreen
 from irtui.tui.screens.dialogs import StatusDialog
 from irtui.tui.screens.drill_debrief import DrillDebriefScreen
 from irtui.tui.screens.drill_facilitator import (
     DrillFacilitatorScreen,
     EndDrillDialog,
-    FacilitatorApp,
     ImproviseDialog,
 )
 from irtui.tui.screens.handoff import RolesScreen

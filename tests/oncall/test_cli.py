@@ -221,6 +221,21 @@ def test_declare_lists_the_blast_radius_and_flags_unknown_services(cli: Cli) -> 
     assert data["services"] == ["payments-db", "mystery", "payments-api", "checkout", "api-gateway"]
 
 
+def test_declare_adopts_the_catalog_links_of_its_services(cli: Cli) -> None:
+    """The catalog's dashboard and runbook become the incident's links at declaration; a
+    second declaration on the same service gets its own, and nothing set by hand is replaced."""
+    code, out, err = cli("declare", "DB down", "--sev", "1", "--service", "payments-db")
+    assert code == 0 and out.strip() == "INC-1"
+    assert "INC-1: links from the service catalog: dashboard, runbook" in err
+    links = json.loads(cli.ok("show", "INC-1", "--json"))["links"]
+    assert links == {
+        "dashboard": "https://grafana.example.com/d/payments-db",
+        "runbook": "https://wiki.example.com/runbooks/payments-db",
+    }
+    code, _, err = cli("declare", "Slow", "--sev", "3", "--service", "storage")
+    assert code == 0 and "links from the service catalog" not in err  # storage has none
+
+
 def test_catalog_show_and_deps(cli: Cli) -> None:
     out = cli.ok("catalog", "show", "payments-db")
     assert "owner:        Payments  chat #payments" in out

@@ -72,7 +72,12 @@ def test_a_plain_demo_leaves_nothing_behind_even_when_the_app_fails(
 
     monkeypatch.setattr(IrtuiApp, "run", crash)
     code, _, err = run(clock, "demo")
-    assert code == 1 and "terminal went away" in err and "Traceback" not in err
+    # A crash says what kind of failure and where its log is, never its text (which may hold
+    # incident data); the log has the details.
+    assert code == 1 and "unexpected error (RuntimeError)" in err and "Traceback" not in err
+    assert "terminal went away" not in err
+    log = Path(err.split(" are in ", 1)[1].split(" — ", 1)[0])
+    assert "terminal went away" in log.read_text()
     assert leftovers(private_tmp) == []
 
 

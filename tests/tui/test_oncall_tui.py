@@ -321,3 +321,26 @@ async def test_hostile_text_in_the_catalog_and_pages_is_shown_literally(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, OnCallHandoffScreen)
+
+
+async def test_declaring_on_a_catalogued_service_adopts_its_links(
+    store: Store, clock: ManualClock, demo_ids: dict[str, str], catalog_file: Path
+) -> None:
+    """The catalog's dashboard of the service is the new incident's dashboard link."""
+    app = make_app(store, clock)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Checkout errors")
+        await pilot.pause()
+        from textual.widgets import Input
+
+        app.screen.query_one("#services", Input).value = "checkout"
+        await pilot.press("ctrl+s")
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            newest = max(store.list_incidents(), key=lambda i: i.number)
+            if newest.links:
+                break
+        assert newest.title == "Checkout errors"
+        assert newest.links == {"dashboard": "https://grafana.example.com/d/checkout"}

@@ -34,16 +34,37 @@ def blast_for(incident: Any) -> tuple[list[Any], list[str]]:
     return radius, unknown
 
 
+def catalog_links_for(incident: Any) -> list[tuple[str, str]]:
+    """The catalog's links of the incident's services (dashboard, alerts, runbook)."""
+    from irtui.catalog.links import inherited_links
+    from irtui.tui.oncall_view import catalog_now
+
+    catalog = catalog_now()
+    return [] if catalog.empty else inherited_links(catalog, list(incident.services))
+
+
 def offer_blast_radius(app: Any, incident_id: str) -> None:
+    """Also adopts the catalog's links for the incident's services (written by the store
+    writer, like every write of the TUI)."""
+
     def work() -> None:
         try:
             incident = app.store.get(incident_id)
             radius, unknown = blast_for(incident)
+            links = catalog_links_for(incident)
         except Exception as exc:  # the incident is declared; the hint is only a hint
             app.call_from_thread(
                 app.notify, f"catalog not read: {exc}", severity="warning", markup=False
             )
             return
+        if links:
+            names = ", ".join(name for name, _ in links)
+            app.call_from_thread(
+                app.write,
+                lambda store: store.adopt_links(incident_id, links),
+                f"Links from the service catalog: {names}",
+                label="catalog links",
+            )
         if radius or unknown:
             app.call_from_thread(app.push_screen, BlastRadiusDialog(incident_id, radius, unknown))
 

@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from irtui.domain.timeutil import fmt_duration
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings
-from irtui.tui.app import IrtuiApp
+from irtui.tui.protocols import WarRoom
 from irtui.tui.screens.dialogs import Dialog
 from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
@@ -69,39 +69,6 @@ def reflow(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-class FacilitatorApp(IrtuiApp):
-    """The war room with the facilitator's seat first, driving one drill's injects."""
-
-    def __init__(self, store: Any, incident_id: str, **kwargs: Any) -> None:
-        super().__init__(store, **kwargs)
-        self.drill_id = incident_id
-        self.drill_problem = ""
-
-    def get_default_screen(self) -> Screen[Any]:
-        self.load()
-        return DrillFacilitatorScreen(self.drill_id)
-
-    def tick(self) -> None:
-        self.drive_drill()
-        super().tick()
-
-    def drive_drill(self) -> list[Any]:
-        """Fire what is due (whoever is looking at which screen)."""
-        from irtui.drills import runner
-
-        try:
-            fired = runner.tick(self.store, self.drill_id)
-        except Exception as exc:  # a locked store: say it once, try again next second
-            if str(exc) != self.drill_problem:
-                self.drill_problem = str(exc)
-                self.notify(f"drill not driven: {exc}", severity="error", markup=False)
-            return []
-        self.drill_problem = ""
-        if fired:
-            self.refresh_now()
-        return fired
-
-
 class DrillFacilitatorScreen(Screen[Any]):
     SCOPE = "drill_facilitator"
     DEFAULT_CSS = FACILITATOR_CSS
@@ -116,7 +83,7 @@ class DrillFacilitatorScreen(Screen[Any]):
         self._shown: dict[str, str] = {}
 
     @property
-    def irtui(self) -> IrtuiApp:
+    def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
