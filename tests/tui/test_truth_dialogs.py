@@ -254,9 +254,10 @@ async def test_hostile_text_through_the_new_dialogs(
                     await pilot.pause()
                 app.screen.query_one(field, Input).value = text
                 await pilot.press("ctrl+s")  # refused (too long, unreadable) or saved clean
+                await app.workers.wait_for_complete()  # written on the store writer
                 await pilot.pause()
             while not isinstance(app.screen, IncidentScreen):
-                await pilot.press("escape")
+                app.pop_screen()  # (Esc would ask whether to discard the typed text)
                 await pilot.pause()
         assert not any(
             "\x1b" in str(e.payload) or "\x00" in str(e.payload) for e in store.events(iid)
@@ -267,6 +268,7 @@ async def test_hostile_text_through_the_new_dialogs(
         roles.query_one("#to", Input).value = HOSTILE
         roles.query_one("#brief", TextArea).text = HOSTILE
         await pilot.press("ctrl+s")  # sev3 has no IC: assigning, the name cleaned
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "\x1b" not in app.export_screenshot()
     assert app.return_code in (None, 0)
