@@ -53,7 +53,7 @@ def _seed(store: Store) -> dict[str, str]:
     store.record_update(inc.id, "PH-update", audience="internal")
     done = store.declare("PH-resolved", 2, services=["PH-service"])
     store.log(done.id, "PH-resolution", kind="resolution")
-    store.set_status(done.id, "resolved")
+    store.resolve(done.id, checked="all", early_reason="hostile corpus fixture")
     return {"open": inc.id, "resolved": done.id}
 
 

@@ -38,6 +38,7 @@ from irtui.domain.model import (
     role_label,
 )
 from irtui.domain.quality import quality_badge
+from irtui.domain.resolution import hold_view
 from irtui.domain.timeline import build_timeline
 from irtui.domain.timeutil import fmt_duration
 from irtui.tui import text as tx
@@ -100,6 +101,8 @@ def drill_tag(incident: Incident) -> str:
 def entry_text(entry: TimelineEntry) -> Text:
     """One timeline line: star, text, and honest amendment/retraction marks."""
     parts: list[Any] = []
+    if entry.flag:
+        parts.append(("⚠ time flagged ", "bold #ff6b6b"))
     if entry.starred:
         parts.append(("★ ", "bold #ffd000"))
     style = "dim italic" if entry.source != "entry" else ""
@@ -258,6 +261,8 @@ class IncidentScreen(IncidentActions):
     def render_header(self, now: datetime) -> None:
         inc = self.incident
         top: list[Any] = [tx.severity(inc.severity), " ", (inc.id, "bold"), "  "]
+        if inc.peak_severity != inc.severity:  # obligations follow the peak
+            top[1:1] = [(f" peak SEV{inc.peak_severity}", "bold #ff6b6b")]
         if inc.kind is IncidentKind.DRILL:
             top.append((drill_tag(inc), "bold black on #c792ea"))
             top.append(" ")
@@ -268,6 +273,9 @@ class IncidentScreen(IncidentActions):
         for view in [ack_clock(inc, now), *update_clocks(inc, now)]:
             label = "ack" if view.name == "ack" else view.name.split(":", 1)[1]
             clocks += [(f"{label} ", "dim"), tx.clock(view), "   "]
+        hold = hold_view(inc, now)
+        if hold is not None:
+            clocks += [("hold ", "dim"), (hold.text, "green" if hold.met else "#4fc3f7")]
         miles: list[Any] = []
         narrow = self.app.size.width < NARROW_BELOW
         for name in MILESTONES:
@@ -336,12 +344,13 @@ class IncidentScreen(IncidentActions):
                 overflow="ellipsis",
             )
             lines.append(line)
-            if holder.pending_handoff_to:
+            offer = inc.handoffs.get(role)
+            if offer is not None:
                 lines.append(
                     Text.assemble(
                         ("          → ", "#ffb000"),
-                        tx.literal(holder.pending_handoff_to, "#ffb000", limit=18),
-                        (" (to accept)", "#ffb000"),
+                        tx.literal(offer.to, "#ffb000", limit=18),
+                        (" accepted, to confirm" if offer.accepted else " (to accept)", "#ffb000"),
                     )
                 )
         for warning in role_warnings(inc, required):
@@ -497,12 +506,20 @@ class IncidentScreen(IncidentActions):
         ]
         if entry.recorded_at and abs((entry.recorded_at - entry.at).total_seconds()) > 60:
             parts.append((f"  (recorded {tx.local_utc(entry.recorded_at)})", "dim"))
+        if entry.flag:
+            parts += ["\n", ("⚠ ", "bold #ff6b6b"), tx.literal(entry.flag, "#ff6b6b")]
         parts.append("\n")
         parts.append(
             tx.literal(
                 entry.text, "strike" if entry.retracted else "", single_line=False, limit=20000
             )
         )
+        if entry.detail:
+            parts += [
+                "\n",
+                ("Brief, as written:\n", "bold"),
+                tx.literal(entry.detail, single_line=False),
+            ]
         for at, author, previous in entry.amendments:
             parts += [
                 "\n",
@@ -578,7 +595,7 @@ class IncidentScreen(IncidentActions):
 
     # --- live refresh ------------------------------------------------------------------
     def on_store_changed(self, ids: list[str]) -> None:
-        if self.incident_id not in ids or not self.is_mounted:
+        if self.incident_id not in ids or not self.is_mounted or not self.query("#tasks"):
             return
         last = self.events[-1].id if self.events else 0
         new_events = self.irtui.store.events(self.incident_id, after_id=last or 0)
