@@ -116,8 +116,12 @@ def next_due(incident: Incident) -> datetime | None:
     return min(dues) if dues else None
 
 
-_IMPLAUSIBLY_LATE = timedelta(hours=1)
-"""An event time this far after its own recording cannot be right (commands allow 2 min)."""
+_IMPLAUSIBLY_LATE = timedelta(days=366)
+"""An event time this far after its own recording cannot be right. Not tighter: a drill's
+events are stamped on the drill's clock, which may run up to 600x ahead of the real time they
+are recorded at (two real minutes at x60 are two drill hours), and reading a row does not know
+its incident. The commands themselves refuse more than 2 minutes ahead on the incident's own
+clock; this check is for values no command could have written (old versions, hand edits)."""
 
 
 def read_time(raw: Any, recorded: datetime | None) -> tuple[datetime, str | None]:

@@ -9,6 +9,7 @@ import json
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,18 @@ async def test_the_tui_opens_the_damaged_incident_and_shows_new_entries(damaged:
             app.poll()
             await pilot.pause()
             assert screen.entries[-1].text == "a new entry after the damage"
+
+
+def test_a_time_far_after_its_recording_is_flagged_but_a_drills_is_not(tmp_path) -> None:
+    """A drill at x60 stamps events hours ahead of real time: they are true, not flagged; a
+    time years after its recording is."""
+    from datetime import timedelta
+
+    from irtui.domain.timeutil import iso
+    from irtui.store.repo import read_time
+
+    recorded = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    drill_time = recorded + timedelta(hours=2)
+    assert read_time(iso(drill_time), recorded) == (drill_time, None)
+    late, flag = read_time(iso(recorded + timedelta(days=800)), recorded)
+    assert late == recorded and flag is not None and "out of range" in flag
