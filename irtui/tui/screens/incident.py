@@ -557,7 +557,7 @@ class IncidentScreen(IncidentActions):
             self.task_shown.clear()
             local = incident_now(self.incident, now)  # a drill's timers run on its clock
             for task in self.tasks:
-                timer = self.task_timer(task, local)
+                timer = self.task_timer(task, local, running=self.incident.is_open)
                 self.task_shown[task.entry_id] = tx.signature(timer)
                 label = Text.assemble(
                     tx.literal(f"{task.owner}: ", "bold") if task.owner else "",
@@ -570,7 +570,11 @@ class IncidentScreen(IncidentActions):
                 table.add_row(Text("no open tasks", style="dim"), Text(""), key="none")
 
     @staticmethod
-    def task_timer(task: OpenTask, now: datetime) -> Text:
+    def task_timer(task: OpenTask, now: datetime, *, running: bool = True) -> Text:
+        """A task's countdown; once the incident is resolved its timers stop (a task left
+        open is follow-up work, not overdue war-room work)."""
+        if not running:
+            return Text("stopped", style="dim")
         left = task.remaining_s(now)
         if left is None:
             return Text("—", style="dim")
@@ -586,8 +590,9 @@ class IncidentScreen(IncidentActions):
         self.render_header(now)
         table = self.query_one("#tasks", FastTable)
         local = incident_now(self.incident, now)
+        running = self.incident.is_open
         for task in self.tasks:
-            timer = self.task_timer(task, local)
+            timer = self.task_timer(task, local, running=running)
             sig = tx.signature(timer)
             if self.task_shown.get(task.entry_id) != sig:
                 self.task_shown[task.entry_id] = sig
