@@ -129,7 +129,8 @@ def seed(store: Any) -> dict[str, str]:
         store.ack(old.id, at=ago(296))
         store.log(old.id, "Indexer consumer lag at 40k messages", kind="detection", at=ago(295))
         store.log(old.id, "Restarted indexer consumers, lag draining", kind="action", at=ago(280))
-        store.set_status(old.id, "resolved", at=ago(250), note="lag back to zero")
+        store.mitigated(old.id, at=ago(280), note="consumers restarted")
+        store.resolve(old.id, checked="all", at=ago(250), note="lag back to zero")
 
     with _as(store, "pagerduty"):
         sev1 = store.declare(
@@ -144,6 +145,8 @@ def seed(store: Any) -> dict[str, str]:
     iid = sev1.id
     with _as(store, "alice"):
         store.ack(iid, at=ago(25))
+        # impact began before anyone declared: dashboards say two minutes earlier
+        store.set_milestone(iid, "started", ago(29), reason="per dashboards, deploy #4821")
         role(iid, "tech_lead", "bob", 24)
         role(iid, "scribe", "carol", 23)
     timeline = [
@@ -234,8 +237,12 @@ def seed(store: Any) -> dict[str, str]:
         store.record_update(
             iid, "Checkout degraded; rollback in progress.", audience="exec", at=ago(24)
         )
-        store.record_update(
-            iid, "We are investigating failed checkouts.", audience="statuspage", at=ago(25)
+        store.record_update(  # no status page configured in the demo: posted by hand
+            iid,
+            "We are investigating failed checkouts.",
+            audience="statuspage",
+            at=ago(25),
+            posted_by_hand=True,
         )
 
     with _as(store, "frank"):

@@ -1,5 +1,6 @@
 """The core commands: declare, ack, sev, status, role, log, update, list, show, report, export
-(plus amend, retract, snooze, milestone, handoff, accept).
+(plus amend, retract, snooze, milestone, mitigated, reopen, and the hand-off protocol:
+handoff, accept, confirm, withdraw).
 
 This contract is stable; other tools script against it. Every handler does the minimum of
 imports: `irtui log` pays for sqlite3 and the domain, nothing else.
@@ -51,6 +52,27 @@ def _when(ctx: CliContext, text: str | None, ref: str | None = None) -> datetime
     return parse_when(text, now)
 
 
+NEXT_WITH_STATUS = ("status", "status-change", "status_change", "with-status-change")
+
+
+def next_update_arg(ctx: CliContext, text: str | None) -> Any:
+    """`--next 10m|21:05|ISO|status-change` -> what `record_update(next_update=...)` takes."""
+    if text is None or text.strip().lower() in ("", "cadence"):
+        return None
+    from irtui.domain.model import STATUS_CHANGE
+    from irtui.domain.timeparse import parse_due
+
+    if text.strip().lower() in NEXT_WITH_STATUS:
+        return STATUS_CHANGE
+    return parse_due(text, ctx.store().now())
+
+
+def _checked(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    return {part.strip() for part in text.split(",") if part.strip()}
+
+
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     from irtui.cli import helptext as h
 
@@ -70,6 +92,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         (
             'irtui declare "Checkout 500s" --sev 1 --service checkout --ic alice',
             'irtui declare "Replica lag" --sev 3 --service orders-db --started -20m',
+            'irtui declare "Login errors" --sev 2 --started -25m --detected -5m',
             'irtui declare "Game day: DB failover" --sev 2 --drill --json',
         ),
     )
@@ -95,7 +118,13 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--started",
         default=None,
         metavar="WHEN",
-        help="when impact began (-20m, 14:02, ISO-8601); default now",
+        help="when impact began (-20m, 14:02, ISO-8601); default: when it was detected",
+    )
+    p.add_argument(
+        "--detected",
+        default=None,
+        metavar="WHEN",
+        help="when it was noticed, e.g. the alert fired (-5m, 14:02, ISO-8601); default now",
     )
     p.add_argument("--json", action="store_true", help=h.JSON)
 
@@ -124,23 +153,55 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         f"change status ({', '.join(STATUSES)})",
         (
             "irtui status INC-1 identified",
-            'irtui status INC-1 resolved --note "error rate back to normal"',
             "irtui status INC-1 mitigating --at 14:20",
+            'irtui status INC-1 resolved --checked all --note "error rate back to normal"',
+            'irtui status INC-1 resolved --checked all --early-reason "flat for 10 min"',
         ),
     )
     p.add_argument("id", help=h.ID)
     p.add_argument("status", choices=STATUSES, help="the new status: " + " → ".join(STATUSES))
     p.add_argument("--at", default=None, metavar="WHEN", help=h.WHEN)
     p.add_argument("--note", default="", help="a line for the timeline")
+    p.add_argument(
+        "--checked",
+        default=None,
+        metavar="all|ID,ID",
+        help="resolving: the resolution checklist items you checked (all, or their ids)",
+    )
+    p.add_argument(
+        "--early-reason",
+        default="",
+        metavar="TEXT",
+        help="resolving before the policy's monitoring hold is over: why",
+    )
+
+    p = add(
+        "mitigated",
+        cmd_mitigated,
+        "mark the impact mitigated (its own milestone: time to mitigate is measured to it)",
+        ("irtui mitigated INC-1", 'irtui mitigated INC-1 --at -4m --note "traffic drained"'),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("--at", default=None, metavar="WHEN", help=h.WHEN)
+    p.add_argument("--note", default="", help="what mitigated it (on the timeline)")
+
+    p = add(
+        "reopen",
+        cmd_reopen,
+        "reopen a closed incident for corrections (it becomes resolved again)",
+        ('irtui reopen INC-1 --reason "impact ended at 14:20, not 14:50"',),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("--reason", required=True, help="why the final record must change (kept)")
 
     p = add(
         "role",
         cmd_role,
         "assign a role (ic, tech, comms, scribe, deputy, or custom); "
-        "hands it off if someone holds it",
+        "offers it as a hand-off if someone holds it",
         (
             "irtui role INC-1 tech bob",
-            "irtui role INC-1 ic carol          # alice held it: a hand-off",
+            "irtui role INC-1 ic carol --as alice   # alice holds it: offered to carol",
             'irtui role INC-1 "customer liaison" dana',
             "irtui role INC-1 comander erin --custom   # a custom role, on purpose",
         ),
@@ -157,23 +218,61 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = add(
         "handoff",
         cmd_handoff,
-        "offer a role to someone with a brief (they accept)",
-        ('irtui handoff INC-1 ic dana --brief "rollback done; watching error rate"',),
+        "offer a held role to someone with your brief (they accept, you confirm)",
+        (
+            'irtui handoff INC-1 ic dana --brief "rollback done; watching error rate"',
+            "irtui handoff INC-1 scribe erin   # the generated brief",
+        ),
     )
     p.add_argument("id", help=h.ID)
     p.add_argument("role", help="the role to hand over (as for irtui role)")
     p.add_argument("to", help="who is offered the role")
-    p.add_argument("--brief", default="", help="what the incoming person needs to know")
+    p.add_argument(
+        "--brief",
+        default="",
+        help="what the incoming person needs to know (default: the generated brief)",
+    )
     add_custom_flag(p)
 
     p = add(
         "accept",
         cmd_accept,
-        "accept a hand-off offered to you",
-        ("irtui accept INC-1 ic --as dana",),
+        "accept a hand-off offered to you, reading back the situation",
+        (
+            "irtui accept INC-1 ic --as dana",
+            "irtui accept INC-1 ic --as dana --readback \"I'm taking IC. Current status is "
+            'monitoring; failover done."',
+        ),
     )
     p.add_argument("id", help=h.ID)
     p.add_argument("role", help="the role whose hand-off you accept")
+    p.add_argument(
+        "--readback",
+        default="",
+        metavar="TEXT",
+        help='what you read back (default: "I\'m taking IC. Current status is ...")',
+    )
+    add_custom_flag(p)
+
+    p = add(
+        "confirm",
+        cmd_confirm,
+        "confirm the read-back of a hand-off you offered: the role moves now",
+        ("irtui confirm INC-1 ic --as alice",),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("role", help="the role being handed over")
+    add_custom_flag(p)
+
+    p = add(
+        "withdraw",
+        cmd_withdraw,
+        "withdraw a hand-off offer (or decline one made to you)",
+        ('irtui withdraw INC-1 ic --reason "dana is off shift"',),
+    )
+    p.add_argument("id", help=h.ID)
+    p.add_argument("role", help="the role whose offer is called off")
+    p.add_argument("--reason", default="", help="why (on the timeline)")
     add_custom_flag(p)
 
     p = add(
@@ -240,10 +339,11 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = add(
         "update",
         cmd_update,
-        "record a stakeholder update (resets that audience's clock)",
+        "record a stakeholder update that reached its audience (sets its next-update clock)",
         (
-            'irtui update INC-1 "Investigating elevated errors; next update 14:30"',
+            'irtui update INC-1 "Investigating elevated errors; next update 14:30" --next 14:30',
             'irtui update INC-1 "Checkout degraded; rollback under way" --audience exec',
+            'irtui update INC-1 "We are investigating." --audience statuspage --posted-by-hand',
         ),
     )
     p.add_argument("id", help=h.ID)
@@ -254,6 +354,18 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default="internal",
         help="who it went to (default internal); to publish it, see irtui publish",
     )
+    p.add_argument(
+        "--next",
+        default=None,
+        metavar="10m|21:05|status-change",
+        help="when the next update is promised (default: the audience's cadence)",
+    )
+    p.add_argument(
+        "--posted-by-hand",
+        action="store_true",
+        help="status page: you posted it yourself (irtui publish sends it for you)",
+    )
+    p.add_argument("--at", default=None, metavar="WHEN", help="when it was sent (default now)")
 
     p = add(
         "snooze",
@@ -284,6 +396,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="which milestone",
     )
     p.add_argument("at", metavar="WHEN", help="-5m, 14:02 or ISO-8601")
+    p.add_argument("--reason", default="", help="why it moves (on the timeline)")
 
     p = add(
         "list",
@@ -364,6 +477,7 @@ def cmd_declare(args: argparse.Namespace, ctx: CliContext) -> int:
         commander=args.ic,
         drill=args.drill,
         started_at=_when(ctx, args.started),
+        detected_at=_when(ctx, args.detected),
     )
     if args.json:
         ctx.print_json(_incident_json(ctx, inc, timeline=False))
@@ -389,26 +503,90 @@ def cmd_sev(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
+    if args.status == "resolved":
+        return _resolve(args, ctx)
     inc = store.set_status(args.id, args.status, at=_when(ctx, args.at, args.id), note=args.note)
     ctx.print(f"{inc.id} is {inc.status}")
-    if inc.status == "resolved":
-        from irtui.sync.publish import resolve_offer
+    if inc.status == "monitoring" and inc.hold_s:
+        from irtui.domain.timeutil import fmt_duration
 
-        offer = resolve_offer(store, inc.id)
-        if offer:
-            ctx.err.write(
-                f"{inc.id} is on the status page; to resolve it there too:\n"
-                f'  irtui publish {inc.id} "{offer}" --status resolved\n'
-            )
-        from irtui.sync.paging import resolve_offer as live_pages
+        ctx.err.write(
+            f"{inc.id}: SEV{inc.peak_severity} asks for {fmt_duration(inc.hold_s)} in "
+            "monitoring before it is resolved\n"
+        )
+    return 0
 
-        pages = live_pages(store, inc.id)
-        if pages:
-            names = ", ".join(f"#{p.number} {p.display}" for p in pages)
-            ctx.err.write(
-                f"{inc.id} has pages still open ({names}); to resolve them (PagerDuty too):\n"
-                f"  irtui page-resolve {inc.id}\n"
-            )
+
+def _resolve(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Resolve, honouring the checklist and the monitoring hold; then list open tasks and
+    the final update owed to each audience."""
+    from irtui.domain.brief import open_tasks
+    from irtui.domain.resolution import final_update_audiences
+
+    store = ctx.store()
+    checked = _checked(args.checked)
+    if not checked:
+        items = "\n".join(f"  {i.id:<24}{i.text}" for i in store.policy.checklist)
+        raise UsageError(
+            "resolving asks the resolution checklist; answer with --checked all (or "
+            "--checked ID,ID) once each is true:\n" + items
+        )
+    inc = store.set_status(
+        args.id,
+        "resolved",
+        at=_when(ctx, args.at, args.id),
+        note=args.note,
+        checked=checked,
+        early_reason=args.early_reason,
+    )
+    ctx.print(f"{inc.id} is {inc.status}")
+    events = store.events(inc.id)
+    tasks = open_tasks(store.timeline(inc.id), events)
+    if tasks:
+        ctx.err.write(f"{inc.id}: {len(tasks)} task(s) still open:\n")
+        for task in tasks:
+            owner = f"{task.owner}: " if task.owner else ""
+            ctx.err.write(f"  #{task.entry_id} {owner}{one_line(task.text)}\n")
+    audiences = final_update_audiences(inc)
+    if audiences:
+        ctx.err.write(f"{inc.id}: a final update is owed to {', '.join(audiences)}:\n")
+        for audience in audiences:
+            if audience == "statuspage":
+                ctx.err.write(f'  irtui publish {inc.id} "TEXT" --status resolved\n')
+            else:
+                ctx.err.write(f'  irtui update {inc.id} "TEXT" --audience {audience}\n')
+    from irtui.sync.publish import resolve_offer
+
+    offer = resolve_offer(store, inc.id)
+    if offer:
+        ctx.err.write(
+            f"{inc.id} is on the status page; to resolve it there too:\n"
+            f'  irtui publish {inc.id} "{offer}" --status resolved\n'
+        )
+    from irtui.sync.paging import resolve_offer as live_pages
+
+    pages = live_pages(store, inc.id)
+    if pages:
+        names = ", ".join(f"#{p.number} {p.display}" for p in pages)
+        ctx.err.write(
+            f"{inc.id} has pages still open ({names}); to resolve them (PagerDuty too):\n"
+            f"  irtui page-resolve {inc.id}\n"
+        )
+    return 0
+
+
+def cmd_mitigated(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.timeutil import fmt_when
+
+    store = ctx.store()
+    inc = store.mitigated(args.id, at=_when(ctx, args.at, args.id), note=args.note)
+    ctx.print(f"{inc.id} mitigated at {fmt_when(inc.milestones['mitigated'], store.now())}")
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace, ctx: CliContext) -> int:
+    inc = ctx.store().reopen(args.id, args.reason)
+    ctx.print(f"{inc.id} is {inc.status} again (reopened for corrections)")
     return 0
 
 
@@ -435,31 +613,85 @@ def _near_miss_hint() -> Iterator[None]:
 
 
 def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import normalise_role, role_label
+    from irtui.domain.model import normalise_role
 
-    role = _role(args)
+    typed = _role(args)  # the store's command cleans it, and says what it removed
     with _near_miss_hint():
-        inc = ctx.store().assign_role(args.id, role, args.name)
-    key = normalise_role(role)
-    ctx.print(f"{inc.id}: {role_label(key)} is {inc.roles[key].name}")
+        inc = ctx.store().assign_role(args.id, typed, args.name)
+        role = normalise_role(typed)
+    _say_role(ctx, inc, role)
     return 0
 
 
+def _say_role(ctx: CliContext, inc: Any, role: str) -> None:
+    from irtui.domain.handoff import short_label
+
+    offer = inc.handoffs.get(role)
+    if offer is not None and not offer.accepted:
+        ctx.print(
+            f"{inc.id}: {short_label(role)} offered to {offer.to}; it moves when they accept "
+            f"(irtui --as {offer.to} accept {inc.id} {role}) and {offer.from_} confirms"
+        )
+    else:
+        from irtui.domain.model import role_label
+
+        ctx.print(f"{inc.id}: {role_label(role)} is {inc.roles[role].name}")
+
+
 def cmd_handoff(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.model import normalise_role
+
+    typed = _role(args)
     with _near_miss_hint():
-        inc = ctx.store().handoff(args.id, _role(args), args.to, brief=args.brief)
-    ctx.print(f"{inc.id}: hand-off offered to {args.to}")
+        inc = ctx.store().handoff(args.id, typed, args.to, brief=args.brief or None)
+        role = normalise_role(typed)
+    _say_role(ctx, inc, role)
     return 0
 
 
 def cmd_accept(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.model import normalise_role, role_label
+    from irtui.domain.handoff import short_label
+    from irtui.domain.model import normalise_role
 
-    role = _role(args)
+    store = ctx.store()
+    typed = _role(args)
     with _near_miss_hint():
-        inc = ctx.store().accept_handoff(args.id, role)
-    key = normalise_role(role)
-    ctx.print(f"{inc.id}: {role_label(key)} is now {inc.roles[key].name}")
+        inc = store.accept_handoff(args.id, typed, readback=args.readback)
+        role = normalise_role(typed)
+    offer = inc.handoffs[role]
+    ctx.print(f"Brief from {offer.from_}, as written:")
+    for line in (offer.brief or "(no brief)").splitlines():
+        ctx.print(f"  {one_line(line)}")
+    ctx.print(f"{inc.id}: you accepted {short_label(role)}: “{one_line(offer.readback)}”")
+    ctx.print(
+        f"waiting for {offer.from_} to confirm (irtui --as {offer.from_} confirm {inc.id} {role})"
+    )
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.handoff import short_label
+    from irtui.domain.model import normalise_role
+
+    typed = _role(args)
+    with _near_miss_hint():
+        inc = ctx.store().confirm_handoff(args.id, typed)
+        role = normalise_role(typed)
+    ctx.print(f"{inc.id}: Confirmed, {inc.roles[role].name} is now {short_label(role)}")
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.handoff import short_label
+    from irtui.domain.model import normalise_role
+
+    typed = _role(args)
+    with _near_miss_hint():
+        inc = ctx.store().withdraw_handoff(args.id, typed, reason=args.reason)
+        role = normalise_role(typed)
+    ctx.print(
+        f"{inc.id}: the hand-off of {short_label(role)} is off; {inc.roles[role].name} keeps it"
+    )
     return 0
 
 
@@ -508,42 +740,50 @@ def cmd_retract(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_update(args: argparse.Namespace, ctx: CliContext) -> int:
-    from irtui.domain.timeutil import fmt_local_utc
+    from irtui.domain.clocks import WITH_STATUS_CHANGE
+    from irtui.domain.timeutil import fmt_when
 
     store = ctx.store()
-    store.record_update(args.id, args.text, audience=args.audience)
+    store.record_update(
+        args.id,
+        args.text,
+        audience=args.audience,
+        at=_when(ctx, args.at),
+        posted_by_hand=args.posted_by_hand,
+        next_update=next_update_arg(ctx, args.next),
+    )
     inc = store.get(args.id)
     due = inc.update_due.get(args.audience)
-    ctx.print(f"{inc.id}: {args.audience} update recorded; next due {fmt_local_utc(due)}")
+    if due is not None:
+        nxt = f"next due {fmt_when(due, store.now())}"
+    elif inc.promises.get(args.audience):
+        nxt = f"next {WITH_STATUS_CHANGE}"
+    else:
+        nxt = "no next update due"
+    how = "posted by hand" if args.posted_by_hand else "recorded"
+    ctx.print(f"{inc.id}: {args.audience} update {how}; {nxt}")
     return 0
 
 
 def cmd_snooze(args: argparse.Namespace, ctx: CliContext) -> int:
-    from datetime import timedelta
-
+    from irtui.domain.timeparse import parse_due
     from irtui.domain.timeutil import fmt_local_utc
 
     store = ctx.store()
-    text = args.until.strip()
-    if text.startswith("+"):
-        until = _when(ctx, "-" + text[1:])
-        assert until is not None
-        until = store.now() + (store.now() - until)
-    else:
-        until = _when(ctx, text)
-        assert until is not None
-        if until <= store.now():
-            until += timedelta(days=1)
+    until = parse_due(args.until, store.now())
     inc = store.snooze(args.id, args.target, until, args.reason)
     ctx.print(f"{inc.id}: {args.target} snoozed until {fmt_local_utc(until)}")
     return 0
 
 
 def cmd_milestone(args: argparse.Namespace, ctx: CliContext) -> int:
+    from irtui.domain.timeutil import fmt_when
+
     when = _when(ctx, args.at, args.id)
     assert when is not None
-    inc = ctx.store().set_milestone(args.id, args.name, when)
-    ctx.print(f"{inc.id}: {args.name} set")
+    store = ctx.store()
+    inc = store.set_milestone(args.id, args.name, when, reason=args.reason)
+    ctx.print(f"{inc.id}: {args.name} is {fmt_when(inc.milestones[args.name], store.now())}")
     return 0
 
 
@@ -608,13 +848,16 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def render_incident_text(ctx: CliContext, inc: Any) -> str:
     from irtui.domain.clocks import all_clocks
+    from irtui.domain.handoff import short_label
     from irtui.domain.model import MILESTONES, role_label
+    from irtui.domain.resolution import hold_view
     from irtui.domain.timeutil import fmt_duration, fmt_local_utc
 
     store = ctx.store()
     now = store.now()
+    peak = f" (peak SEV{inc.peak_severity})" if inc.peak_severity != inc.severity else ""
     lines = [
-        f"{inc.id}  SEV{inc.severity}  {inc.status}  {one_line(inc.title)}"
+        f"{inc.id}  SEV{inc.severity}{peak}  {inc.status}  {one_line(inc.title)}"
         + ("  [drill]" if inc.kind == "drill" else "")
     ]
     if inc.services:
@@ -633,19 +876,31 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
     )
     for clock in all_clocks(inc, now):
         due = fmt_local_utc(clock.due, with_date=True) if clock.due else "—"
-        lines.append(f"  {clock.label:<22}{clock.text:<20}due {due}")
+        lines.append(f"  {clock.label:<22}{clock.text:<30}due {due}")
+    hold = hold_view(inc, now)
+    if hold is not None:
+        lines.append(f"  {'Monitoring hold':<22}{hold.text}")
     if inc.roles:
         lines.append("roles:")
         for role, holder in inc.roles.items():
-            pending = (
-                f" (hand-off to {holder.pending_handoff_to} pending)"
-                if holder.pending_handoff_to
-                else ""
-            )
             lines.append(
                 f"  {role_label(role):<22}{one_line(holder.name)} since "
-                f"{fmt_local_utc(holder.since)}{pending}"
+                f"{fmt_local_utc(holder.since)}"
             )
+    for role, offer in inc.handoffs.items():
+        step = (
+            f"accepted — waiting for {one_line(offer.from_)} to confirm"
+            if offer.accepted
+            else f"waiting for {one_line(offer.to)} to accept"
+        )
+        lines.append(
+            f"hand-off of {short_label(role)}: {one_line(offer.from_)} → {one_line(offer.to)} "
+            f"(offered {fmt_local_utc(offer.offered_at)}; {step})"
+        )
+        lines.append("  brief:")
+        lines += [f"    {one_line(line)}" for line in (offer.brief or "(no brief)").splitlines()]
+        if offer.readback:
+            lines.append(f"  read-back: “{one_line(offer.readback)}”")
     lines.append("timeline:")
     last_day = None
     for entry in store.timeline(inc.id):
@@ -659,10 +914,14 @@ def render_incident_text(ctx: CliContext, inc: Any) -> str:
             text = f"[RETRACTED: {one_line(entry.retracted[2])}] {text}"
         elif entry.amendments:
             text += f"  (amended; was: {one_line(entry.original_text)})"
+        if entry.flag:
+            text = f"[FLAGGED: {one_line(entry.flag)}] {text}"
         lines.append(
             f" {mark}{fmt_local_utc(entry.at)} #{entry.event_id:<5} "
             f"{entry.kind:<13} {one_line(entry.author)}: {text}"
         )
+        if entry.detail:
+            lines += [f"{'':>30}| {one_line(line)}" for line in entry.detail.splitlines()]
     lines.append(f"age {fmt_duration(now - inc.declared_at)}")
     return "\n".join(lines)
 
@@ -723,7 +982,7 @@ def render_export_md(ctx: CliContext, inc: Any) -> str:
     out = [
         f"# {inc.id}: {cell(inc.title)}",
         "",
-        f"- Severity: SEV{inc.severity}",
+        f"- Severity: SEV{inc.severity} (peak SEV{inc.peak_severity})",
         f"- Status: {inc.status}",
         f"- Kind: {inc.kind}",
     ]
@@ -746,5 +1005,12 @@ def render_export_md(ctx: CliContext, inc: Any) -> str:
             text = f"~~{text}~~ (retracted: {cell(e.retracted[2])})"
         elif e.amendments:
             text += f" (amended; was: {cell(e.original_text)})"
+        if e.flag:
+            text = f"⚠ FLAGGED: {cell(e.flag)} — {text}"
         out.append(f"| {iso(e.at)} | {e.kind} | {cell(e.author)} | {text} |")
+    from irtui.domain.handoff import handoffs_markdown
+
+    handoffs = handoffs_markdown(store.events(inc.id))
+    if handoffs:
+        out += ["", *handoffs]
     return "\n".join(out)

@@ -57,6 +57,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="impact shown on the page (default: from severity, statuspage.yaml)",
     )
     p.add_argument(
+        "--next",
+        default=None,
+        metavar="10m|21:05|status-change",
+        help="when the next update is promised to customers (default: the cadence)",
+    )
+    p.add_argument(
         "--dry-run",
         action="store_true",
         help="print exactly what customers would see; record nothing",
@@ -136,8 +142,17 @@ def cmd_publish(args: argparse.Namespace, ctx: CliContext) -> int:
         else:
             ctx.print("\n".join(shown.lines()))
         return 0
+    from irtui.cli.core_cmds import next_update_arg
+
     done = publish(
-        store, args.id, args.text, cfg, status=args.status, notify=notify, impact=args.impact
+        store,
+        args.id,
+        args.text,
+        cfg,
+        status=args.status,
+        notify=notify,
+        impact=args.impact,
+        next_update=next_update_arg(ctx, args.next),
     )
     if args.json:
         ctx.print_json(

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from irtui.domain.model import Incident
+from irtui.domain.model import STATUS_CHANGE, Incident
 from irtui.domain.timeutil import fmt_duration, parse_iso
 
 
@@ -36,11 +36,13 @@ class ClockView:
     due: datetime | None
     remaining: timedelta | None
     state: ClockState
+    note: str = ""
+    """What a clock without a time waits for ("with the next status change")."""
 
     @property
     def text(self) -> str:
         if self.state is ClockState.NONE:
-            return "—"
+            return self.note or "—"
         if self.state is ClockState.DONE:
             return "✓"
         assert self.remaining is not None
@@ -100,12 +102,37 @@ def _ack_clock(incident: Incident, now: datetime) -> ClockView:
     )
 
 
+WITH_STATUS_CHANGE = "with the next status change"
+
+
 def update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
+    """One clock per audience owed an update: a countdown to the promised (or cadence) time,
+    or — promised "with the next status change" — a clock with no time that says so."""
     return _update_clocks(incident, incident_now(incident, now))
 
 
 def _update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
     views = []
+    waiting = (
+        [
+            a
+            for a, p in incident.promises.items()
+            if p == STATUS_CHANGE and a not in incident.update_due
+        ]
+        if incident.is_open and not incident.backlog
+        else []
+    )
+    for audience in sorted(waiting):
+        views.append(
+            ClockView(
+                f"update:{audience}",
+                f"Update ({audience})",
+                None,
+                None,
+                ClockState.NONE,
+                WITH_STATUS_CHANGE,
+            )
+        )
     for audience in sorted(incident.update_due):
         due = incident.update_due[audience]
         remaining = due - now
@@ -118,11 +145,11 @@ def _update_clocks(incident: Incident, now: datetime) -> list[ClockView]:
                 _state(remaining, incident.cadence_s.get(audience)),
             )
         )
-    return views
+    return sorted(views, key=lambda v: v.name)
 
 
 def next_update_clock(incident: Incident, now: datetime) -> ClockView:
-    clocks = update_clocks(incident, now)
+    clocks = [c for c in update_clocks(incident, now) if c.due is not None]
     if not clocks:
         return ClockView("update", "Next update", None, None, ClockState.NONE)
     return min(clocks, key=lambda c: (c.due, c.name))  # type: ignore[arg-type, return-value]
@@ -165,8 +192,14 @@ def clocks_dict(incident: Incident, now: datetime) -> dict[str, object]:
             "overdue": view.state is ClockState.OVERDUE,
         }
 
+    def update(view: ClockView) -> dict[str, object]:
+        data = one(view)
+        if view.note:
+            data["waits_for"] = "status_change"
+        return data
+
     return {
         "ack": one(ack_clock(incident, now)),
-        "updates": {c.name.split(":", 1)[1]: one(c) for c in update_clocks(incident, now)},
+        "updates": {c.name.split(":", 1)[1]: update(c) for c in update_clocks(incident, now)},
         "overdue": is_overdue(incident, now),
     }

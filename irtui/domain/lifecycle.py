@@ -2,26 +2,32 @@
 
 Two halves, both pure:
 - `cmd_*` functions validate a command against the current state, the policy and `now`, and
-  return the events to append. Anything policy-derived (ack window, update cadence) is copied
-  into the event payload, so replaying the events never needs the policy again: the clocks a
-  store shows after reopening are exactly the clocks it showed before, even if the policy file
-  changed in between.
-- `apply` is the reducer the store runs inside the write transaction to keep the projection.
+  return the events to append. Anything policy-derived (ack window, update cadence, monitoring
+  hold) is copied into the event payload, so replaying the events never needs the policy
+  again: the clocks a store shows after reopening are exactly the clocks it showed before,
+  even if the policy file changed in between.
+- `apply` (in `reducer`) is the reducer the store runs inside the write transaction to keep
+  the projection.
 
-Milestone order is validated here: nothing before `started`; detected <= acknowledged;
-mitigated <= resolved <= closed. Backdating is allowed within those bounds.
+Time order is validated (`order`): nothing in the future, nothing implausibly old, milestones
+in order, status changes in order, nothing from before the resolution after it. A timeline
+entry backdated before `started` moves `started` earlier — as a recorded `milestone_set`
+event on the timeline, never silently — and a detection entry moves `detected` likewise: the
+alert nearly always fires before someone declares. A closed incident accepts nothing until it
+is reopened (itself an event, with a reason).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from irtui.boundary.text_in import lines, one_line
+from irtui.domain.handoff import cmd_accept, cmd_confirm, cmd_offer, cmd_withdraw
 from irtui.domain.model import (
-    DRILL_CLOCK_EVENTS,
     MILESTONES,
+    STATUS_CHANGE,
     Audience,
     DomainError,
     EntryKind,
@@ -29,26 +35,34 @@ from irtui.domain.model import (
     EventKind,
     Incident,
     IncidentKind,
-    RoleHolder,
     Status,
     normalise_role,
 )
-from irtui.domain.policy import Policy
-from irtui.domain.timeutil import iso, parse_iso, to_utc
-
-FUTURE_SLACK = timedelta(minutes=2)
-"""How far ahead of `now` a timestamp may be (clock skew between laptops), no more."""
-
-# Which milestones must not be later than which (pairs of (earlier, later)).
-_ORDER: tuple[tuple[str, str], ...] = (
-    ("started", "detected"),
-    ("detected", "acknowledged"),
-    ("started", "mitigated"),
-    ("mitigated", "resolved"),
-    ("acknowledged", "resolved"),
-    ("detected", "resolved"),
-    ("resolved", "closed"),
+from irtui.domain.order import (
+    FUTURE_SLACK,
+    check_milestones,
+    check_time,
+    earliest,
+    not_after_resolution,
+    not_before_start,
 )
+from irtui.domain.policy import ChecklistItem, Policy
+from irtui.domain.reducer import STATUS_EVENT_VERSION, apply, replay
+from irtui.domain.resolution import resolve_terms
+from irtui.domain.timeutil import fmt_when, iso, to_utc
+
+__all__ = [
+    "FUTURE_SLACK",
+    "apply",
+    "check_milestones",
+    "cmd_accept_handoff",
+    "cmd_confirm_handoff",
+    "cmd_withdraw_handoff",
+    "replay",
+]
+
+MAX_PROMISE = timedelta(days=7)
+"""The furthest ahead a next update may be promised."""
 
 
 def _policy_payload(policy: Policy, severity: int) -> dict[str, Any]:
@@ -58,6 +72,7 @@ def _policy_payload(policy: Policy, severity: int) -> dict[str, Any]:
         "ack_within_s": level.ack_within_s,
         "cadence_s": dict(level.cadence_s),
         "backlog": level.backlog,
+        "monitoring_hold_s": level.monitoring_hold_s,
     }
 
 
@@ -66,29 +81,26 @@ def _services(names: list[str]) -> list[str]:
     return list(dict.fromkeys(name for name in cleaned if name))
 
 
-def _check_time(at: datetime, now: datetime, what: str) -> datetime:
-    at = to_utc(at)
-    if at > now + FUTURE_SLACK:
-        raise DomainError(f"{what} is in the future ({iso(at)}); backdating only")
-    return at
-
-
-def check_milestones(milestones: dict[str, datetime | None]) -> None:
-    """Raise DomainError if any milestone is out of order."""
-    started = milestones.get("started")
-    for name in MILESTONES:
-        value = milestones.get(name)
-        if started and value and value < started:
-            raise DomainError(f"{name} ({iso(value)}) cannot be before started ({iso(started)})")
-    for earlier, later in _ORDER:
-        a, b = milestones.get(earlier), milestones.get(later)
-        if a and b and b < a:
-            raise DomainError(f"{later} ({iso(b)}) cannot be before {earlier} ({iso(a)})")
-
-
 def _require_open(incident: Incident, action: str) -> None:
     if incident.status is Status.CLOSED:
-        raise DomainError(f"{incident.id} is closed; cannot {action}")
+        raise DomainError(
+            f"{incident.id} is closed; its record is final. To {action}, reopen it first "
+            f"with a reason (irtui reopen {incident.id} --reason TEXT)"
+        )
+
+
+def check_new_events(incident: Incident | None, events: Sequence[Event], now: datetime) -> None:
+    """The safety net under every command, importer and plain append: a closed incident
+    takes nothing but its reopening, and no event's time is in the future or implausibly
+    old. The store runs it on every write."""
+    for event in events:
+        if (
+            incident is not None
+            and incident.status is Status.CLOSED
+            and event.kind != EventKind.REOPENED
+        ):
+            _require_open(incident, f"record {event.kind}")
+        check_time(event.at, now, f"{event.kind} time", incident=incident)
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -111,16 +123,18 @@ def cmd_declare(
     detected_at: datetime | None = None,
     source_ref: str | None = None,
 ) -> list[Event]:
+    """Declare. `started_at` is when impact began, `detected_at` when it was noticed (the
+    alert); both default to now (`started` to `detected` when only that is given)."""
     title = one_line(title, "title", field="title")
     if not title:
         raise DomainError("an incident needs a title")
     if severity not in policy.levels:
         raise DomainError(f"severity must be one of {sorted(policy.levels)}")
-    detected = _check_time(detected_at or now, now, "detected")
-    started = _check_time(started_at or detected, now, "started")
+    detected = check_time(detected_at or now, now, "detected")
+    started = check_time(started_at or min(detected, to_utc(now)), now, "impact started")
     milestones = dict.fromkeys(MILESTONES)
     milestones.update(started=started, detected=detected)
-    check_milestones(milestones)
+    check_milestones(milestones, now)
     payload = {
         "number": number,
         "title": title,
@@ -150,11 +164,12 @@ def cmd_declare(
 def cmd_ack(
     incident: Incident, *, now: datetime, author: str, at: datetime | None = None
 ) -> list[Event]:
-    _require_open(incident, "acknowledge")
+    _require_open(incident, "acknowledge it")
     if incident.milestones.get("acknowledged"):
         raise DomainError(f"{incident.id} is already acknowledged")
-    when = _check_time(at or now, now, "acknowledged")
-    check_milestones({**incident.milestones, "acknowledged": when})
+    when = check_time(at or now, now, "acknowledged", incident=incident)
+    not_after_resolution(incident, when, "acknowledged", now)
+    check_milestones({**incident.milestones, "acknowledged": when}, now)
     return [Event(incident.id, EventKind.ACKNOWLEDGED, when, author, {})]
 
 
@@ -167,7 +182,7 @@ def cmd_severity(
     author: str,
     reason: str = "",
 ) -> list[Event]:
-    _require_open(incident, "change severity")
+    _require_open(incident, "change its severity")
     if severity not in policy.levels:
         raise DomainError(f"severity must be one of {sorted(policy.levels)}")
     if severity == incident.severity:
@@ -188,107 +203,138 @@ def cmd_status(
     author: str,
     at: datetime | None = None,
     note: str = "",
+    checklist: Sequence[ChecklistItem] = (),
+    checked: Collection[str] = (),
+    early_reason: str = "",
 ) -> list[Event]:
+    """Change status. Resolving answers `checklist` (the policy's items, by id in `checked`;
+    `"all"` checks every one) and, before the monitoring hold is over, needs `early_reason`."""
     try:
         target = Status(status)
     except ValueError:
         raise DomainError(f"status must be one of {', '.join(s.value for s in Status)}") from None
+    _require_open(incident, "change its status")
     if target == incident.status:
         raise DomainError(f"{incident.id} is already {target}")
-    if incident.status is Status.CLOSED:
-        raise DomainError(f"{incident.id} is closed; its history is final")
     if target is Status.CLOSED and incident.status is not Status.RESOLVED:
         raise DomainError("only a resolved incident can be closed (after its review)")
-    when = _check_time(at or now, now, "status change")
-    trial = apply(
-        incident,
-        Event(
-            incident.id,
-            EventKind.STATUS_CHANGED,
-            when,
-            author,
-            {"from": str(incident.status), "to": str(target)},
-        ),
-    )
-    check_milestones(trial.milestones)
-    return [
-        Event(
-            incident.id,
-            EventKind.STATUS_CHANGED,
-            when,
-            author,
-            {"from": str(incident.status), "to": str(target), "note": one_line(note, "note")},
+    what = f"status change to {target}"
+    when = check_time(at or now, now, what, incident=incident)
+    not_before_start(incident, when, what, now)
+    if incident.status_at is not None and when < incident.status_at:
+        raise DomainError(
+            f"{what} at {fmt_when(when, now)} is before the previous status change "
+            f"(to {incident.status} at {fmt_when(incident.status_at, now)})"
         )
-    ]
+    payload: dict[str, Any] = {
+        "from": str(incident.status),
+        "to": str(target),
+        "note": one_line(note, "note"),
+        "v": STATUS_EVENT_VERSION,
+    }
+    if target is Status.RESOLVED and incident.milestones.get("mitigated") is None:
+        payload["mitigated"] = "at_resolution"  # never marked: TTM = TTR, and it says so
+    if target is Status.RESOLVED and incident.kind is not IncidentKind.BACKFILLED:
+        payload.update(
+            resolve_terms(
+                incident, when, checklist=checklist, checked=checked, early_reason=early_reason
+            )
+        )
+    event = Event(incident.id, EventKind.STATUS_CHANGED, when, author, payload)
+    check_milestones(apply(incident, event).milestones, now)
+    return [event]
+
+
+def cmd_mitigated(
+    incident: Incident, *, now: datetime, author: str, at: datetime | None = None, note: str = ""
+) -> list[Event]:
+    """Impact is mitigated (the bleeding stopped; a fix may still be to come): its own
+    milestone, never inferred from the status. TTM = mitigated − started."""
+    _require_open(incident, "mark it mitigated")
+    previous = incident.milestones.get("mitigated")
+    if previous is not None:
+        raise DomainError(
+            f"{incident.id} was already marked mitigated at {fmt_when(previous, now)}; "
+            f"correct it with: irtui milestone {incident.id} mitigated WHEN"
+        )
+    when = check_time(at or now, now, "mitigated", incident=incident)
+    not_before_start(incident, when, "mitigated", now)
+    not_after_resolution(incident, when, "mitigated", now)
+    check_milestones({**incident.milestones, "mitigated": when}, now)
+    return [Event(incident.id, EventKind.MITIGATED, when, author, {"note": one_line(note, "note")})]
+
+
+def cmd_reopen(incident: Incident, reason: str, *, now: datetime, author: str) -> list[Event]:
+    """Reopen a closed incident for corrections (it becomes resolved again); needs a reason."""
+    if incident.status is not Status.CLOSED:
+        raise DomainError(
+            f"{incident.id} is {incident.status}, not closed; to reopen a resolved incident "
+            f"change its status (irtui status {incident.id} investigating)"
+        )
+    reason = one_line(reason, "reason")
+    if not reason:
+        raise DomainError("reopening a closed incident needs a reason")
+    return [Event(incident.id, EventKind.REOPENED, now, author, {"reason": reason})]
 
 
 def cmd_role(
-    incident: Incident, role: str, name: str, *, now: datetime, author: str
+    incident: Incident, role: str, name: str, *, now: datetime, author: str, brief: str = ""
 ) -> list[Event]:
-    """Assign a role; if someone already holds it, this is a hand-off to `name`."""
+    """Assign a role; if someone already holds it, offer it to `name` (the hand-off
+    protocol: they accept with a read-back, the holder confirms)."""
     _require_open(incident, "change roles")
     role = normalise_role(role)
     name = one_line(name, "name", field="name")
     if not name:
         raise DomainError("a role needs a person's name")
-    holder = incident.roles.get(role)
-    if holder is None:
-        return [
-            Event(incident.id, EventKind.ROLE_ASSIGNED, now, author, {"role": role, "name": name})
-        ]
-    if holder.name == name:
-        raise DomainError(f"{name} already holds {role}")
-    return [
-        Event(
-            incident.id,
-            EventKind.ROLE_HANDED_OFF,
-            now,
-            author,
-            {"role": role, "from": holder.name, "to": name},
-        )
-    ]
+    return cmd_offer(incident, role, name, now=now, author=author, brief=brief)
 
 
 def cmd_handoff(
     incident: Incident, role: str, to: str, *, now: datetime, author: str, brief: str = ""
 ) -> list[Event]:
-    """Offer a hand-off with a brief; it takes effect when the incoming person accepts."""
-    _require_open(incident, "hand off")
-    role = normalise_role(role)
-    holder = incident.roles.get(role)
-    to = one_line(to, "name", field="name")
-    brief = lines(brief, "brief", field="body")
-    if not to:
-        raise DomainError("hand off to whom?")
-    if holder is None:
-        return cmd_role(incident, role, to, now=now, author=author)
-    if holder.name == to:
-        raise DomainError(f"{to} already holds {role}")
-    return [
-        Event(
-            incident.id,
-            EventKind.ROLE_HANDED_OFF,
-            now,
-            author,
-            {"role": role, "from": holder.name, "to": to, "brief": brief, "pending": True},
-        )
-    ]
+    """Offer a hand-off with a brief; the role moves once `to` accepted and the outgoing
+    holder confirmed. An empty role is simply assigned."""
+    _require_open(incident, "hand off a role")
+    return cmd_offer(incident, role, to, now=now, author=author, brief=brief)
 
 
-def cmd_accept_handoff(incident: Incident, role: str, *, now: datetime, author: str) -> list[Event]:
-    role = normalise_role(role)
-    holder = incident.roles.get(role)
-    if holder is None or not holder.pending_handoff_to:
-        raise DomainError(f"no hand-off of {role} is waiting to be accepted")
-    return [
-        Event(
-            incident.id,
-            EventKind.HANDOFF_ACCEPTED,
-            now,
-            author,
-            {"role": role, "from": holder.name, "to": holder.pending_handoff_to},
-        )
-    ]
+def cmd_accept_handoff(
+    incident: Incident, role: str, *, now: datetime, author: str, readback: str = ""
+) -> list[Event]:
+    _require_open(incident, "accept a hand-off")
+    return cmd_accept(incident, role, now=now, author=author, readback=readback)
+
+
+def cmd_confirm_handoff(
+    incident: Incident, role: str, *, now: datetime, author: str
+) -> list[Event]:
+    _require_open(incident, "confirm a hand-off")
+    return cmd_confirm(incident, role, now=now, author=author)
+
+
+def cmd_withdraw_handoff(
+    incident: Incident, role: str, *, now: datetime, author: str, reason: str = ""
+) -> list[Event]:
+    _require_open(incident, "withdraw a hand-off")
+    return cmd_withdraw(incident, role, now=now, author=author, reason=reason)
+
+
+def _moved(
+    name: str, incident: Incident, when: datetime, now: datetime, author: str, why: str
+) -> Event:
+    return Event(
+        incident.id,
+        EventKind.MILESTONE_SET,
+        now,
+        author,
+        {
+            "milestone": name,
+            "value": iso(when),
+            "previous": iso(incident.milestones.get(name)),
+            "reason": why,
+        },
+    )
 
 
 def cmd_log(
@@ -304,7 +350,11 @@ def cmd_log(
     decision: dict[str, str] | None = None,
 ) -> list[Event]:
     """A timeline entry. `decision` keeps a decision record's parts (proposal, objections,
-    the call) beside the sentence people read, so a postmortem can tabulate them."""
+    the call) beside the sentence people read, so a postmortem can tabulate them.
+
+    Backdated before `started`, the entry moves `started` to its time; a detection entry
+    earlier than `detected` moves `detected` too — each move a `milestone_set` event."""
+    _require_open(incident, "add an entry")
     text = lines(text, "entry")
     if not text.strip():
         raise DomainError("a timeline entry needs text")
@@ -312,13 +362,17 @@ def cmd_log(
         entry_kind = EntryKind(kind)
     except ValueError:
         raise DomainError(f"kind must be one of {', '.join(k.value for k in EntryKind)}") from None
-    when = _check_time(at or now, now, "entry time")
+    when = check_time(at or now, now, "entry time", incident=incident)
+    events: list[Event] = []
     started = incident.milestones.get("started")
-    if started and when < started:
-        raise DomainError(
-            f"entry time {iso(when)} is before the incident started ({iso(started)}); "
-            f"if impact began earlier, correct it first: irtui milestone {incident.id} started "
-            "<when>"
+    detected = incident.milestones.get("detected")
+    if started is not None and when < started:
+        events.append(
+            _moved("started", incident, when, now, author, "an entry was backdated before it")
+        )
+    if entry_kind is EntryKind.DETECTION and (detected is None or when < detected):
+        events.append(
+            _moved("detected", incident, when, now, author, "a detection entry was backdated")
         )
     payload: dict[str, Any] = {"kind": str(entry_kind), "text": text, "starred": bool(starred)}
     if task:
@@ -329,12 +383,13 @@ def cmd_log(
         payload["decision"] = {
             k: str(decision.get(k) or "").strip() for k in ("proposal", "objections", "call")
         }
-    return [Event(incident.id, EventKind.ENTRY, when, author, payload)]
+    return [*events, Event(incident.id, EventKind.ENTRY, when, author, payload)]
 
 
 def cmd_amend(
     incident: Incident, entry: Event, text: str, *, now: datetime, author: str
 ) -> list[Event]:
+    _require_open(incident, "amend an entry")
     if entry.kind != EventKind.ENTRY:
         raise DomainError("only timeline entries can be amended")
     text = lines(text, "amendment")
@@ -348,6 +403,7 @@ def cmd_amend(
 def cmd_retract(
     incident: Incident, entry: Event, reason: str, *, now: datetime, author: str
 ) -> list[Event]:
+    _require_open(incident, "retract an entry")
     if entry.kind != EventKind.ENTRY:
         raise DomainError("only timeline entries can be retracted")
     reason = one_line(reason, "reason")
@@ -365,6 +421,11 @@ def cmd_retract(
     ]
 
 
+NextUpdate = datetime | str | None
+"""A promise: an instant, `STATUS_CHANGE` ("with the next status change"), or None (follow
+the cadence: the next update is due one cadence after this one)."""
+
+
 def cmd_update(
     incident: Incident,
     text: str,
@@ -374,7 +435,16 @@ def cmd_update(
     audience: Audience | str = Audience.INTERNAL,
     at: datetime | None = None,
     publish: bool = False,
+    posted_by_hand: bool = False,
+    next_update: NextUpdate = None,
 ) -> list[Event]:
+    """Record a stakeholder update that reached its audience, and the next one promised.
+
+    Internal and exec updates are posted by the person recording them. The status page is
+    reached only by publishing (`publish=True`: the outbox delivers it) or by someone who
+    posted it by hand and says so (`posted_by_hand=True`); recording the text alone restarts
+    no customer clock. `next_update` sets that audience's clock (default: its cadence)."""
+    _require_open(incident, "record an update")
     try:
         aud = Audience(audience)
     except ValueError:
@@ -384,29 +454,75 @@ def cmd_update(
     text = lines(text, "update")
     if not text.strip():
         raise DomainError("an update needs text")
-    when = _check_time(at or now, now, "update time")
-    return [
-        Event(
-            incident.id,
-            EventKind.UPDATE_SENT,
-            when,
-            author,
-            {"audience": str(aud), "text": text, "publish": publish},
+    if publish and posted_by_hand:
+        raise DomainError("an update is either published or posted by hand, not both")
+    imported = incident.kind is IncidentKind.BACKFILLED
+    if aud is Audience.STATUSPAGE and not (publish or posted_by_hand or imported):
+        raise DomainError(
+            "an update for the status page reaches customers only when it is published "
+            f"(irtui publish {incident.id} TEXT) or posted by hand and marked so "
+            "(--posted-by-hand); recording it alone would restart their clock for nothing"
         )
-    ]
+    if aud is not Audience.STATUSPAGE and publish:
+        raise DomainError("only status-page updates are published")
+    when = check_time(at or now, now, "update time", incident=incident)
+    if not imported:  # imported history holds posts from before its impact window
+        not_before_start(incident, when, "update time", now)
+    payload: dict[str, Any] = {
+        "audience": str(aud),
+        "text": text,
+        "publish": publish,
+        "delivery": "statuspage"
+        if publish
+        else "by_hand"
+        if posted_by_hand
+        else "imported"
+        if imported
+        else "sent",
+    }
+    payload.update(_promise(incident, aud, when, next_update, now))
+    return [Event(incident.id, EventKind.UPDATE_SENT, when, author, payload)]
+
+
+def _promise(
+    incident: Incident, audience: Audience, when: datetime, promised: NextUpdate, now: datetime
+) -> dict[str, Any]:
+    """The next update promised with this one, as stored facts."""
+    resolving = not incident.is_open
+    if promised == STATUS_CHANGE:
+        if resolving:
+            return {"next_update_at": None}
+        return {"next_update_at": None, "next_with_status_change": True}
+    if promised is None or isinstance(promised, str):
+        if isinstance(promised, str):
+            raise DomainError(f"next update {promised!r}: a time, or 'with the next status change'")
+        cadence = incident.cadence_s.get(audience)
+        if resolving or not cadence:
+            return {"next_update_at": None}
+        return {"next_update_at": iso(when + timedelta(seconds=cadence)), "next_from": "cadence"}
+    due = to_utc(promised)
+    if resolving:
+        raise DomainError(f"{incident.id} is {incident.status}: no next update to promise")
+    if due <= max(when, to_utc(now)):
+        raise DomainError(f"the next update ({fmt_when(due, now)}) must be in the future")
+    if due - when > MAX_PROMISE:
+        raise DomainError(f"the next update ({fmt_when(due, now)}) is more than 7 days away")
+    return {"next_update_at": iso(due)}
 
 
 def cmd_snooze(
     incident: Incident, target: str, until: datetime, reason: str, *, now: datetime, author: str
 ) -> list[Event]:
     """Move a reminder (`ack` or `update:<audience>`) to `until`; needs a reason."""
-    _require_open(incident, "snooze")
+    _require_open(incident, "snooze a reminder")
     reason = one_line(reason, "reason")
     if not reason:
         raise DomainError("a snooze needs a reason")
     until = to_utc(until)
     if until <= now:
         raise DomainError("snooze until a time in the future")
+    if until - now > MAX_PROMISE:
+        raise DomainError("a snooze is at most 7 days")
     if target == "ack":
         if incident.ack_due is None:
             raise DomainError("there is no acknowledgement clock to snooze")
@@ -426,21 +542,48 @@ def cmd_snooze(
     ]
 
 
+CORRECTABLE = {
+    "acknowledged": "acknowledge it (irtui ack {id} --at WHEN)",
+    "mitigated": "mark it mitigated (irtui mitigated {id} --at WHEN)",
+    "resolved": "resolve it (irtui status {id} resolved ...)",
+    "closed": "close it (irtui status {id} closed)",
+}
+"""Milestones a correction may only move once they were reached (and how to reach them)."""
+
+
 def cmd_milestone(
-    incident: Incident, name: str, at: datetime, *, now: datetime, author: str
+    incident: Incident, name: str, at: datetime, *, now: datetime, author: str, reason: str = ""
 ) -> list[Event]:
-    """Correct a milestone (e.g. impact really started 20 minutes earlier)."""
+    """Correct a milestone (e.g. impact really started 20 minutes earlier). `started` and
+    `detected` can always be corrected; the others only once they were reached."""
     if name not in MILESTONES:
         raise DomainError(f"milestone must be one of {', '.join(MILESTONES)}")
-    when = _check_time(at, now, name)
-    check_milestones({**incident.milestones, name: when})
+    _require_open(incident, f"correct {name}")
+    if name in CORRECTABLE and incident.milestones.get(name) is None:
+        how = CORRECTABLE[name].format(id=incident.id)
+        raise DomainError(
+            f"{incident.id} has not reached {name} (it is {incident.status}): "
+            f"a correction cannot invent it; {how}"
+        )
+    when = check_time(at, now, name, incident=incident)
+    if name == "started" and incident.first_fact_at is not None and when > incident.first_fact_at:
+        raise DomainError(
+            f"started ({fmt_when(when, now)}) cannot be after the first recorded fact "
+            f"({fmt_when(incident.first_fact_at, now)})"
+        )
+    check_milestones({**incident.milestones, name: when}, now)
     return [
         Event(
             incident.id,
             EventKind.MILESTONE_SET,
             now,
             author,
-            {"milestone": name, "value": iso(when)},
+            {
+                "milestone": name,
+                "value": iso(when),
+                "previous": iso(incident.milestones.get(name)),
+                "reason": one_line(reason, "reason"),
+            },
         )
     ]
 
@@ -454,6 +597,7 @@ def cmd_details(
     services: list[str] | None = None,
     impact: str | None = None,
 ) -> list[Event]:
+    _require_open(incident, "change its details")
     payload: dict[str, Any] = {}
     if title is not None:
         title = one_line(title, "title", field="title")
@@ -469,166 +613,23 @@ def cmd_details(
     return [Event(incident.id, EventKind.DETAILS_CHANGED, now, author, payload)]
 
 
-# --- reducer ----------------------------------------------------------------------------
+def cmd_event(
+    incident: Incident,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    now: datetime,
+    author: str,
+    at: datetime | None = None,
+    refers_to: int | None = None,
+) -> list[Event]:
+    """A plain event with no rule of its own (task done, runbook step, the learning log):
+    still in range, still refused on a closed incident."""
+    _require_open(incident, f"record {kind}")
+    when = check_time(at or now, now, f"{kind} time", incident=incident)
+    return [Event(incident.id, kind, when, author, payload, refers_to=refers_to)]
 
 
-def _recompute_update_due(inc: Incident) -> None:
-    """Next update due per audience = last update (or declaration) + cadence; none once resolved."""
-    if not inc.is_open or inc.backlog:
-        inc.update_due = {}
-        return
-    due: dict[str, datetime] = {}
-    for audience, seconds in inc.cadence_s.items():
-        base = inc.last_update.get(audience) or inc.declared_at
-        due[audience] = base + timedelta(seconds=seconds)
-    inc.update_due = due
-
-
-def _recompute_ack_due(inc: Incident) -> None:
-    """Ack deadline = detection + the level's ack window. It is kept after the ack (it is the
-    SLA fact the ack is measured against) and cleared only for levels without a clock."""
-    if inc.ack_within_s is None:
-        inc.ack_due = None
-        return
-    base = inc.milestones.get("detected") or inc.declared_at
-    inc.ack_due = base + timedelta(seconds=inc.ack_within_s)
-
-
-def _set_if_unset(inc: Incident, milestone: str, at: datetime) -> None:
-    if inc.milestones.get(milestone) is None:
-        inc.milestones[milestone] = at
-
-
-def apply(incident: Incident | None, event: Event) -> Incident:
-    """Fold one event into the incident state. Returns a new Incident (input untouched)."""
-    p = event.payload
-    if event.kind == EventKind.DECLARED:
-        if incident is not None:
-            raise DomainError(f"{event.incident_id} is already declared")
-        milestones = dict.fromkeys(MILESTONES)
-        milestones["started"] = parse_iso(p["started"])
-        milestones["detected"] = parse_iso(p["detected"])
-        inc = Incident(
-            id=event.incident_id,
-            number=p["number"],
-            title=p["title"],
-            severity=p["severity"],
-            status=Status.INVESTIGATING,
-            kind=IncidentKind(p.get("kind", "real")),
-            declared_at=event.at,
-            declared_by=event.author,
-            services=list(p.get("services", [])),
-            impact=p.get("impact", ""),
-            milestones=milestones,
-            ack_within_s=p.get("ack_within_s"),
-            cadence_s=dict(p.get("cadence_s", {})),
-            backlog=p.get("backlog", False),
-            source_ref=p.get("source_ref"),
-        )
-        _recompute_ack_due(inc)
-        _recompute_update_due(inc)
-        return _stamp(inc, event)
-
-    if incident is None:
-        raise DomainError(f"{event.incident_id} does not exist")
-    inc = replace(
-        incident,
-        milestones=dict(incident.milestones),
-        roles=dict(incident.roles),
-        cadence_s=dict(incident.cadence_s),
-        update_due=dict(incident.update_due),
-        last_update=dict(incident.last_update),
-        services=list(incident.services),
-        time_map=dict(incident.time_map) if incident.time_map is not None else None,
-    )
-    kind = event.kind
-    if kind == EventKind.ACKNOWLEDGED:
-        _set_if_unset(inc, "acknowledged", event.at)
-    elif kind == EventKind.SEVERITY_CHANGED:
-        inc.severity = p["severity"]
-        inc.ack_within_s = p.get("ack_within_s")
-        inc.cadence_s = dict(p.get("cadence_s", {}))
-        inc.backlog = p.get("backlog", False)
-        _recompute_ack_due(inc)
-        _recompute_update_due(inc)
-    elif kind == EventKind.STATUS_CHANGED:
-        _apply_status(inc, Status(p["to"]), event.at)
-    elif kind == EventKind.MILESTONE_SET:
-        inc.milestones[p["milestone"]] = parse_iso(p["value"])
-        _recompute_ack_due(inc)
-    elif kind == EventKind.ROLE_ASSIGNED:
-        inc.roles[p["role"]] = RoleHolder(p["name"], event.at)
-    elif kind == EventKind.ROLE_HANDED_OFF:
-        if p.get("pending"):
-            holder = inc.roles.get(p["role"])
-            if holder is not None:
-                inc.roles[p["role"]] = RoleHolder(holder.name, holder.since, p["to"])
-        else:
-            inc.roles[p["role"]] = RoleHolder(p["to"], event.at)
-    elif kind == EventKind.HANDOFF_ACCEPTED:
-        inc.roles[p["role"]] = RoleHolder(p["to"], event.at)
-    elif kind == EventKind.ROLE_RELEASED:
-        inc.roles.pop(p["role"], None)
-    elif kind == EventKind.UPDATE_SENT:
-        audience = p["audience"]
-        previous = inc.last_update.get(audience)
-        if previous is None or event.at >= previous:
-            inc.last_update[audience] = event.at
-        _recompute_update_due(inc)
-    elif kind == EventKind.REMINDER_SNOOZED:
-        until = parse_iso(p["until"])
-        target = p["target"]
-        if target == "ack":
-            inc.ack_due = until
-        elif target.startswith("update:") and target.split(":", 1)[1] in inc.update_due:
-            inc.update_due[target.split(":", 1)[1]] = until  # type: ignore[assignment]
-    elif kind == EventKind.DETAILS_CHANGED:
-        from irtui.domain.details import apply_details
-
-        apply_details(inc, p)
-    elif kind == EventKind.LINK_SET:
-        from irtui.domain.links import apply_link
-
-        apply_link(inc, p)
-    elif kind in DRILL_CLOCK_EVENTS:
-        inc.time_map = dict(p["clock"])  # the drill clock's new segment (irtui/drills/clock.py)
-    elif kind == EventKind.DRILL_DELETED:
-        inc.deleted_at = event.at
-        _recompute_update_due(inc)
-    # Entries, amendments, tasks, runbook ticks change the timeline, not the projection.
-    return _stamp(inc, event)
-
-
-def _apply_status(inc: Incident, target: Status, at: datetime) -> None:
-    was_open = inc.is_open
-    inc.status = target
-    if target in (Status.IDENTIFIED, Status.MITIGATING, Status.MONITORING, Status.RESOLVED):
-        # Working the problem implies it was acknowledged.
-        _set_if_unset(inc, "acknowledged", at)
-    if target in (Status.MONITORING, Status.RESOLVED):
-        _set_if_unset(inc, "mitigated", at)
-    if target is Status.RESOLVED:
-        inc.milestones["resolved"] = at
-    elif target is Status.CLOSED:
-        inc.milestones["closed"] = at
-    elif not was_open:
-        # Reopened: the earlier resolution stays in the history, not in the milestones.
-        inc.milestones["resolved"] = None
-        inc.milestones["closed"] = None
-    if inc.is_open != was_open or target is Status.CLOSED:
-        _recompute_update_due(inc)
-
-
-def _stamp(inc: Incident, event: Event) -> Incident:
-    if event.id is not None:
-        inc.last_event_id = event.id
-    inc.updated_at = event.recorded_at or event.at
-    return inc
-
-
-def replay(events: list[Event]) -> Incident | None:
-    """Fold a whole event stream (oldest first) — used to verify the stored projection."""
-    state: Incident | None = None
-    for event in events:
-        state = apply(state, event)
-    return state
+def earliest_time(incident: Incident, now: datetime) -> datetime:
+    """The earliest time a new fact of `incident` may carry (for dialogs to say so)."""
+    return earliest(incident, now)

@@ -26,6 +26,13 @@ DURATIONS: dict[str, tuple[str, str]] = {
 }
 
 
+def obligation_severity(incident: Incident) -> int:
+    """The severity an incident's obligations follow: the highest it reached (SEV1 is the
+    highest). A SEV1 downgraded to SEV3 before it was resolved still owes its postmortem, is
+    reviewed on the SEV1 window and is counted as a SEV1 in reports."""
+    return min(incident.peak_severity or incident.severity, incident.severity)
+
+
 def durations(incident: Incident) -> dict[str, float | None]:
     """Seconds for each of TTD/TTA/TTM/TTR, None where a milestone is missing."""
     out: dict[str, float | None] = {}
@@ -104,7 +111,8 @@ class SeverityStats:
 def aggregate(
     incidents: Iterable[Incident], update_times: dict[str, dict[str, list[datetime]]], now: datetime
 ) -> tuple[dict[int, SeverityStats], int]:
-    """Per-severity stats over real and backfilled incidents; returns (stats, drills skipped)."""
+    """Per-severity stats (by the peak severity) over real and backfilled incidents; returns
+    (stats, drills skipped)."""
     stats: dict[int, SeverityStats] = {}
     values: dict[int, dict[str, list[float]]] = {}
     drills = 0
@@ -112,9 +120,10 @@ def aggregate(
         if inc.kind is IncidentKind.DRILL:
             drills += 1
             continue
-        s = stats.setdefault(inc.severity, SeverityStats(inc.severity))
+        sev = obligation_severity(inc)
+        s = stats.setdefault(sev, SeverityStats(sev))
         s.count += 1
-        bucket = values.setdefault(inc.severity, {k: [] for k in DURATIONS})
+        bucket = values.setdefault(sev, {k: [] for k in DURATIONS})
         for name, secs in durations(inc).items():
             if secs is not None:
                 bucket[name].append(secs)

@@ -168,6 +168,10 @@ class EventKind(StrEnum):
     ROLE_ASSIGNED = "role_assigned"
     ROLE_HANDED_OFF = "role_handed_off"
     HANDOFF_ACCEPTED = "handoff_accepted"
+    HANDOFF_CONFIRMED = "handoff_confirmed"
+    HANDOFF_WITHDRAWN = "handoff_withdrawn"
+    MITIGATED = "mitigated"
+    REOPENED = "reopened"
     ROLE_RELEASED = "role_released"
     ENTRY = "entry"
     ENTRY_AMENDED = "entry_amended"
@@ -243,9 +247,13 @@ class Event:
     recorded_at: datetime | None = None
     id: int | None = None
     refers_to: int | None = None
+    flag: str | None = None
+    """Set when the stored time could not be trusted (unreadable, or outside any incident's
+    range — written by an older irtui): `at` is then when the event was recorded, and this
+    says what was stored instead. Flagged events are shown, never hidden."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "incident_id": self.incident_id,
             "kind": self.kind,
@@ -255,6 +263,9 @@ class Event:
             "payload": self.payload,
             "refers_to": self.refers_to,
         }
+        if self.flag:
+            data["flag"] = self.flag
+        return data
 
 
 @dataclass(slots=True)
@@ -269,6 +280,67 @@ class RoleHolder:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoleHolder:
         return cls(data["name"], parse_iso(data["since"]), data.get("pending"))  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class Handoff:
+    """A hand-off in flight (the seeds' protocol): offered with the outgoing person's brief,
+    accepted by the named incoming person with a read-back, confirmed by the outgoing one.
+    Only the confirmation moves the role."""
+
+    role: str
+    from_: str
+    to: str
+    offered_by: str
+    offered_at: datetime
+    brief: str = ""
+    offer_id: int | None = None
+    accepted_at: datetime | None = None
+    readback: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "from": self.from_,
+            "to": self.to,
+            "offered_by": self.offered_by,
+            "offered_at": iso(self.offered_at),
+            "brief": self.brief,
+            "offer_id": self.offer_id,
+            "accepted_at": iso(self.accepted_at),
+            "readback": self.readback,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Handoff:
+        return cls(
+            role=data["role"],
+            from_=data["from"],
+            to=data["to"],
+            offered_by=data.get("offered_by") or data["from"],
+            offered_at=parse_iso(data["offered_at"]),  # type: ignore[arg-type]
+            brief=data.get("brief") or "",
+            offer_id=data.get("offer_id"),
+            accepted_at=parse_iso(data.get("accepted_at")),
+            readback=data.get("readback") or "",
+        )
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """Names are typed by people: `Erin`, `erin ` and `erin` are one person."""
+    return bool(a and b) and a.strip().casefold() == b.strip().casefold()  # type: ignore[union-attr]
+
+
+STATUS_CHANGE = "status_change"
+"""An update promise that is not a time: "with the next status change"."""
+
+PROJECTION_VERSION = 2
+"""Bumped when the projection gains facts older stores' projections lack; `Store` rebuilds
+such projections from the events (the events are the truth) on open."""
 
 
 @dataclass(slots=True)
@@ -298,6 +370,22 @@ class Incident:
     source_ref: str | None = None
     last_event_id: int = 0
     updated_at: datetime | None = None
+    peak_severity: int = 0
+    """The highest severity reached (the lowest number): obligations follow it."""
+    status_at: datetime | None = None
+    """When the current status was entered (None: investigating since the declaration)."""
+    first_fact_at: datetime | None = None
+    """The earliest time any fact of this incident happened (entries, status changes, ...):
+    `started` may not move later than it."""
+    promises: dict[str, str] = field(default_factory=dict)
+    """Per audience, the next update promised with the last one: an ISO instant, or
+    `STATUS_CHANGE` ("with the next status change"). Audiences without one follow the
+    cadence."""
+    hold_s: int | None = None
+    """How long the policy wants the incident in *monitoring* before it is resolved (the
+    strictest hold of any severity it reached), copied from the policy into the events."""
+    handoffs: dict[str, Handoff] = field(default_factory=dict)
+
     time_map: dict[str, Any] | None = None
     """A drill's clock: `{"real", "drill", "speed", "running"}` — from the real instant `real`
     the incident's own time is `drill`, moving `speed` times as fast while `running`. Every
@@ -310,6 +398,10 @@ class Incident:
     """Named links (dashboard, bridge, channel, ticket, ...: `irtui.domain.links`)."""
     impact_parts: dict[str, str] = field(default_factory=dict)
     """The impact's parts (who, how_many, regions: `irtui.domain.details`), when given."""
+
+    def __post_init__(self) -> None:
+        if not self.peak_severity:
+            self.peak_severity = self.severity
 
     @property
     def is_open(self) -> bool:
@@ -361,11 +453,21 @@ class Incident:
             "source_ref": self.source_ref,
             "last_event_id": self.last_event_id,
             "updated_at": iso(self.updated_at),
+            "peak_severity": self.peak_severity,
+            "status_at": iso(self.status_at),
+            "first_fact_at": iso(self.first_fact_at),
+            "promises": dict(self.promises),
+            "hold_s": self.hold_s,
+            "handoffs": {k: v.to_dict() for k, v in self.handoffs.items()},
+            "projection": PROJECTION_VERSION,
             **drill,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Incident:
+        """The stored projection. Fields a projection of an older version lacks get neutral
+        values (the store rebuilds such projections from the events when it can write)."""
+
         def dt_map(raw: dict[str, str | None]) -> dict[str, Any]:
             return {k: parse_iso(v) for k, v in raw.items()}
 
@@ -393,11 +495,35 @@ class Incident:
             source_ref=data.get("source_ref"),
             last_event_id=data.get("last_event_id", 0),
             updated_at=parse_iso(data.get("updated_at")),
+            peak_severity=data.get("peak_severity") or data["severity"],
+            status_at=parse_iso(data.get("status_at")),
+            first_fact_at=parse_iso(data.get("first_fact_at")),
+            promises=dict(data.get("promises") or {}),
+            hold_s=data.get("hold_s"),
+            handoffs=_handoffs(data),
             time_map=dict(data["time_map"]) if data.get("time_map") else None,
             deleted_at=parse_iso(data.get("deleted_at")),
             links=dict(data.get("links") or {}),
             impact_parts=dict(data.get("impact_parts") or {}),
         )
+
+
+def _handoffs(data: dict[str, Any]) -> dict[str, Handoff]:
+    raw = data.get("handoffs")
+    if raw is not None:
+        return {k: Handoff.from_dict(v) for k, v in raw.items()}
+    # An older projection knows only who an offer went to.
+    out = {}
+    for role, holder in (data.get("roles") or {}).items():
+        if holder.get("pending"):
+            out[role] = Handoff(
+                role=role,
+                from_=holder["name"],
+                to=holder["pending"],
+                offered_by=holder["name"],
+                offered_at=parse_iso(holder["since"]),  # type: ignore[arg-type]
+            )
+    return out
 
 
 @dataclass(slots=True)
@@ -417,6 +543,8 @@ class TimelineEntry:
     retracted: tuple[datetime, str, str] | None = None
     task: dict[str, Any] | None = None
     decision: dict[str, str] | None = None  # proposal, objections, call (decision records)
+    flag: str | None = None  # the event's stored time could not be trusted (see Event.flag)
+    detail: str | None = None  # multi-line text shown with the line, verbatim (a brief)
 
     @property
     def original_text(self) -> str:
@@ -447,6 +575,8 @@ class TimelineEntry:
             },
             "task": self.task,
             "decision": self.decision,
+            "flag": self.flag,
+            "detail": self.detail,
         }
 
 

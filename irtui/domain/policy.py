@@ -1,8 +1,12 @@
 """The severity policy: what each SEV level promises (ack deadline, update cadence per
 audience, required roles) and the scope x impact matrix used to pick a level.
 
-Loaded from YAML with line numbers kept on every mapping key, so a malformed policy is reported
-as `file:line: what is wrong` — the person editing it at 3 a.m. needs the line, not a traceback.
+Also what resolving asks: the resolution checklist (`resolution.checklist`) and, per level, the
+time in *monitoring* before an incident may be resolved (`monitoring_hold`).
+
+Read by the one YAML reader (`boundary.yaml_load`: no aliases, bounded size and depth, line
+numbers on every mapping key), so a malformed policy is reported as `file:line: what is wrong`
+— the person editing it at 3 a.m. needs the line, not a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from irtui.boundary.errors import YamlError
 from irtui.domain.model import Audience, normalise_role
 
 SCOPES = ("wide", "medium", "limited")
@@ -19,15 +24,27 @@ IMPACTS = ("high", "medium", "low")
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 
 
-class PolicyError(ValueError):
+class PolicyError(YamlError):
     """A policy file is malformed. `str()` is `file:line: message`."""
 
-    def __init__(self, source: str, line: int | None, message: str) -> None:
-        self.source = source
-        self.line = line
-        self.message = message
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {message}")
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One question asked before resolving (`id` is what `--checked` names)."""
+
+    id: str
+    text: str
+
+
+DEFAULT_CHECKLIST: tuple[ChecklistItem, ...] = (
+    ChecklistItem("service_restored", "Service restored"),
+    ChecklistItem("metrics_normalised", "Metrics back to normal"),
+    ChecklistItem("impact_ended", "User-facing impact has ended"),
+    ChecklistItem("monitoring_in_place", "Monitoring in place to catch a recurrence"),
+    ChecklistItem("mitigations_documented", "Temporary mitigations documented"),
+)
+"""The seeds' resolution checklist: asked when a policy file does not say otherwise."""
+_ITEM_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +57,8 @@ class Level:
     cadence_s: dict[str, int] = field(default_factory=dict)
     required_roles: tuple[str, ...] = ()
     backlog: bool = False
+    monitoring_hold_s: int | None = None
+    """Time in *monitoring* the policy asks for before this level may be resolved."""
 
     @property
     def label(self) -> str:
@@ -51,6 +70,7 @@ class Policy:
     levels: dict[int, Level]
     matrix: dict[str, dict[str, int]]
     source: str = "<bundled>"
+    checklist: tuple[ChecklistItem, ...] = DEFAULT_CHECKLIST
 
     def level(self, severity: int) -> Level:
         try:
@@ -90,28 +110,18 @@ def parse_duration(value: Any) -> int | None:
     seconds = d * 86400 + h * 3600 + m * 60 + s
     if seconds <= 0:
         raise ValueError("a duration must be positive")
-    if seconds > MAX_DURATION_S:
-        raise ValueError(f"{value!r} is more than a year; the limit is 366d")
-    return seconds
+    return _bounded(seconds)
 
-
-# --- YAML -------------------------------------------------------------------------------
 
 MAX_DURATION_S = 366 * 86400
 """No promise in a policy is further out than a year: a bigger number is a typo (or an attack:
 `ack_within: 99999999999999d` overflowed every clock that read it)."""
 
 
-def _load_yaml_with_lines(text: str | bytes, source: str) -> Any:
-    """The one YAML reader (`boundary.yaml_load`: aliases refused, size and depth bounded,
-    duplicate keys refused), its refusals reported as PolicyError `file:line`."""
-    from irtui.boundary.errors import YamlError
-    from irtui.boundary.yaml_load import load_yaml
-
-    try:
-        return load_yaml(text, source)
-    except YamlError as exc:
-        raise PolicyError(source, exc.line, exc.message) from None
+def _bounded(seconds: int) -> int:
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"{seconds} s is more than a year; the limit is 366d")
+    return seconds
 
 
 def _line_of(mapping: Any, key: Any) -> int | None:
@@ -129,14 +139,24 @@ def _sev_number(raw: Any) -> int | None:
 
 def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
     """Parse and validate policy YAML text. Raises PolicyError naming the line."""
-    data = _load_yaml_with_lines(text, source)
+    from irtui.boundary.yaml_load import load_yaml  # PyYAML: only when a policy is read
+
+    try:
+        data = load_yaml(text, source)
+    except YamlError as exc:
+        raise PolicyError(exc.source, exc.line, exc.message) from None
+    return _parse_data(data, source)
+
+
+def _parse_data(data: Any, source: str) -> Policy:
+    """Validate policy data read by the one YAML reader (mappings are `LineDict`s)."""
     if not isinstance(data, dict):
         raise PolicyError(source, 1, "the policy must be a mapping with `levels:` and `matrix:`")
 
     def fail(container: Any, key: Any, message: str) -> PolicyError:
         return PolicyError(source, _line_of(container, key), message)
 
-    known_top = {"version", "levels", "matrix"}
+    known_top = {"version", "levels", "matrix", "resolution"}
     for key in data:
         if key not in known_top:
             raise fail(data, key, f"unknown key {key!r} (expected one of {sorted(known_top)})")
@@ -154,6 +174,7 @@ def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
         "updates",
         "required_roles",
         "backlog",
+        "monitoring_hold",
     }
     for raw_key, spec in raw_levels.items():
         number = _sev_number(raw_key)
@@ -202,6 +223,12 @@ def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
         backlog = spec.get("backlog", False)
         if not isinstance(backlog, bool):
             raise fail(spec, "backlog", "backlog must be true or false")
+        try:
+            hold = parse_duration(spec.get("monitoring_hold"))
+        except ValueError as exc:
+            raise fail(spec, "monitoring_hold", f"SEV{number} monitoring_hold: {exc}") from None
+        if hold is not None and hold > 86400:
+            raise fail(spec, "monitoring_hold", f"SEV{number} monitoring_hold: at most 1d")
         levels[number] = Level(
             severity=number,
             name=str(spec["name"]),
@@ -211,6 +238,7 @@ def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
             cadence_s=cadence,
             required_roles=required,
             backlog=backlog,
+            monitoring_hold_s=hold,
         )
     expected = list(range(1, len(levels) + 1))
     if sorted(levels) != expected:
@@ -235,7 +263,46 @@ def parse_policy(text: str | bytes, source: str = "<policy>") -> Policy:
     for scope in raw_matrix:
         if scope not in SCOPES:
             raise fail(raw_matrix, scope, f"unknown scope {scope!r} (expected {', '.join(SCOPES)})")
-    return Policy(levels=levels, matrix=matrix, source=source)
+    checklist = _checklist(data, source)
+    return Policy(levels=levels, matrix=matrix, source=source, checklist=checklist)
+
+
+def _checklist(data: Any, source: str) -> tuple[ChecklistItem, ...]:
+    """`resolution: {checklist: {id: question, ...}}`; absent means the seeds' checklist,
+    `checklist: {}` asks nothing."""
+    if "resolution" not in data:
+        return DEFAULT_CHECKLIST
+    section = data["resolution"]
+    if not isinstance(section, dict):
+        raise PolicyError(source, _line_of(data, "resolution"), "`resolution:` must be a mapping")
+    for key in section:
+        if key != "checklist":
+            raise PolicyError(
+                source, _line_of(section, key), f"unknown key {key!r} in resolution (checklist)"
+            )
+    raw = section.get("checklist")
+    if raw is None:
+        return DEFAULT_CHECKLIST
+    if not isinstance(raw, dict):
+        raise PolicyError(
+            source,
+            _line_of(section, "checklist"),
+            "resolution.checklist must map an id (e.g. service_restored) to its question",
+        )
+    items = []
+    for key, text in raw.items():
+        if not isinstance(key, str) or not _ITEM_ID.match(key):
+            raise PolicyError(
+                source,
+                _line_of(raw, key),
+                f"checklist id {key!r} must be lower-case letters, digits and _",
+            )
+        if not isinstance(text, str) or not text.strip() or "\n" in text.strip():
+            raise PolicyError(source, _line_of(raw, key), f"checklist {key}: one line of text")
+        if len(text) > 200:
+            raise PolicyError(source, _line_of(raw, key), f"checklist {key}: at most 200 chars")
+        items.append(ChecklistItem(key, text.strip()))
+    return tuple(items)
 
 
 def load_policy(path: Path | str | None = None) -> Policy:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from irtui.domain.model import Audience, Incident, Status
+from irtui.domain.model import STATUS_CHANGE, Audience, Incident, Status
 
 STATUS_PHRASES: dict[str, str] = {
     Status.INVESTIGATING: "We are investigating",
@@ -30,7 +30,8 @@ class UpdateFields:
     impact: str
     known: str
     doing: str
-    next_update: datetime | None
+    next_update: datetime | str | None
+    """The promise: an instant, `STATUS_CHANGE`, or None (none planned: the final update)."""
 
     @property
     def is_complete(self) -> bool:
@@ -58,8 +59,10 @@ def prefill(
     )
 
 
-def _when(value: datetime | None) -> str:
-    if value is None:
+def _when(value: datetime | str | None) -> str:
+    if value == STATUS_CHANGE:
+        return "with the next status change"
+    if value is None or isinstance(value, str):
         return "when there is news"
     local = value.astimezone()
     utc = f"{value.astimezone(UTC).strftime('%H:%M')} UTC"
@@ -101,4 +104,7 @@ def render(incident: Incident, audience: Audience | str, fields: UpdateFields) -
             f"Incident commander: {ic}",
             f"Next update: {_when(fields.next_update)}",
         ]
+    if not incident.is_open and fields.next_update is None:
+        # The final update: nothing is promised after it.
+        lines = [line for line in lines if not line.startswith("Next update:")]
     return "\n".join(lines)

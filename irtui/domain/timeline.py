@@ -4,6 +4,7 @@ honestly (the original text is kept, the retraction is visible), never silently 
 from __future__ import annotations
 
 from irtui.domain.model import EntryKind, Event, EventKind, TimelineEntry, role_label
+from irtui.domain.timeutil import fmt_when, parse_iso
 
 # Events that are not typed entries but belong on the timeline, and how they read.
 _SYSTEM_KIND: dict[str, str] = {
@@ -14,6 +15,10 @@ _SYSTEM_KIND: dict[str, str] = {
     EventKind.ROLE_ASSIGNED: EntryKind.NOTE,
     EventKind.ROLE_HANDED_OFF: EntryKind.NOTE,
     EventKind.HANDOFF_ACCEPTED: EntryKind.NOTE,
+    EventKind.HANDOFF_CONFIRMED: EntryKind.NOTE,
+    EventKind.HANDOFF_WITHDRAWN: EntryKind.NOTE,
+    EventKind.MITIGATED: EntryKind.ACTION,
+    EventKind.REOPENED: EntryKind.NOTE,
     EventKind.UPDATE_SENT: EntryKind.COMMUNICATION,
     EventKind.REMINDER_SNOOZED: EntryKind.NOTE,
     EventKind.MILESTONE_SET: EntryKind.NOTE,
@@ -63,22 +68,69 @@ def describe(event: Event) -> str:
         return f"Severity SEV{p.get('from')} → SEV{p['severity']}{reason}"
     if k == EventKind.STATUS_CHANGED:
         note = f" — {p['note']}" if p.get("note") else ""
-        return f"Status {p.get('from')} → {p['to']}{note}"
+        text = f"Status {p.get('from')} → {p['to']}{note}"
+        if p.get("checklist"):
+            text += f" (checklist: {len(p['checklist'])} of {len(p['checklist'])} checked)"
+        if p.get("mitigated") == "at_resolution":
+            text += "; mitigation was never marked: taken as this time"
+        early = p.get("early")
+        if early:
+            text += (
+                f"; resolved {_dur(early.get('held_s', 0))} into a "
+                f"{_dur(early.get('hold_s', 0))} monitoring hold — why early: {early['reason']}"
+            )
+        return text
+    if k == EventKind.MITIGATED:
+        note = f" — {p['note']}" if p.get("note") else ""
+        return f"Mitigated{note}"
+    if k == EventKind.REOPENED:
+        return f"Reopened (was closed) — {p.get('reason', '')}"
     if k == EventKind.ROLE_ASSIGNED:
         return f"{role_label(p['role'])}: {p['name']}"
     if k == EventKind.ROLE_HANDED_OFF:
         if p.get("pending"):
-            return f"{p['from']} offers {role_label(p['role'])} to {p['to']} (hand-off brief sent)"
+            brief = " (with a brief)" if p.get("brief") else " (no brief)"
+            return f"{p['from']} offers {role_label(p['role'])} to {p['to']}{brief}"
         return f"{role_label(p['role'])} handed from {p['from']} to {p['to']}"
     if k == EventKind.HANDOFF_ACCEPTED:
+        if "readback" in p:
+            return f"{p['to']} accepts {role_label(p['role'])}: “{p['readback']}”"
         return f"{p['to']} accepted {role_label(p['role'])} from {p['from']}"
+    if k == EventKind.HANDOFF_CONFIRMED:
+        return f"{p['from']}: “{p.get('text', '')}” — {role_label(p['role'])} is {p['to']}"
+    if k == EventKind.HANDOFF_WITHDRAWN:
+        verb = "declined" if p.get("declined") else "withdrawn"
+        reason = f" — {p['reason']}" if p.get("reason") else ""
+        return f"Hand-off of {role_label(p['role'])} to {p['to']} {verb}{reason}"
     if k == EventKind.UPDATE_SENT:
-        published = " (publishing to status page)" if p.get("publish") else ""
-        return f"Update sent to {p['audience']}{published}: {p['text']}"
+        how = {
+            "statuspage": "Update published to the status page",
+            "by_hand": f"Update posted by hand to {p['audience']}",
+        }.get(p.get("delivery", ""), f"Update sent to {p['audience']}")
+        if p.get("publish") and "delivery" not in p:
+            how += " (publishing to status page)"
+        text = f"{how}: {p['text']}"
+        if p.get("next_with_status_change"):
+            text += " · next update: with the next status change"
+        elif p.get("next_update_at"):
+            due = parse_iso(p["next_update_at"])
+            text += f" · next update due {fmt_when(due, due)}"
+        return text
     if k == EventKind.REMINDER_SNOOZED:
         return f"Snoozed {p['target']} until {p['until'][11:16]}Z — {p['reason']}"
     if k == EventKind.MILESTONE_SET:
-        return f"Milestone {p['milestone']} set to {p['value'][:16].replace('T', ' ')}Z"
+        value = parse_iso(p["value"])
+        previous = parse_iso(p.get("previous"))
+        text = f"Milestone {p['milestone']} set to {fmt_when(value, value)}"
+        if previous is not None:
+            verb = "moved earlier" if value and value < previous else "moved"
+            text = (
+                f"Milestone {p['milestone']} {verb}: {fmt_when(previous, value)} → "
+                f"{fmt_when(value, value)}"
+            )
+        if p.get("reason"):
+            text += f" ({p['reason']})"
+        return text
     if k == EventKind.DETAILS_CHANGED:
         from irtui.domain.details import describe as describe_details
 
@@ -126,6 +178,19 @@ def describe(event: Event) -> str:
     return k
 
 
+def _dur(seconds: float) -> str:
+    from irtui.domain.timeutil import fmt_duration
+
+    return fmt_duration(seconds)
+
+
+def detail(event: Event) -> str | None:
+    """Multi-line text that belongs with a system line, verbatim: the hand-off brief."""
+    if event.kind == EventKind.ROLE_HANDED_OFF and event.payload.get("brief"):
+        return str(event.payload["brief"])
+    return None
+
+
 def describe_page(event: Event) -> str:
     p = event.payload
     k = event.kind
@@ -163,6 +228,7 @@ def build_timeline(events: list[Event], *, include_system: bool = True) -> list[
                 starred=p.get("starred", False),
                 task=p.get("task"),
                 decision=p.get("decision"),
+                flag=event.flag,
             )
         elif event.kind == EventKind.ENTRY_AMENDED and event.refers_to in entries:
             entry = entries[event.refers_to]
@@ -184,5 +250,7 @@ def build_timeline(events: list[Event], *, include_system: bool = True) -> list[
                 kind=_system_kind(event),
                 text=describe(event),
                 source=event.kind,
+                flag=event.flag,
+                detail=detail(event),
             )
     return sorted(entries.values(), key=lambda e: (e.at, e.event_id))

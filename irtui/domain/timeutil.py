@@ -8,6 +8,7 @@ without any engine-specific date type.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -64,8 +65,21 @@ def to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+ISO_WIDTH = 32
+"""Every stored instant is exactly this wide: `0999-06-01T00:00:00.000000+00:00`."""
+
+_STORED = re.compile(
+    r"^(?P<year>\d{1,4})-(?P<rest>\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})?$"
+)
+
+
 def iso(value: datetime | None) -> str | None:
-    """Fixed-width UTC ISO-8601 text, or None."""
+    """The one formatter of stored instants: fixed-width UTC ISO-8601, or None.
+
+    `parse_iso(iso(d)) == d` for every aware datetime whose UTC reading is in range (a
+    hypothesis test walks the whole `datetime` range), and the text sorts as the instants do.
+    """
     if value is None:
         return None
     utc = to_utc(value)
@@ -75,10 +89,23 @@ def iso(value: datetime | None) -> str | None:
 
 
 def parse_iso(text: str | None) -> datetime | None:
+    """The one parser of stored instants (aware UTC), the inverse of `iso`.
+
+    It also reads what earlier irtui versions wrote for years below 1000 (`999-06-01T...`,
+    strftime's unpadded year), so a store holding such a value opens; whether that instant is
+    plausible for its incident is the store's question (`Store` flags it), not the parser's.
+    Raises ValueError for text that is not an ISO-8601 instant."""
     if text is None or text == "":
         return None
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return to_utc(value)
+    raw = text.strip()
+    match = _STORED.match(raw)
+    if match and len(match.group("year")) < 4:
+        raw = f"{int(match.group('year')):04d}-{match.group('rest')}{match.group('tz') or ''}"
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return to_utc(value)
+    except (ValueError, OverflowError):
+        raise ValueError(f"not an ISO-8601 instant: {text[:60]!r}") from None
 
 
 def fmt_duration(delta: timedelta | float | None, *, signed: bool = False) -> str:
@@ -102,14 +129,48 @@ def fmt_duration(delta: timedelta | float | None, *, signed: bool = False) -> st
     return sign + body
 
 
+def fmt_span(delta: timedelta | float) -> str:
+    """A span as people say it: `15m`, `1h30m`, `45s` (`fmt_duration` without `00s`)."""
+    text = fmt_duration(delta)
+    return text[:-3] if text.endswith("m00s") else text
+
+
 def fmt_local_utc(value: datetime | None, *, with_date: bool = False) -> str:
     """`14:02 (13:02Z)`: local wall-clock time beside UTC, as the war room reads it."""
     if value is None:
         return "—"
     utc = to_utc(value)
-    local = utc.astimezone()
-    pattern = "%Y-%m-%d %H:%M" if with_date else "%H:%M"
-    return f"{local.strftime(pattern)} ({utc.strftime('%H:%MZ')})"
+    try:
+        local = utc.astimezone()
+    except (OverflowError, ValueError):  # the edges of the datetime range
+        local = utc
+    day = f"{local.year:04d}-{local:%m-%d} " if with_date else ""
+    return f"{day}{local:%H:%M} ({utc:%H:%MZ})"
+
+
+def fmt_when(value: datetime | None, now: datetime | None = None) -> str:
+    """How messages speak of an instant: local `HH:MM` beside UTC, `21:10 (20:10 UTC)`.
+
+    The day is added when it is not the local day of `now` (`Sat 21 Nov 21:10 (20:10 UTC)`),
+    the year when it is not `now`'s year. Never seconds or microseconds, never a raw ISO
+    stamp."""
+    if value is None:
+        return "—"
+    utc = to_utc(value)
+    try:
+        local = utc.astimezone()
+        today = to_utc(now).astimezone() if now is not None else None
+    except (OverflowError, ValueError):
+        return f"{utc.year:04d}-{utc:%m-%d %H:%M} UTC"
+    text = f"{local:%H:%M} ({utc:%H:%M} UTC)"
+    if local.utcoffset() == timedelta(0):
+        text = f"{utc:%H:%M} UTC"
+    if today is None or local.date() != today.date():
+        day = f"{local:%a} {local.day} {local:%b}"
+        if today is None or local.year != today.year:
+            day += f" {local.year:04d}"
+        text = f"{day} {text}"
+    return text
 
 
 class ManualClock:

@@ -265,7 +265,14 @@ def end(store: Any, ref: str | int) -> Incident:
     incident = _drill(store, ref)
     if not incident.is_open:
         raise DomainError(f"{incident.id} is already {incident.status}")
-    return store.set_status(incident.id, "resolved", note="drill ended by the facilitator")
+    # The facilitator ends the exercise: not the players' resolution, so the checklist and the
+    # monitoring hold are answered for them, and the resolve event says why.
+    return store.resolve(
+        incident.id,
+        checked="all",
+        early_reason="drill ended by the facilitator",
+        note="drill ended by the facilitator",
+    )
 
 
 def delete(store: Any, ref: str | int, reason: str = "") -> Event:

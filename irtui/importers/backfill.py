@@ -329,6 +329,9 @@ def plan_rest(
             continue  # never step back from monitoring to identified
         note = "imported: end of impact" if item is Status.RESOLVED else "imported"
         add(lifecycle.cmd_status(state, item, now=now, author=author, at=when, note=note))
+        if item is Status.MONITORING and state.milestones.get("mitigated") is None:
+            # The page's "monitoring" is the only sign of mitigation in imported history.
+            add(lifecycle.cmd_mitigated(state, now=now, author=author, at=when, note="imported"))
     if bf.tags:
         tags = [normalise_tag(t) for t in bf.tags]
         add([Event(incident.id, str(ReviewEvent.TAGGED), now, author, {"tags": tags})])
@@ -495,6 +498,10 @@ def _revise(
                     at=upd.at,
                     note="imported",
                 )
+                if current.milestones.get("mitigated") is None:  # monitoring: the only sign
+                    made += lifecycle.cmd_mitigated(
+                        _fold(current, made), now=now, author=bf.source, at=upd.at, note="imported"
+                    )
                 events += made
                 current = _fold(current, made)
         resolved = m["resolved"]

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from irtui.domain.actions import ActionItem
-from irtui.domain.metrics import durations
+from irtui.domain.handoff import handoffs_markdown
+from irtui.domain.metrics import durations, obligation_severity
 from irtui.domain.model import (
     MILESTONES,
     EntryKind,
@@ -146,9 +147,9 @@ def review_state(
             f"completed {_t(done)} by {learning.review_completed_by} "  # type: ignore[union-attr]
             f"({verdict}; was due {_t(due)})"
         )
-    if incident.severity > REVIEW_MAX_SEVERITY:
+    if obligation_severity(incident) > REVIEW_MAX_SEVERITY:
         return due, (
-            f"optional for SEV{incident.severity} (would be due {_t(due)}; "
+            f"optional for SEV{obligation_severity(incident)} (would be due {_t(due)}; "
             f"SEV1–SEV{REVIEW_MAX_SEVERITY} owe one)"
         )
     if now >= due:
@@ -323,6 +324,7 @@ def render_draft(
     else:
         out.append("_No entry was logged as a decision._")
     out.append("")
+    out += handoffs_markdown(events)  # every brief verbatim, read-backs, confirmations
 
     cause_lines = (
         [

@@ -5,7 +5,7 @@ What counts (also in docs/review.md):
   separately. Backfilled (imported) incidents count everywhere their source recorded the fact:
   counts, TTD/TTM/TTR and status-page update gaps; not TTA nor ack compliance (a public post is
   all we know of their acknowledgement) nor postmortem compliance (their reviews live elsewhere).
-- Durations by `domain.metrics.durations` (TTD/TTA/TTM/TTR), per final severity and overall;
+- Durations by `domain.metrics.durations` (TTD/TTA/TTM/TTR), per peak severity and overall;
   median, p90 (inclusive) and mean via `domain.metrics.summarise`.
 - SLA compliance: ack within the level's deadline (`ack_within_deadline`); every gap between
   updates within the audience's cadence (`update_gaps`); postmortem completed within 5 business
@@ -34,7 +34,14 @@ from datetime import datetime
 from typing import Any, Literal
 
 from irtui.domain.actions import ActionItem, ActionStatus
-from irtui.domain.metrics import Summary, ack_within_deadline, durations, summarise, update_gaps
+from irtui.domain.metrics import (
+    Summary,
+    ack_within_deadline,
+    durations,
+    obligation_severity,
+    summarise,
+    update_gaps,
+)
 from irtui.domain.model import Incident, IncidentKind
 from irtui.domain.quality import EXCLUDED, LABELS, SHORT, is_excluded
 from irtui.domain.timeutil import fmt_duration, iso
@@ -323,7 +330,8 @@ def compute_report(
         report.total += 1
         report.backfilled += int(backfilled)
         report.real += int(not backfilled)
-        report.by_severity[inc.severity] = report.by_severity.get(inc.severity, 0) + 1
+        sev = obligation_severity(inc)  # the peak: a SEV1 downgraded to SEV3 counts as SEV1
+        report.by_severity[sev] = report.by_severity.get(sev, 0) + 1
         for service in inc.services:
             report.by_service[service] = report.by_service.get(service, 0) + 1
         flags = quality.get(inc.id, {})
@@ -337,7 +345,7 @@ def compute_report(
         measured = durations(inc)
         if excluded and not include_flagged:
             measured = dict.fromkeys(measured)
-        for group in (f"SEV{inc.severity}", "all"):
+        for group in (f"SEV{sev}", "all"):
             bucket = values.setdefault(group, {m: [] for m in METRICS})
             for name, secs in measured.items():
                 if secs is not None and not (backfilled and name == "tta"):
@@ -400,7 +408,8 @@ def _update_gaps(
 
 def _postmortem(report: Report, inc: Incident, learning: Learning | None, now: datetime) -> None:
     resolved = inc.milestones.get("resolved")
-    if inc.kind is not IncidentKind.REAL or inc.severity > REVIEW_MAX_SEVERITY or resolved is None:
+    owes = obligation_severity(inc) <= REVIEW_MAX_SEVERITY
+    if inc.kind is not IncidentKind.REAL or not owes or resolved is None:
         return
     due = review_due(resolved)
     done_at = learning.review_completed_at if learning else None

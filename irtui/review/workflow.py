@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from irtui.domain.metrics import obligation_severity
 from irtui.domain.model import DomainError, Incident, IncidentKind
 from irtui.review.business_days import REVIEW_MAX_SEVERITY
 from irtui.review.events import (
@@ -161,12 +162,15 @@ def reviews(
         if inc.kind is not IncidentKind.REAL or inc.milestones.get("resolved") is None:
             continue
         learning = facts.get(inc.id)
-        if inc.severity > REVIEW_MAX_SEVERITY and not (learning and learning.sections):
+        if obligation_severity(inc) > REVIEW_MAX_SEVERITY and not (learning and learning.sections):
             continue
         due, state = review_state(inc, learning, now)
         done = bool(learning and learning.review_completed_at)
         overdue = (
-            not done and due is not None and now >= due and inc.severity <= REVIEW_MAX_SEVERITY
+            not done
+            and due is not None
+            and now >= due
+            and obligation_severity(inc) <= REVIEW_MAX_SEVERITY
         )
         if (overdue_only and not overdue) or (done and not include_done):
             continue

@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from irtui.boundary.text_in import clean_payload, collect_notices, one_line
 from irtui.domain import lifecycle
 from irtui.domain.clocks import incident_now
 from irtui.domain.model import (
+    PROJECTION_VERSION,
     DomainError,
     Event,
     EventKind,
@@ -35,9 +36,10 @@ from irtui.domain.model import (
     Status,
     TimelineEntry,
 )
+from irtui.domain.order import FLOOR
 from irtui.domain.policy import Policy
 from irtui.domain.timeline import build_timeline
-from irtui.domain.timeutil import Clock, default_clock, iso, parse_iso, to_utc
+from irtui.domain.timeutil import Clock, default_clock, fmt_when, iso, parse_iso, to_utc
 from irtui.store.db import Database, parse_target
 from irtui.store.errors import NotFound
 
@@ -114,16 +116,54 @@ def next_due(incident: Incident) -> datetime | None:
     return min(dues) if dues else None
 
 
+_IMPLAUSIBLY_LATE = timedelta(days=366)
+"""An event time this far after its own recording cannot be right. Not tighter: a drill's
+events are stamped on the drill's clock, which may run up to 600x ahead of the real time they
+are recorded at (two real minutes at x60 are two drill hours), and reading a row does not know
+its incident. The commands themselves refuse more than 2 minutes ahead on the incident's own
+clock; this check is for values no command could have written (old versions, hand edits)."""
+
+
+def read_time(raw: Any, recorded: datetime | None) -> tuple[datetime, str | None]:
+    """A stored event time, and a flag when it cannot be trusted.
+
+    Older irtui versions accepted a status change `--at 0999-06-01` and wrote it as
+    `999-06-01T...`; such values, unreadable or outside any incident's range, must not make
+    the incident unusable. The event is then placed when it was recorded and flagged with
+    what was stored (shown on the timeline, in `show` and in exports), never hidden."""
+    try:
+        value = parse_iso(raw)
+    except ValueError:
+        value = None
+        problem = f"unreadable time {str(raw)[:40]!r}"
+    else:
+        problem = None
+        if value is None:
+            problem = "no time stored"
+        elif value < FLOOR or (recorded is not None and value > recorded + _IMPLAUSIBLY_LATE):
+            problem = f"stored time {iso(value)} is out of range"
+    if problem is None:
+        return value, None  # type: ignore[return-value]
+    fallback = recorded or FLOOR
+    return fallback, f"{problem}; shown at the time it was recorded ({fmt_when(fallback)})"
+
+
 def _event_from_row(row: Sequence[Any]) -> Event:
+    try:
+        recorded = parse_iso(row[3])
+    except ValueError:
+        recorded = None
+    at, flag = read_time(row[2], recorded)
     return Event(
         id=row[0],
         incident_id=row[1],
-        at=parse_iso(row[2]),  # type: ignore[arg-type]
-        recorded_at=parse_iso(row[3]),
+        at=at,
+        recorded_at=recorded or at,
         author=row[4],
         kind=row[5],
         payload=json.loads(row[6]),
         refers_to=row[7],
+        flag=flag,
     )
 
 
@@ -173,7 +213,47 @@ class Store:
         except BaseException:
             db.discard_if_new()
             raise
-        return cls(db, policy=policy, clock=clock, author=author)
+        store = cls(db, policy=policy, clock=clock, author=author)
+        store.upgrade_projections()
+        return store
+
+    def upgrade_projections(self) -> int:
+        """Rebuild, from their events, the projections an older irtui wrote (they lack facts
+        such as the peak severity, or hold a value it could not read back). Once per store:
+        `irtui_meta.projection` records the version. A store that cannot be written keeps
+        its old projections; reads then rebuild them in memory. Returns how many were."""
+        want = str(PROJECTION_VERSION)
+        try:
+            if self.db.scalar("SELECT value FROM irtui_meta WHERE key = 'projection'") == want:
+                return 0
+        except Exception:
+            return 0
+
+        def tx(db: Database) -> int:
+            db.serialize_writers()
+            current = db.scalar("SELECT value FROM irtui_meta WHERE key = 'projection'")
+            if current == want:
+                return 0
+            stale = db.query(
+                "SELECT id FROM incidents WHERE state NOT LIKE :mark",
+                {"mark": f'%"projection": {PROJECTION_VERSION}%'},
+            )
+            for (iid,) in stale:
+                rebuilt = self._replay(db, iid)
+                if rebuilt is not None:
+                    db.execute(_UPSERT, self._row(rebuilt))
+            if current is None:
+                db.execute(
+                    "INSERT INTO irtui_meta (key, value) VALUES ('projection', :v)", {"v": want}
+                )
+            else:
+                db.execute("UPDATE irtui_meta SET value = :v WHERE key = 'projection'", {"v": want})
+            return len(stale)
+
+        try:
+            return int(self.db.write(tx))
+        except Exception:  # read-only, or busy past the retry budget: reads rebuild instead
+            return 0
 
     def close(self) -> None:
         self.db.close()
@@ -216,7 +296,29 @@ class Store:
         state = db.scalar("SELECT state FROM incidents WHERE id = :id", {"id": iid})
         if state is None:
             raise NotFound(f"no incident {iid} in {self.location}")
-        return Incident.from_dict(json.loads(state))
+        return self._from_state(db, iid, state)
+
+    def _from_state(self, db: Database, iid: str, state: str | dict[str, Any]) -> Incident:
+        """The stored projection, or — when it is of an older version or holds a value that
+        cannot be read — the projection rebuilt from the events (which are the truth)."""
+        data: dict[str, Any] | None = None
+        try:
+            data = json.loads(state) if isinstance(state, str) else state
+            if data.get("projection") == PROJECTION_VERSION:  # type: ignore[union-attr]
+                return Incident.from_dict(data)  # type: ignore[arg-type]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+        rebuilt = self._replay(db, iid)
+        if rebuilt is not None:
+            return rebuilt
+        return Incident.from_dict(data)  # type: ignore[arg-type]
+
+    def _replay(self, db: Database, iid: str) -> Incident | None:
+        rows = db.query(f"{_EVENT_SELECT} WHERE incident_id = :iid ORDER BY id", {"iid": iid})
+        try:
+            return lifecycle.replay([_event_from_row(r) for r in rows])
+        except (DomainError, ValueError, KeyError, TypeError):
+            return None
 
     def _persist(
         self, db: Database, incident: Incident | None, events: list[Event], now: datetime
@@ -296,9 +398,11 @@ class Store:
             incident = self._load(db, iid)
             if incident.deleted_at is not None:
                 raise DomainError(f"{iid} is a deleted drill; its record is final")
-            events = build(incident, incident_now(incident, now))
+            local = incident_now(incident, now)  # a drill's own clock; real time otherwise
+            events = build(incident, local)
             if not events:
                 return incident, []
+            lifecycle.check_new_events(incident, events, local)
             state, stored = self._persist(db, incident, events, now)
             if extra is not None:
                 extra(db, state, stored)
@@ -382,19 +486,55 @@ class Store:
         )[0]
 
     def set_status(
-        self, ref: str | int, status: Status | str, *, at: datetime | None = None, note: str = ""
+        self,
+        ref: str | int,
+        status: Status | str,
+        *,
+        at: datetime | None = None,
+        note: str = "",
+        checked: Iterable[str] | str = (),
+        early_reason: str = "",
     ) -> Incident:
+        """Change status. Resolving asks the policy's checklist (`checked`: item ids, or
+        "all") and, before the monitoring hold is over, a reason (`early_reason`)."""
+        answers = {checked} if isinstance(checked, str) else set(checked)
+        checklist = self.policy.checklist if str(status) == Status.RESOLVED else ()
         return self.transact(
             ref,
             lambda inc, now: lifecycle.cmd_status(
-                inc, status, now=now, author=self.author, at=at, note=note
+                inc,
+                status,
+                now=now,
+                author=self.author,
+                at=at,
+                note=note,
+                checklist=checklist,
+                checked=answers,
+                early_reason=early_reason,
             ),
         )[0]
 
-    def assign_role(self, ref: str | int, role: str, name: str) -> Incident:
-        """Assign a role, or hand it off if someone holds it (the CLI's `role`)."""
+    def resolve(
+        self,
+        ref: str | int,
+        *,
+        checked: Iterable[str] | str,
+        early_reason: str = "",
+        at: datetime | None = None,
+        note: str = "",
+    ) -> Incident:
+        """`set_status(ref, "resolved", ...)`, said plainly."""
+        return self.set_status(
+            ref, Status.RESOLVED, at=at, note=note, checked=checked, early_reason=early_reason
+        )
+
+    def mitigated(self, ref: str | int, *, at: datetime | None = None, note: str = "") -> Incident:
+        """Mark the impact mitigated (its own milestone; TTM is measured to it)."""
         return self.transact(
-            ref, lambda inc, now: lifecycle.cmd_role(inc, role, name, now=now, author=self.author)
+            ref,
+            lambda inc, now: lifecycle.cmd_mitigated(
+                inc, now=now, author=self.author, at=at, note=note
+            ),
         )[0]
 
     def staff(self, ref: str | int, assignments: list[tuple[str, str]]) -> Incident:
@@ -407,19 +547,72 @@ class Store:
             lambda inc, now: cmd_staff(inc, assignments, now=now, author=self.author),
         )[0]
 
-    def handoff(self, ref: str | int, role: str, to: str, *, brief: str = "") -> Incident:
-        """Offer a hand-off with a brief; it takes effect when `to` accepts."""
+    def reopen(self, ref: str | int, reason: str) -> Incident:
+        """Reopen a closed incident for corrections (an event with a reason)."""
+        return self.transact(
+            ref, lambda inc, now: lifecycle.cmd_reopen(inc, reason, now=now, author=self.author)
+        )[0]
+
+    def generated_brief(self, ref: str | int, role: str, to: str = "") -> str:
+        """The hand-off brief the domain writes from the record (the outgoing person may
+        replace it with their own)."""
+        from irtui.domain.brief import build_brief
+        from irtui.domain.model import normalise_role
+
+        events = self.events(ref)
+        inc = self.get(ref)
+        return build_brief(
+            inc, build_timeline(events), events, self.now(), role=normalise_role(role), to=to
+        )
+
+    def assign_role(
+        self, ref: str | int, role: str, name: str, *, brief: str | None = None
+    ) -> Incident:
+        """Assign an empty role; a held one is offered to `name` instead (the hand-off
+        protocol), with `brief` or, without one, the generated brief."""
+        return self.handoff(ref, role, name, brief=brief)
+
+    def handoff(self, ref: str | int, role: str, to: str, *, brief: str | None = None) -> Incident:
+        """Offer a held role to `to` with a brief (stored verbatim); the role moves once `to`
+        accepted with a read-back and the holder confirmed. An empty role is assigned."""
+        from irtui.domain.model import normalise_role
+
+        if brief is None or not brief.strip():
+            key = normalise_role(role)  # only to see whether it is held: cleaned again below
+            held = key in self.get(ref).roles
+            brief = self.generated_brief(ref, key, to) if held else ""
+        # The role as typed goes into the command, cleaned inside the write (what the text
+        # boundary removes from it is then said, like any other field).
         return self.transact(
             ref,
             lambda inc, now: lifecycle.cmd_handoff(
-                inc, role, to, now=now, author=self.author, brief=brief
+                inc, role, to, now=now, author=self.author, brief=brief or ""
             ),
         )[0]
 
-    def accept_handoff(self, ref: str | int, role: str) -> Incident:
+    def accept_handoff(self, ref: str | int, role: str, *, readback: str = "") -> Incident:
+        """The named incoming person (this store's author) accepts, reading back the status."""
         return self.transact(
             ref,
-            lambda inc, now: lifecycle.cmd_accept_handoff(inc, role, now=now, author=self.author),
+            lambda inc, now: lifecycle.cmd_accept_handoff(
+                inc, role, now=now, author=self.author, readback=readback
+            ),
+        )[0]
+
+    def confirm_handoff(self, ref: str | int, role: str) -> Incident:
+        """The outgoing person confirms the read-back; only now does the role move."""
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_confirm_handoff(inc, role, now=now, author=self.author),
+        )[0]
+
+    def withdraw_handoff(self, ref: str | int, role: str, *, reason: str = "") -> Incident:
+        """Withdraw an offer (or, as the person it was offered to, decline it)."""
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_withdraw_handoff(
+                inc, role, now=now, author=self.author, reason=reason
+            ),
         )[0]
 
     def log(
@@ -433,7 +626,9 @@ class Store:
         task: dict[str, Any] | None = None,
         decision: dict[str, str] | None = None,
     ) -> Event:
-        """Append a timeline entry; returns only once it is committed to disk."""
+        """Append a timeline entry; returns only once it is committed to disk. Backdated
+        before `started` (or, a detection, before `detected`), the milestone moves too, as
+        events of the same transaction."""
         return self.transact(
             ref,
             lambda inc, now: lifecycle.cmd_log(
@@ -447,7 +642,7 @@ class Store:
                 task=task,
                 decision=decision,
             ),
-        )[1][0]
+        )[1][-1]
 
     def amend(self, ref: str | int, event_id: int, text: str) -> Event:
         def build(inc: Incident, now: datetime) -> list[Event]:
@@ -473,14 +668,25 @@ class Store:
         audience: str = "internal",
         at: datetime | None = None,
         publish: bool = False,
+        posted_by_hand: bool = False,
+        next_update: lifecycle.NextUpdate = None,
         extra: Extra | None = None,
     ) -> Event:
-        """Record a stakeholder update (resets that audience's clock). `extra` runs in the
-        same transaction — the status-page outbox hooks in here."""
+        """Record a stakeholder update that reached its audience (resets that audience's
+        clock to `next_update`, else its cadence). The status page is reached by publishing
+        (`extra` queues the outbox message in the same transaction) or by hand."""
         return self.transact(
             ref,
             lambda inc, now: lifecycle.cmd_update(
-                inc, text, now=now, author=self.author, audience=audience, at=at, publish=publish
+                inc,
+                text,
+                now=now,
+                author=self.author,
+                audience=audience,
+                at=at,
+                publish=publish,
+                posted_by_hand=posted_by_hand,
+                next_update=next_update,
             ),
             extra,
         )[1][0]
@@ -493,11 +699,43 @@ class Store:
             ),
         )[0]
 
-    def set_milestone(self, ref: str | int, name: str, at: datetime) -> Incident:
+    def set_milestone(
+        self, ref: str | int, name: str, at: datetime, *, reason: str = ""
+    ) -> Incident:
         return self.transact(
             ref,
-            lambda inc, now: lifecycle.cmd_milestone(inc, name, at, now=now, author=self.author),
+            lambda inc, now: lifecycle.cmd_milestone(
+                inc, name, at, now=now, author=self.author, reason=reason
+            ),
         )[0]
+
+    def set_milestones(
+        self, ref: str | int, changes: dict[str, datetime], *, reason: str = ""
+    ) -> Incident:
+        """Correct several milestones in one transaction (e.g. impact started and detected
+        from the TUI): applied in whichever order keeps them in order at every step."""
+
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            names = list(changes)
+            problem: DomainError | None = None
+            for order in (names, names[::-1]):
+                state, events = inc, []
+                try:
+                    for name in order:
+                        new = lifecycle.cmd_milestone(
+                            state, name, changes[name], now=now, author=self.author, reason=reason
+                        )
+                        for event in new:
+                            state = lifecycle.apply(state, event)
+                        events += new
+                except DomainError as exc:
+                    problem = problem or exc
+                    continue
+                return events
+            assert problem is not None
+            raise problem
+
+        return self.transact(ref, build)[0]
 
     def change_details(
         self,
@@ -626,21 +864,14 @@ class Store:
         at: datetime | None = None,
         refers_to: int | None = None,
     ) -> Event:
-        """Append a plain event (task done, runbook step ticked, ...) with no domain rule."""
-
-        def build(inc: Incident, now: datetime) -> list[Event]:
-            return [
-                Event(
-                    inc.id,
-                    kind,
-                    to_utc(at) if at else now,
-                    self.author,
-                    payload,
-                    refers_to=refers_to,
-                )
-            ]
-
-        return self.transact(ref, build)[1][0]
+        """Append a plain event (task done, runbook step ticked, ...) with no rule of its own
+        beyond the record's: its time in range, and never on a closed incident."""
+        return self.transact(
+            ref,
+            lambda inc, now: lifecycle.cmd_event(
+                inc, kind, payload, now=now, author=self.author, at=at, refers_to=refers_to
+            ),
+        )[1][0]
 
     # --- reads --------------------------------------------------------------------------
     def _event_of(self, iid: str, event_id: int) -> Event:
@@ -669,15 +900,15 @@ class Store:
     ) -> list[Incident]:
         """Open incidents, soonest deadline first; or every incident, newest first."""
         if include_closed:
-            sql = "SELECT state FROM incidents ORDER BY number DESC"
+            sql = "SELECT id, state FROM incidents ORDER BY number DESC"
         else:
             sql = (
-                "SELECT state FROM incidents WHERE is_open = 1 "
+                "SELECT id, state FROM incidents WHERE is_open = 1 "
                 "ORDER BY CASE WHEN next_due IS NULL THEN 1 ELSE 0 END, next_due, number"
             )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        found = (Incident.from_dict(json.loads(r[0])) for r in self.db.query(sql))
+        found = (self._from_state(self.db, r[0], r[1]) for r in self.db.query(sql))
         return [i for i in found if i.deleted_at is None]  # a deleted drill is gone from lists
 
     def recently_resolved(self, since: datetime, *, limit: int = 25) -> list[Incident]:
@@ -685,7 +916,10 @@ class Store:
         bounded whatever the store's history (the board's "recently resolved" toggle)."""
         from irtui.store.queries import recently_resolved_states
 
-        found = (Incident.from_dict(d) for d in recently_resolved_states(self.db, since, limit))
+        found = (
+            self._from_state(self.db, d.get("id", ""), d)
+            for d in recently_resolved_states(self.db, since, limit)
+        )
         return [i for i in found if i.deleted_at is None]  # a deleted drill is gone
 
     def incidents_between(
@@ -694,7 +928,10 @@ class Store:
         """Incidents declared in [since, until), oldest first (reports)."""
         from irtui.store.queries import incident_states_between
 
-        return [Incident.from_dict(d) for d in incident_states_between(self.db, since, until)]
+        return [
+            self._from_state(self.db, d.get("id", ""), d)
+            for d in incident_states_between(self.db, since, until)
+        ]
 
     def events(self, ref: str | int, *, after_id: int = 0) -> list[Event]:
         """All events of one incident in commit order (optionally only those after an id)."""
@@ -749,7 +986,9 @@ class Store:
             if wanted is not None and iid not in wanted:
                 continue
             audience = json.loads(payload).get("audience", "internal")
-            out.setdefault(iid, {}).setdefault(audience, []).append(parse_iso(at))  # type: ignore[arg-type]
+            when, flag = read_time(at, None)
+            if flag is None:
+                out.setdefault(iid, {}).setdefault(audience, []).append(when)
         return out
 
     def verify_projection(self, ref: str | int) -> bool:

@@ -58,8 +58,11 @@ def publish(
     status: str | None = None,
     notify: bool | None = None,
     impact: str | None = None,
+    next_update: Any = None,
 ) -> Published:
-    """Record a status-page update and queue it for delivery, atomically. A drill's goes to
+    """Record a status-page update and queue it for delivery, atomically. `next_update` is
+    the next update promised to customers (an instant, "with the next status change", or
+    None for the cadence): it sets their clock (`lifecycle.cmd_update`). A drill's goes to
     the drill sink instead (the outbox's rule), so a drill can rehearse publishing even where
     no status page is configured."""
     drill = store.get(ref).kind is IncidentKind.DRILL
@@ -86,7 +89,12 @@ def publish(
         )
 
     event = store.record_update(
-        ref, text, audience=str(Audience.STATUSPAGE), publish=True, extra=extra
+        ref,
+        text,
+        audience=str(Audience.STATUSPAGE),
+        publish=True,
+        next_update=next_update,
+        extra=extra,
     )
     return Published(event, int(box["id"]), box["payload"], drill=drill)
 

@@ -154,6 +154,10 @@ class IrtuiApp(App[None]):
             handler = getattr(screen, "on_tasks_changed", None)
             if handler is not None:
                 handler()
+        from irtui.tui.screens.handoff import announce_offers
+
+        # a hand-off offered (or accepted) before this seat started is said too, once
+        announce_offers(self, [i.id for i in self.incidents.values() if i.is_open])
         # the writer opens its own connection now, so the first entry does not wait for it
         self.writer.submit(WriteJob(lambda store: None, "open the writer connection"))
         if self.heartbeat_enabled:
@@ -205,7 +209,7 @@ class IrtuiApp(App[None]):
                 owner = f"{task.owner}: " if task.owner else ""
                 self.notify(
                     f"{task.incident_id} · {owner}{clean(task.text, limit=120)} — "
-                    "time is up, check in (k on the incident marks it done)",
+                    "time is up, check in (Esc k on the incident marks it done)",
                     title="Task timer expired",
                     severity="warning",
                     markup=False,
@@ -251,6 +255,9 @@ class IrtuiApp(App[None]):
             except Exception:
                 self.incidents.pop(iid, None)
         self._reload_tasks(ids)
+        from irtui.tui.screens.handoff import announce_offers
+
+        announce_offers(self, ids)  # a hand-off waiting for this seat is said, once
         for screen in self.screen_stack:
             handler = getattr(screen, "on_store_changed", None)
             if handler is not None:

@@ -20,6 +20,7 @@ from irtui.domain.clocks import ack_clock, update_clocks
 from irtui.domain.links import label as link_label
 from irtui.domain.links import ordered
 from irtui.domain.model import MILESTONES, Incident, IncidentKind
+from irtui.domain.resolution import hold_view
 from irtui.tui import text as tx
 
 NARROW_BELOW = 110
@@ -48,7 +49,7 @@ def _line(parts: list[Any]) -> Text:
 
 def title_line(inc: Incident, badge: str | None = None) -> Text:
     top: list[Any] = [tx.severity(inc.severity), " "]
-    peak = getattr(inc, "peak_severity", 0) or inc.severity
+    peak = inc.peak_severity or inc.severity
     if peak != inc.severity:  # obligations follow the peak
         top += [(f"peak SEV{peak} ", "bold #ff6b6b")]
     top += [(inc.id, "bold"), " "]
@@ -68,11 +69,7 @@ def clock_parts(inc: Incident, now: datetime) -> list[Any]:
         if parts:
             parts.append("   ")
         parts += [(f"{label} ", "dim"), tx.clock(view)]
-    try:  # the monitoring hold before resolving (irtui.domain.resolution), where it exists
-        from irtui.domain.resolution import hold_view  # type: ignore[import-not-found]
-    except ImportError:
-        return parts
-    hold = hold_view(inc, now)
+    hold = hold_view(inc, now)  # the monitoring hold before resolving
     if hold is not None:
         parts += ["   ", ("hold ", "dim"), (hold.text, "green" if hold.met else "#4fc3f7")]
     return parts

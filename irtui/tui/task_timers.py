@@ -93,10 +93,16 @@ class TaskWatch:
         out = [
             t
             for k, t in sorted(self.timers.items())
-            if t.due <= _now(t, now, incidents) and k not in self.nagged
+            if t.due <= _now(t, now, incidents) and k not in self.nagged and _running(t, incidents)
         ]
         self.nagged.update(t.entry_id for t in out)
         return out
+
+
+def _running(timer: TaskTimer, incidents: Mapping[str, Incident] | None) -> bool:
+    """A resolved incident's task timers have stopped: they never nag."""
+    incident = incidents.get(timer.incident_id) if incidents else None
+    return incident is None or incident.is_open
 
 
 def _now(timer: TaskTimer, now: datetime, incidents: Mapping[str, Incident] | None) -> datetime:

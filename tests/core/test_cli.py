@@ -41,15 +41,19 @@ def test_full_incident_through_the_cli(cli: Cli, clock) -> None:
     clock.advance(minutes=2)
     cli.ok("ack", "INC-1")
     cli.ok("role", "1", "tech", "bob")
-    cli.ok("role", "1", "ic", "carol")  # held: a hand-off
+    assert "offered to carol" in cli.ok("role", "1", "ic", "carol", as_="alice")  # held
+    cli.ok("accept", "1", "ic", as_="carol")
+    assert "Confirmed, carol is now IC" in cli.ok("confirm", "1", "ic", as_="alice")
     entry = int(cli.ok("log", "inc-1", "rolled back v42", "--kind", "action", "--star"))
     cli.ok("log", "1", "alert fired", "--kind", "detection", "--at", "-1m")
     cli.ok("amend", "1", str(entry), "rolled back v42 to v41")
-    cli.ok("update", "1", "We are investigating", "--audience", "statuspage")
+    cli.ok("update", "1", "We are investigating", "--audience", "statuspage", "--posted-by-hand")
     cli.ok("sev", "1", "2", "--reason", "contained to EU")
     cli.ok("status", "1", "mitigating")
+    cli.ok("mitigated", "1")
+    cli.ok("status", "1", "monitoring")
     clock.advance(minutes=30)
-    cli.ok("status", "1", "resolved")
+    cli.ok("status", "1", "resolved", "--checked", "all")
     data = json.loads(cli.ok("show", "INC-1", "--json"))
     assert data["id"] == "INC-1" and data["severity"] == 2 and data["status"] == "resolved"
     assert data["kind"] == "real" and data["services"] == ["checkout", "payments"]
@@ -105,7 +109,7 @@ def test_list_text_and_json(cli: Cli) -> None:
     assert "[drill]" in out
     rows = json.loads(cli.ok("list", "--json"))
     assert [r["id"] for r in rows] == ["INC-3", "INC-2", "INC-1"]
-    cli.ok("status", "3", "resolved")
+    cli.ok("status", "3", "resolved", "--checked", "all", "--early-reason", "a test")
     assert len(json.loads(cli.ok("list", "--json"))) == 2
     assert len(json.loads(cli.ok("list", "--all", "--json"))) == 3
 
@@ -210,8 +214,11 @@ def test_a_near_miss_role_is_refused_with_a_suggestion_and_writes_nothing(cli: C
 def test_custom_makes_a_near_miss_a_custom_role_on_purpose(cli: Cli) -> None:
     cli.ok("declare", "Checkout 500s", "--sev", "2")
     assert "Comander is bob" in cli.ok("role", "1", "comander", "bob", "--custom")
-    cli.ok("handoff", "1", "comander", "carol", "--custom")
-    assert "Comander is now carol" in cli.ok("accept", "1", "comander", "--custom")
+    cli.ok("handoff", "1", "comander", "carol", "--custom", as_="bob")  # the holder offers
+    cli.ok("accept", "1", "comander", "--custom", as_="carol")
+    assert "Confirmed, carol is now Comander" in cli.ok(
+        "confirm", "1", "comander", "--custom", as_="bob"
+    )
     roles = json.loads(cli.ok("show", "1", "--json"))["roles"]
     assert set(roles) == {"comander"} and roles["comander"]["name"] == "carol"
     # --custom never turns a standard alias into a custom role

@@ -57,7 +57,7 @@ def test_snooze_needs_a_reason_and_is_an_event(store, clock) -> None:
 
 def test_resolved_incident_has_no_running_clocks(store, clock) -> None:
     inc = store.declare("x", 1)
-    inc = store.set_status(inc.id, "resolved")
+    inc = store.resolve(inc.id, checked="all", early_reason="a test")
     assert update_clocks(inc, clock()) == []
     assert ack_clock(inc, clock()).state is ClockState.DONE
 

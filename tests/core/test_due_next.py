@@ -57,20 +57,20 @@ def test_ties_put_the_acknowledgement_first_and_resolved_incidents_owe_nothing(s
     inc = store.declare("x", 1)
     same = Task(7, "erin", "y", inc.ack_due)
     assert [o.kind for o in obligations(inc, [same])][:2] == ["ack", "task"]
-    inc = store.set_status(inc.id, "resolved")
+    inc = store.resolve(inc.id, checked="all", early_reason="a test")  # SEV1: hold not met
     assert obligations(inc, [same]) == [] and due_next(inc) is None
 
 
 def test_recently_resolved_is_bounded_and_newest_first(any_store: Store, clock: ManualClock):
     store = any_store
     old = store.declare("long ago", 3)
-    store.set_status(old.id, "resolved")
+    store.resolve(old.id, checked="all")
     clock.advance(days=10)
     ids = []
     for n in range(5):
         inc = store.declare(f"recent {n}", 3)
         clock.advance(minutes=1)
-        store.set_status(inc.id, "resolved")
+        store.resolve(inc.id, checked="all")
         ids.append(inc.id)
     still_open = store.declare("open", 2)
     since = clock() - timedelta(days=7)

@@ -42,7 +42,14 @@ def _run(cmd: tuple, inc, now: datetime) -> list[Event]:
         return lifecycle.cmd_ack(inc, now=now, author="a", at=now - timedelta(seconds=cmd[1]))
     if name == "status":
         return lifecycle.cmd_status(
-            inc, cmd[1], now=now, author="a", at=now - timedelta(seconds=cmd[2])
+            inc,
+            cmd[1],
+            now=now,
+            author="a",
+            at=now - timedelta(seconds=cmd[2]),
+            checklist=POLICY.checklist,
+            checked={"all"},
+            early_reason="property test",
         )
     if name == "sev":
         return lifecycle.cmd_severity(inc, cmd[1], policy=POLICY, now=now, author="a")
@@ -50,7 +57,13 @@ def _run(cmd: tuple, inc, now: datetime) -> list[Event]:
         return lifecycle.cmd_log(inc, "x", now=now, author="a", at=now + timedelta(seconds=cmd[1]))
     if name == "update":
         return lifecycle.cmd_update(
-            inc, "u", now=now, author="a", audience=cmd[1], at=now - timedelta(seconds=cmd[2])
+            inc,
+            "u",
+            now=now,
+            author="a",
+            audience=cmd[1],
+            at=now - timedelta(seconds=cmd[2]),
+            posted_by_hand=cmd[1] == "statuspage",
         )
     if name == "milestone":
         return lifecycle.cmd_milestone(

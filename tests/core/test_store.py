@@ -90,7 +90,7 @@ def test_list_sorts_soonest_due_first(any_store: Store, clock) -> None:
     drill = any_store.declare("drill", 2, drill=True)
     order = [i.id for i in any_store.list_incidents()]
     assert order == [fast.id, drill.id, slow.id, backlog.id]
-    any_store.set_status(fast.id, "resolved")
+    any_store.resolve(fast.id, checked="all", early_reason="a test")
     assert fast.id not in [i.id for i in any_store.list_incidents()]
     assert fast.id in [i.id for i in any_store.list_incidents(include_closed=True)]
 

@@ -166,7 +166,7 @@ def test_the_plan_says_what_comes_next(store, clock, start, small) -> None:
     store.record_update(inc.id, "we are on it")
     v = runner.view(store, inc.id)
     assert {r.inject.id: r.state for r in v.rows}["e"] == MOOT
-    store.set_status(inc.id, "resolved")
+    store.resolve(inc.id, checked="all", early_reason="test")
     v = runner.view(store, inc.id)
     assert {r.inject.id: r.state for r in v.rows}["g"] == NOT_REACHED
     clock.advance(minutes=20)

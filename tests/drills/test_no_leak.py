@@ -112,8 +112,8 @@ def test_a_drill_never_counts_in_report_metrics(store, clock, start, small) -> N
     drill = start(small, speed=60)
     clock.advance(seconds=30)  # 30 drill minutes
     store.ack(drill.id)
-    store.set_status(drill.id, "resolved")
-    store.set_status(real.id, "resolved")
+    store.resolve(drill.id, checked="all", early_reason="test")
+    store.resolve(real.id, checked="all", early_reason="test")
     report = build_report(store, None, None, clock())
     assert (report.total, report.real, report.drills) == (1, 1, 1)
     assert report.metrics["all"]["tta"].count == 1

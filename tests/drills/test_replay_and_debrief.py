@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from irtui.demo import seed
+from irtui.demo import _as, seed
 from irtui.drills import runner
 from irtui.drills.debrief import MTTA_MEDIAN_S, MTTA_TOP_QUARTILE_S, render_json, render_markdown
 from irtui.drills.library import known_runbooks
@@ -75,7 +75,7 @@ def test_replay_of_a_resolved_incident(store) -> None:
     key = s.answer_key
     assert [a.text for a in key.actions] == ["Restarted indexer consumers, lag draining"]
     assert "restarted" in key.actions[0].keywords
-    assert key.mitigate_by_s == 50 * 60
+    assert key.mitigate_by_s == 20 * 60  # the demo marks mitigation (restart, 20 min in)
     assert [(e.fact, e.by_s) for e in key.expect] == [("ack", 4 * 60), ("role commander", 0)]
     assert s.severity == s.expected_severity == 3
 
@@ -113,12 +113,17 @@ def test_drill_from_cli_writes_a_scenario_that_runs(store, clock, db_path, tmp_p
     assert "injects:" in cli.ok("drill", "from", ids["resolved"])
 
 
+def _as_bob(store, act):
+    with _as(store, "bob"):
+        return act()
+
+
 def _play_hand_computed(store, clock, start, small):
     """SEV2 `small`, speed 1. Drill offsets (minutes):
     +2 ack · +3 IC alice · +4 internal update · +5 runbook pinned, step 1 ticked ·
-    +6 IC offered to bob with a brief · +7 bob accepts · +8 tech lead carol then handed
-    straight to dave · +9 decision "roll back the deploy" · +11 status identified ·
-    +14 monitoring (mitigated) · +16 resolved."""
+    +6 IC offered to bob with a brief · +7 bob accepts (alice confirms) · +8 tech lead carol,
+    then offered to dave and never accepted · +9 decision "roll back the deploy" · +11 status
+    identified · +14 monitoring, mitigated · +16 resolved (early: the hold)."""
     inc = start(small)
     library = RunbookLibrary.from_config()
     rb = library.get("database-connection-exhaustion")
@@ -128,18 +133,24 @@ def _play_hand_computed(store, clock, start, small):
         (1, lambda: store.record_update(inc.id, "first", audience="internal")),
         (1, lambda: (pin_runbook(store, inc.id, rb), tick_step(store, inc.id, rb, 1))),
         (1, lambda: store.handoff(inc.id, "ic", "bob", brief="status: investigating")),
-        (1, lambda: store.accept_handoff(inc.id, "ic")),
+        (
+            1,
+            lambda: (
+                _as_bob(store, lambda: store.accept_handoff(inc.id, "ic")),
+                store.confirm_handoff(inc.id, "ic"),
+            ),
+        ),
         (
             1,
             lambda: (
                 store.assign_role(inc.id, "tech", "carol"),
-                store.assign_role(inc.id, "tech", "dave"),
+                _as_bob(store, lambda: store.assign_role(inc.id, "tech", "dave")),  # the IC
             ),
         ),
         (1, lambda: store.log(inc.id, "Roll back the deploy", kind="decision")),
         (2, lambda: store.set_status(inc.id, "identified")),
-        (3, lambda: store.set_status(inc.id, "monitoring")),
-        (2, lambda: store.set_status(inc.id, "resolved")),
+        (3, lambda: (store.set_status(inc.id, "monitoring"), store.mitigated(inc.id))),
+        (2, lambda: store.resolve(inc.id, checked="all", early_reason="drill")),
     ]
     for minutes, act in steps:
         for _ in range(minutes):
@@ -176,7 +187,7 @@ def test_debrief_figures_equal_hand_computed_ones(store, clock, start, small) ->
     )
     assert [(h["role"], h["followed"], h["accepted_at"], h["brief"]) for h in d.handoffs] == [
         ("commander", True, "+7m", True),
-        ("tech_lead", False, None, False),
+        ("tech_lead", False, None, True),  # offered (a generated brief), never accepted
     ]
     assert d.runbooks == [
         {
@@ -205,7 +216,7 @@ def test_debrief_figures_equal_hand_computed_ones(store, clock, start, small) ->
     }
     assert d.clues == (0, 1)
     assert [f.key for f in d.findings] == ["handoff:tech_lead:+8m"]
-    assert "reassigned straight over" in d.findings[0].text
+    assert "offered but never accepted" in d.findings[0].text
     md = render_markdown(d)
     assert (
         "| Time to acknowledge | 2m00s | top quartile 3m00s, median 10m00s | top quartile |" in md

@@ -130,6 +130,9 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
             app.screen.query_one("#f-known", Input).value = "The orders database is saturated."
             await pilot.press("ctrl+s")
             await _settle(app, pilot)
+            if audience == "statuspage":  # customers are reached by publishing (the drill sink)
+                await pilot.press("ctrl+s")
+                await _settle(app, pilot)
             if minute == 8:
                 await at(9, pilot)
                 runner.fire(facilitator, iid, "what-changed")  # the players asked
@@ -145,8 +148,17 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
         assert isinstance(dialog, StatusDialog)
         dialog.query_one("#status", Select).value = "monitoring"
         await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        screen.action_mitigated()  # mitigation is its own mark, not the status
+        await _settle(app, pilot)
+        await pilot.press("ctrl+s")
         await at(22, pilot)
-        await pilot.press("escape", "R", "ctrl+s")
+        await pilot.press("escape", "R")  # Esc arms one command: R is resolve
+        await _settle(app, pilot)
+        for _item in app.store.policy.checklist:
+            await pilot.press("enter", "tab")  # Enter ticks (a typed space does nothing)
+        await pilot.press(*"drill: error rate flat", "ctrl+s")  # early: the monitoring hold
+        await app.workers.wait_for_complete()
         await at(23, pilot)
 
         d = score(facilitator, iid)

@@ -39,7 +39,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         two = s.declare("Search slow", 2, services=["search"])
         s.log(two.id, "index rebuilt", kind="resolution")
         clock.advance(minutes=20)
-        s.set_status(two.id, "resolved")
+        s.resolve(two.id, checked="all", early_reason="hostile corpus fixture")
         repo = OutboxRepo(s.db)
         msg_id = repo.enqueue(
             one.id,

@@ -55,7 +55,7 @@ def _seed(store: Store) -> dict[str, str]:
     store.set_link(inc.id, "ticket", "PH-ticket")
     done = store.declare("PH-resolved", 2, services=["PH-service"])
     store.log(done.id, "PH-resolution", kind="resolution")
-    store.set_status(done.id, "resolved")
+    store.resolve(done.id, checked="all", early_reason="hostile corpus fixture")
     return {"open": inc.id, "resolved": done.id}
 
 

@@ -100,7 +100,7 @@ def test_page_a_service_through_its_policy_and_deliver(
         data = json.loads(cli.ok("pages", iid, "--json"))
         assert [p["state"] for p in data["pages"]] == ["escalated", "acknowledged"]
         assert {p["delivery_state"]["state"] for p in data["pages"]} == {"sent"}
-        code, _, err = cli("status", iid, "resolved")
+        code, _, err = cli("status", iid, "resolved", "--checked", "all", "--early-reason", "t")
         assert code == 0 and f"irtui page-resolve {iid}" in err
         out = cli.ok("page-resolve", iid)
         assert "resolved page(s) #1, #2" in out
@@ -257,7 +257,7 @@ def test_catalog_show_and_deps(cli: Cli) -> None:
 def test_handoff_brief_for_the_incoming_on_call(cli: Cli, db_path: Path) -> None:
     cli.clock.set(utc(2026, 4, 5, 12))  # erin's week; bob takes over Monday 09:00
     cli.ok("declare", "Old blip", "--sev", "3", "--service", "checkout")
-    cli.ok("status", "1", "resolved")
+    cli.ok("status", "1", "resolved", "--checked", "all")
     cli.ok("declare", "Payments DB down", "--sev", "1", "--service", "payments-db")
     cli.ok("declare", "Elsewhere", "--sev", "2", "--service", "storage")
     cli.ok("action", "add", "INC-1", "Alert on replica lag", "--type", "detect", "--owner", "erin")

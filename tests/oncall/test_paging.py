@@ -113,7 +113,7 @@ def test_escalate_ack_and_resolve_are_events_in_order(store: Store, clock: Manua
 
 def test_a_resolved_incident_is_not_paged(store: Store) -> None:
     inc = store.declare("Blip", 3)
-    store.set_status(inc.id, "resolved")
+    store.resolve(inc.id, checked="all")
     with pytest.raises(DomainError, match="nobody is paged for it"):
         paging.page(store, inc.id, ERIN)
 

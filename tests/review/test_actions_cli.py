@@ -106,7 +106,7 @@ def test_postmortem_cli(cli, clock, tmp_path: Path) -> None:
     cli.ok("declare", "Payments down", "--sev", "1", "--ic", "alice")
     cli.ok("log", "INC-1", "Bob should have seen the alert")
     clock.advance(minutes=30)
-    cli.ok("status", "INC-1", "resolved")
+    cli.ok("status", "INC-1", "resolved", "--checked", "all", "--early-reason", "test")
     out = cli.ok("postmortem", "INC-1")
     assert out.startswith("# Postmortem: INC-1 — Payments down")
     code, out, _ = cli("postmortem", "INC-1", "--check")
@@ -134,9 +134,9 @@ def test_postmortem_cli(cli, clock, tmp_path: Path) -> None:
 
 def test_reviews_overdue_cli(cli, clock) -> None:
     cli.ok("declare", "Old outage", "--sev", "2")
-    cli.ok("status", "INC-1", "resolved")
+    cli.ok("status", "INC-1", "resolved", "--checked", "all", "--early-reason", "test")
     cli.ok("declare", "Minor thing", "--sev", "3")
-    cli.ok("status", "INC-2", "resolved")
+    cli.ok("status", "INC-2", "resolved", "--checked", "all", "--early-reason", "test")
     clock.advance(timedelta(days=8))
     out = cli.ok("reviews", "--overdue")
     assert "INC-1" in out and "OVERDUE" in out and "INC-2" not in out  # SEV3 owes none

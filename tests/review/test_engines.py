@@ -13,7 +13,7 @@ from irtui.store.actions_repo import ActionsRepo
 def test_review_paths_on_both_engines(any_store, clock, tmp_path) -> None:
     store = any_store
     inc = store.declare("Payments DB failover", 1, services=["payments-db"])
-    store.set_status(inc.id, "resolved")
+    store.resolve(inc.id, checked="all", early_reason="test")
     repo = ActionsRepo(store.db)
     first = repo.add(
         inc.id, "alert on lag", type="detect", now=store.now(), due=date(2026, 11, 30), owner="bob"

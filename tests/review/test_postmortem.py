@@ -44,7 +44,7 @@ def test_five_thousand_entries(store, clock) -> None:
 
     store.db.write(bulk)  # one transaction: the test is about the draft, not fsync
     clock.advance(hours=3)
-    store.set_status(inc.id, "resolved")
+    store.resolve(inc.id, checked="all", early_reason="test")
     draft = workflow.build_draft(store, inc.id)
     assert "step 0: checked" in draft.markdown and "step 4999: checked" in draft.markdown
     assert draft.markdown.count("| action | alice | step ") == 5000
@@ -88,7 +88,7 @@ def test_non_ascii_and_markdown_hostile_text(store, tmp_path: Path) -> None:
 
 def test_round_trip_editing_saves_only_changed_sections(store, clock) -> None:
     inc = store.declare("Queue backlog", 2)
-    store.set_status(inc.id, "resolved")
+    store.resolve(inc.id, checked="all", early_reason="test")
     md = workflow.build_draft(store, inc.id).markdown
     edited = md.replace(
         f"{TODO_PREFIX} two or three sentences: what happened, who was affected, how it ended -->",
@@ -112,7 +112,7 @@ def test_review_due_completion_and_overdue_listing(store, clock) -> None:
     inc = store.declare("Login errors", 1)  # Sunday 2026-11-22
     with pytest.raises(DomainError, match="not resolved"):
         workflow.complete_review(store, inc.id)
-    store.set_status(inc.id, "resolved")
+    store.resolve(inc.id, checked="all", early_reason="test")
     assert workflow.reviews(store, store.now())[0].state.startswith("due 2026-11-28 00:00")
     with pytest.raises(DomainError, match="sections still to write"):
         workflow.complete_review(store, inc.id)

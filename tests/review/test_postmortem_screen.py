@@ -33,7 +33,7 @@ async def test_screen_shows_draft_findings_and_saves_a_section(store, clock) -> 
     clock.advance(minutes=5)
     store.log(inc.id, f"Bob should have known {HOSTILE}", kind="decision", starred=True)
     clock.advance(minutes=5)
-    store.set_status(inc.id, "resolved")
+    store.resolve(inc.id, checked="all", early_reason="test")
     screen = PostmortemScreen(store, inc.id)
     app = Host(screen)
     async with app.run_test(size=(120, 40)) as pilot:

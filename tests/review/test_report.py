@@ -29,16 +29,17 @@ def scenario(store, clock):
     clock.advance(minutes=18)
     store.record_update(a.id, "internal 1", audience="internal")  # T0+20
     clock.advance(minutes=20)
-    store.set_status(a.id, "resolved")  # T0+40: TTR = TTM = 3000 s
+    store.resolve(a.id, checked="all", early_reason="test")  # T0+40: TTR = TTM = 3000 s
     clock.advance(minutes=20)
     b = store.declare("Payments DB slow again", 1, services=["payments-db"])  # T0+60
     clock.advance(minutes=20)
     store.ack(b.id)  # TTA 1200 s: missed the 15 m
     clock.advance(minutes=10)
     for audience in ("internal", "statuspage", "exec"):
-        store.record_update(b.id, "update", audience=audience)  # T0+90
+        by_hand = audience == "statuspage"  # the status page: posted by hand
+        store.record_update(b.id, "update", audience=audience, posted_by_hand=by_hand)  # T0+90
     clock.advance(minutes=90)
-    store.set_status(b.id, "resolved")  # T0+180: TTR 7200 s
+    store.resolve(b.id, checked="all", early_reason="test")  # T0+180: TTR 7200 s
     c = store.declare("Search slow", 3, services=["search"])  # T0+180
     clock.advance(minutes=60)
     store.ack(c.id)  # TTA 3600 s (deadline 4 h: met)

@@ -27,10 +27,12 @@ def test_publish_writes_event_and_message_together(
         done.event.id,
         0,
     )
-    assert store.event(done.event.id).payload == {
+    payload = store.event(done.event.id).payload
+    assert {k: payload[k] for k in ("audience", "text", "publish", "delivery")} == {
         "audience": "statuspage",
         "text": "Investigating.",
         "publish": True,
+        "delivery": "statuspage",  # it reaches customers through the outbox
     }
     assert repo.summary()["pending"] == 1
     second = publish(store, incident.id, "Still on it.", cfg)

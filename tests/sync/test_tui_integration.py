@@ -59,7 +59,7 @@ async def test_resolving_a_published_incident_offers_to_resolve_the_status_page(
     from irtui.sync.config import load_config
     from irtui.sync.publish import publish
     from irtui.tui.app import IrtuiApp
-    from irtui.tui.screens.dialogs import StatusDialog
+    from irtui.tui.screens.resolve import ResolveDialog
 
     config_dir = Path(os.environ["IRTUI_CONFIG_DIR"])
     config_dir.mkdir(parents=True, exist_ok=True)
@@ -73,9 +73,11 @@ async def test_resolving_a_published_incident_offers_to_resolve_the_status_page(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         for inc, offered in ((quiet, False), (published, True)):
-            app.push_screen(StatusDialog(inc.id, preset="resolved"))
+            app.push_screen(ResolveDialog(inc.id))
             await pilot.pause()
-            await pilot.press("ctrl+s")
+            for _item in store.policy.checklist:
+                await pilot.press("enter", "tab")
+            await pilot.press(*"a test", "ctrl+s")  # early: the monitoring hold
             await pilot.pause()
             assert store.get(inc.id).status == "resolved"
             assert isinstance(app.screen, PublishScreen) is offered

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+from irtui.demo import _as
 from irtui.domain.model import EventKind, Role
 from irtui.domain.timeutil import ManualClock, clock_env
 from irtui.store.repo import Store
@@ -15,6 +16,7 @@ from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.dialogs import PromptDialog
 from irtui.tui.screens.handoff import RolesScreen
 from irtui.tui.screens.incident import IncidentScreen, role_warnings
+from irtui.tui.screens.resolve import ResolveDialog
 from irtui.tui.screens.staff import StaffDialog
 from tests.tui.conftest import settle
 
@@ -69,9 +71,9 @@ async def test_refused_entry_keeps_the_line(app: IrtuiApp, store: Store, demo_id
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sev1(app, pilot)
         before = len(store.events(demo_ids["sev1"]))
-        await pilot.press(*"-9h too early", "enter")
+        await pilot.press(*"14:30 not yet", "enter")  # it is 14:00: in the future
         await written(app, pilot)
-        assert screen.query_one("#entry").value == "-9h too early"
+        assert screen.query_one("#entry").value == "14:30 not yet"
         assert len(store.events(demo_ids["sev1"])) == before
 
 
@@ -195,8 +197,16 @@ async def test_roles_handoff_brief_then_accept(
         await settle(pilot)
         await pilot.press("escape", "r", "ctrl+r")
         await pilot.pause()
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+a")  # alice is handing IC off: only zoe accepts
         await written(app, pilot)
+        assert store.get(iid).roles[Role.COMMANDER].name == "alice"
+        await pilot.press("escape")
+        # zoe accepts on her seat, alice confirms: only then does the role move
+        with _as(store, "zoe"):
+            store.accept_handoff(iid, "ic")
+        store.confirm_handoff(iid, "ic")
+        app.poll()
+        await pilot.pause()
         assert store.get(iid).roles[Role.COMMANDER].name == "zoe"
         roles_text = str(app.screen.query_one("#roles").render())
         assert "zoe" in roles_text
@@ -238,9 +248,13 @@ async def test_quick_actions_from_the_board(app: IrtuiApp, store: Store, demo_id
         await settle(pilot)
         await pilot.press("R")
         await pilot.pause()
-        await pilot.press(*"job re-run ok", "enter")
+        assert isinstance(app.screen, ResolveDialog)
+        for _item in store.policy.checklist:  # each is ticked by a person
+            await pilot.press("enter", "tab")  # Enter ticks (a typed space does nothing)
+        await pilot.press(*"job re-run ok", "ctrl+s")  # early: SEV2's hold has not begun
         await written(app, pilot)
         assert str(store.get(iid).status) == "resolved"
+        assert store.events(iid)[-1].payload["early"]["reason"] == "job re-run ok"
         assert iid not in app.screen.rows  # resolved leaves the board
 
 

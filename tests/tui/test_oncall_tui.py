@@ -260,7 +260,9 @@ async def test_resolving_offers_to_resolve_the_pages(
         await open_sev1(oncall_app, pilot)
         await pilot.press("escape", "R")  # Esc arms one command: R is resolve
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        for _item in store.policy.checklist:  # the resolve dialog asks its checklist
+            await pilot.press("enter", "tab")  # Enter ticks (a typed space does nothing)
+        await pilot.press(*"test", "ctrl+s")  # early: the monitoring hold
         await oncall_app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(oncall_app.screen, ResolvePagesDialog)

@@ -165,7 +165,8 @@ DIALOG_FIELDS = [
     (("escape", "s"), ("#reason",)),
     (("escape", "t"), ("#note",)),
     (("escape", "d"), ("#proposal", "#objections", "#call")),
-    (("escape", "x"), ("#value",)),
+    (("up", "up", "escape", "x"), ("#value",)),  # a person's entry (the last is the demo's
+    # milestone move, a system fact that cannot be retracted)
     (("escape", "g"), ("#value",)),
     (("escape", "n"), ("#title", "#services", "#impact", "#ic")),
     (("escape", "u"), ("#f-status", "#f-impact", "#f-known", "#f-doing", "#f-next")),

@@ -46,11 +46,25 @@ class IncidentActions(Screen[Any]):
             self.app.push_screen(StatusDialog(iid))
 
     def action_resolve(self) -> None:
-        from irtui.tui.screens.dialogs import StatusDialog
+        from irtui.tui.screens.resolve import ResolveDialog
 
         iid = self._target()
         if iid:
-            self.app.push_screen(StatusDialog(iid, preset="resolved"))
+            self.app.push_screen(ResolveDialog(iid))
+
+    def action_mitigated(self) -> None:
+        from irtui.tui.screens.milestones import MitigatedDialog
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(MitigatedDialog(iid))
+
+    def action_times(self) -> None:
+        from irtui.tui.screens.milestones import TimesDialog
+
+        iid = self._target()
+        if iid:
+            self.app.push_screen(TimesDialog(iid))
 
     def action_compose(self) -> None:
         from irtui.tui.screens.composer import ComposerScreen

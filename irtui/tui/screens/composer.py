@@ -1,26 +1,42 @@
 """The status-update composer: the standard five-question template, per audience.
 
 Fields are prefilled by `templates.prefill` and rendered by `templates.render`, so the CLI and
-the TUI word updates identically. Sending records the update (which resets that audience's
-clock). For the status page, "Publish…" hands the text to the status-page helper's
-`PublishScreen` when it is installed — the seam for the later sync issue.
+the TUI word updates identically.
+
+The next update promised in the text *is* the clock: `10m`, `21:05`, or "with the next
+status change" sets that audience's next-update deadline when the update is sent (a stored
+fact in the `update_sent` event), and the line under the field says which clock it sets. An
+audience's clock restarts only when the update reached it: internal and exec updates are
+posted by whoever sends them; the customers' status page is reached by publishing it (the
+outbox delivers it — `PublishScreen`) or, with no status page configured, by posting it by
+hand and saying so here.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
-from irtui.domain.model import Audience, DomainError
-from irtui.domain.policy import parse_duration
+from irtui.domain.model import STATUS_CHANGE, Audience, DomainError, IncidentKind
+from irtui.domain.reducer import STATUS_CHANGE_GRACE
 from irtui.domain.templates import UpdateFields, prefill, render
-from irtui.domain.timeparse import parse_when
+from irtui.domain.timeparse import parse_due
+from irtui.domain.timeutil import fmt_span, fmt_when
 from irtui.tui import text as tx
 from irtui.tui.screens.modal import GuardedModal
 
@@ -44,23 +60,91 @@ def publish_screen_class() -> Any:
 
 
 def parse_next(value: str, now: datetime) -> datetime | None:
-    """`30m`, `1h` (from now), `14:30` (local) or empty (when there is news)."""
+    """`30m`, `1h` (from now), `21:05` (the next 21:05 to come), ISO-8601; empty: None."""
     raw = value.strip()
     if not raw:
         return None
-    if ":" in raw:
-        at = parse_when(raw, now)
-        return at if at > now else at + timedelta(days=1)
     try:
-        seconds = parse_duration(raw.lstrip("+"))
-    except ValueError as exc:
+        return parse_due(raw, now)
+    except DomainError as exc:
         raise DomainError(f"next update: {exc}") from None
-    return None if seconds is None else now + timedelta(seconds=seconds)
+
+
+def status_page_ready(drill: bool = False) -> tuple[bool, str]:
+    """Whether *Send* can reach customers by publishing (the sync module is installed and a
+    status page configured — or the incident is a drill, whose publishing goes to the drill
+    sink), and if not, why not."""
+    if publish_screen_class() is None:
+        return False, "the status-page sync is not installed"
+    if drill:
+        return True, ""
+    try:
+        from irtui.sync.config import load_config
+
+        config = load_config()
+    except Exception as exc:  # a malformed statuspage.yaml: say so, do not publish
+        return False, str(exc)
+    if not config.configured:
+        return False, "no status page is configured (statuspage.yaml page_id)"
+    return True, ""
+
+
+class PostedByHandDialog(GuardedModal[bool]):
+    """No status page to publish to: did someone post this update by hand? Only a yes
+    restarts the customers' clock (an `update_sent` that says "posted by hand")."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "confirm", "Posted by hand", priority=True),
+    ]
+
+    def __init__(self, why: str) -> None:
+        super().__init__(id="posted-by-hand")
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="posted-by-hand-box"):
+            yield Label("Customers (status page)", classes="dialog-title")
+            yield Static(
+                tx.literal(
+                    f"irtui cannot publish this: {self.why}. Nobody outside has seen it yet, "
+                    "so the customers' clock keeps running.\n\nPost it yourself (ctrl+y in "
+                    "the composer copies it), then mark it posted by hand: that is recorded "
+                    "as an event and restarts their clock.",
+                    single_line=False,
+                ),
+                classes="help-line",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Posted by hand (ctrl+s)", id="by-hand", variant="warning")
+                yield Button("Not yet", id="not-yet")
+
+    def on_mount(self) -> None:
+        self.query_one("#by-hand", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "by-hand")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def submit(self) -> None:
+        self.action_confirm()
 
 
 class ComposerScreen(GuardedModal[bool]):
     CANCEL_RESULT = False
     WHAT = "the update composer"
+    DEFAULT_CSS = """
+    ComposerScreen #f-next-row { height: auto; }
+    ComposerScreen #f-next { width: 14; }
+    ComposerScreen #f-next-status { width: 1fr; margin-left: 2; }
+    ComposerScreen #f-clock { height: auto; color: $text-muted; }
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -69,10 +153,10 @@ class ComposerScreen(GuardedModal[bool]):
         Binding("ctrl+g", "publish", "Publish…", priority=True, show=False),
     ]
 
-    def __init__(self, incident_id: str) -> None:
+    def __init__(self, incident_id: str, *, audience: Audience = Audience.INTERNAL) -> None:
         super().__init__(id="composer")
         self.incident_id = incident_id
-        self.audience: Audience = Audience.INTERNAL
+        self.audience: Audience = Audience(audience)
 
     @property
     def irtui(self) -> WarRoom:
@@ -82,8 +166,12 @@ class ComposerScreen(GuardedModal[bool]):
         with VerticalScroll(classes="dialog", id="composer-box"):
             yield Label(f"Status update — {self.incident_id}", classes="dialog-title")
             with RadioSet(id="audience"):
-                for i, audience in enumerate(AUDIENCES):
-                    yield RadioButton(AUDIENCE_LABELS[audience], value=i == 0, id=f"aud-{audience}")
+                for audience in AUDIENCES:
+                    yield RadioButton(
+                        AUDIENCE_LABELS[audience],
+                        value=audience is self.audience,
+                        id=f"aud-{audience}",
+                    )
             with Horizontal(id="composer-cols"):
                 with Vertical(id="composer-fields"):
                     yield Label("Current status", classes="field-label")
@@ -100,11 +188,13 @@ class ComposerScreen(GuardedModal[bool]):
                     yield Input(
                         compact=True, id="f-doing", placeholder="e.g. rolling back the deploy"
                     )
-                    yield Label(
-                        "Next update in (30m, 1h, 14:30; empty: when there is news)",
-                        classes="field-label",
-                    )
-                    yield Input(compact=True, id="f-next")
+                    yield Label("Next update (10m, 1h, 21:05)", classes="field-label")
+                    with Horizontal(id="f-next-row"):
+                        yield Input(compact=True, id="f-next")
+                        yield Checkbox(
+                            "or with the next status change", id="f-next-status", compact=True
+                        )
+                    yield Static(id="f-clock", classes="help-line")
                 with Vertical(id="composer-preview-box"):
                     yield Label("Preview", id="preview-title")
                     with VerticalScroll():
@@ -144,25 +234,75 @@ class ComposerScreen(GuardedModal[bool]):
             field = self.query_one(f"#f-{key}", Input)
             if not keep_text or field.value == self._seeded[key]:
                 field.value = self._seeded[key] = getattr(fields, key)
-        self.query_one("#f-next", Input).value = (
-            ""
-            if fields.next_update is None
-            else f"{round((fields.next_update - now).total_seconds() / 60)}m"
-        )
+        if not keep_text:
+            next_in = self.query_one("#f-next", Input)
+            next_in.value = (
+                ""
+                if not isinstance(fields.next_update, datetime)
+                else f"{round((fields.next_update - now).total_seconds() / 60)}m"
+            )
+            final = not self.irtui.incident(self.incident_id).is_open
+            next_in.disabled = final
+            self.query_one("#f-next-status", Checkbox).disabled = final
         self.query_one("#publish").set_class(
             not (self.audience is Audience.STATUSPAGE and publish_screen_class()), "hidden"
         )
         self.update_preview()
+
+    def next_update(self) -> datetime | str | None:
+        """The promise: an instant, STATUS_CHANGE, or None (resolved: the final update)."""
+        if not self.irtui.incident(self.incident_id).is_open:
+            return None
+        if self.query_one("#f-next-status", Checkbox).value:
+            return STATUS_CHANGE
+        when = parse_next(self.query_one("#f-next", Input).value, self.irtui.now())
+        if when is None:
+            raise DomainError(
+                "next update: say when (10m, 21:05) or tick 'with the next status change'"
+            )
+        return when
 
     def fields(self) -> UpdateFields:
         value = {
             k: self.query_one(f"#f-{k}", Input).value
             for k in ("status", "impact", "known", "doing")
         }
-        return UpdateFields(
-            next_update=parse_next(self.query_one("#f-next", Input).value, self.irtui.now()),
-            **value,
-        )
+        return UpdateFields(next_update=self.next_update(), **value)
+
+    def clock_line(self) -> Text:
+        """Which clock Send sets, and how it reaches the audience."""
+        inc = self.irtui.incident(self.incident_id)
+        name = AUDIENCE_LABELS[self.audience]
+        try:
+            promise = self.next_update()
+        except DomainError as exc:
+            return Text(str(exc), style="bold #ff6b6b")
+        now = self.irtui.now()
+        if promise is None:
+            line = f"Final update: {name} gets no further update after this one."
+        elif promise == STATUS_CHANGE:
+            line = (
+                f"Sets the {name} clock: next update with the next status change "
+                f"(due {fmt_span(STATUS_CHANGE_GRACE)} after it)."
+            )
+        else:
+            assert isinstance(promise, datetime)
+            line = (
+                f"Sets the {name} clock: next update due {fmt_when(promise, now)} "
+                f"(in {fmt_span(round((promise - now).total_seconds()))})."
+            )
+            cadence = inc.cadence_s.get(self.audience)
+            if cadence and (promise - now).total_seconds() > cadence + 59:
+                line += f" Longer than SEV{inc.severity}'s {fmt_span(cadence)} cadence."
+        if self.audience is Audience.STATUSPAGE:
+            ready, why = status_page_ready(inc.kind is IncidentKind.DRILL)
+            line += (
+                " It restarts when the update is published (Send opens Publish…)."
+                if ready
+                else f" Not publishable here ({why}): Send asks whether you posted it "
+                "by hand; only then does it restart."
+            )
+        return tx.literal(line, "italic", single_line=False)
 
     def body(self) -> str:
         return render(self.irtui.incident(self.incident_id), self.audience, self.fields())
@@ -172,10 +312,16 @@ class ComposerScreen(GuardedModal[bool]):
         try:
             preview.update(tx.literal(self.body(), single_line=False))
         except Exception as exc:
-            preview.update(Text(str(exc), style="bold #ff6b6b"))
+            preview.update(tx.literal(str(exc), "bold #ff6b6b", single_line=False))
+        self.query_one("#f-clock", Static).update(self.clock_line())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.update_preview()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "f-next-status":
+            self.query_one("#f-next", Input).disabled = bool(event.value)
+            self.update_preview()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.audience = AUDIENCES[event.index]
@@ -200,15 +346,49 @@ class ComposerScreen(GuardedModal[bool]):
     def action_send(self) -> None:
         try:
             text = self.body()
+            promise = self.next_update()
         except Exception as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        store, iid, audience = self.irtui.store, self.incident_id, str(self.audience)
-        if self.irtui.attempt(
-            lambda: store.record_update(iid, text, audience=audience),
-            f"Update to {audience} recorded; its clock restarts",
-        ):
-            self.dismiss(True)
+        if self.audience is Audience.STATUSPAGE:
+            drill = self.irtui.incident(self.incident_id).kind is IncidentKind.DRILL
+            ready, why = status_page_ready(drill)
+            if ready:
+                self.action_publish()
+                return
+            self.app.push_screen(
+                PostedByHandDialog(why),
+                lambda by_hand: (
+                    self._record(text, promise, posted_by_hand=True)
+                    if by_hand
+                    else self.notify(
+                        "Not recorded: the customers' clock keeps running.", severity="warning"
+                    )
+                ),
+            )
+            return
+        self._record(text, promise)
+
+    def _record(
+        self, text: str, promise: datetime | str | None, *, posted_by_hand: bool = False
+    ) -> None:
+        iid, audience = self.incident_id, str(self.audience)
+        how = "posted by hand" if posted_by_hand else "recorded"
+        self.save(
+            lambda store: store.record_update(
+                iid, text, audience=audience, posted_by_hand=posted_by_hand, next_update=promise
+            ),
+            f"Update to {AUDIENCE_LABELS[self.audience]} {how}; {self._next_said(promise)}",
+            lambda _event: self.dismiss(True),
+        )
+
+    def _next_said(self, promise: datetime | str | None) -> str:
+        if promise is None:
+            return "no further update is due"
+        if promise == STATUS_CHANGE:
+            return "next one with the next status change"
+        assert isinstance(promise, datetime)
+        return f"next one due {fmt_when(promise, self.irtui.now())}"
 
     def action_copy(self) -> None:
         try:
@@ -226,12 +406,24 @@ class ComposerScreen(GuardedModal[bool]):
                 severity="warning",
             )
             return
-        fields = self.fields()
+        try:
+            fields = self.fields()
+            body = self.body()
+        except Exception as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
 
         def done(published: bool | None) -> None:
             if published:
                 self.dismiss(True)
 
         self.app.push_screen(
-            screen_class(self.irtui.store, self.incident_id, self.body(), fields.status), done
+            screen_class(
+                self.irtui.store,
+                self.incident_id,
+                body,
+                fields.status,
+                next_update=fields.next_update,
+            ),
+            done,
         )

@@ -39,10 +39,6 @@ class Dialog(GuardedModal[Any]):
 
     BINDINGS = DIALOG_BINDINGS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.saving = False
-
     @property
     def irtui(self) -> WarRoom:
         return self.app  # type: ignore[return-value]
@@ -96,23 +92,6 @@ class Dialog(GuardedModal[Any]):
             return
         self.submit_or_next(event)
 
-    def save(self, fn: Any, done: str | None, then: Any) -> None:
-        """Run `fn(store)` on the store writer; `then(result)` once it is durable. A second
-        Ctrl+S while the first is still waiting does nothing."""
-        if self.saving:
-            self.notify("Still saving (the store is busy)…", markup=False)
-            return
-        self.saving = True
-
-        def finished(result: Any) -> None:
-            self.saving = False
-            then(result)
-
-        def refused(_exc: Exception) -> None:
-            self.saving = False
-
-        self.irtui.write(fn, done, then=finished, failed=refused)
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "ok":
             self.action_submit()
@@ -152,6 +131,12 @@ class DeclareDialog(Dialog):
                 "Impact", Input(placeholder="for customers, in one sentence", id="impact")
             )
             yield labelled("Commander", Input(placeholder="who runs it (IC)", id="ic"))
+            yield labelled(
+                "Impact started", Input(placeholder="-20m, 14:02 (default: detected)", id="started")
+            )
+            yield labelled(
+                "Detected", Input(placeholder="e.g. the alert: -5m (default: now)", id="detected")
+            )
             yield Checkbox("This is a drill", id="drill")
             yield self.buttons("Declare (ctrl+s)")
 
@@ -208,6 +193,15 @@ class DeclareDialog(Dialog):
         impact = self.query_one("#impact", Input).value.strip()
         commander = self.query_one("#ic", Input).value.strip() or None
         drill = self.query_one("#drill", Checkbox).value
+        from irtui.tui.screens.milestones import read_time
+
+        try:
+            now = self.irtui.now()
+            started = read_time(self.query_one("#started", Input).value, now)
+            detected = read_time(self.query_one("#detected", Input).value, now)
+        except Exception as exc:
+            self.notify(str(exc), title="Not declared", severity="error", markup=False)
+            return
 
         def declared(incident: Any) -> None:
             self.dismiss(incident.id)
@@ -224,6 +218,8 @@ class DeclareDialog(Dialog):
                 impact=impact,
                 commander=commander,
                 drill=drill,
+                started_at=started,
+                detected_at=detected,
             ),
             None,
             declared,
@@ -292,14 +288,15 @@ class StatusDialog(Dialog):
         status = str(self.query_one("#status", Select).value)
         note = self.query_one("#note", Input).value
         iid = self.incident_id
+        if status == "resolved":  # resolving asks its checklist and minds the hold
+            from irtui.tui.screens.resolve import ResolveDialog
+
+            self.dismiss(None)
+            self.app.push_screen(ResolveDialog(iid, note=note))
+            return
 
         def saved(_result: Any) -> None:
             self.dismiss(status)
-            if status == "resolved":
-                self.irtui.offer_status_page_resolve(iid)
-                from irtui.tui.screens.page_dialog import offer_page_resolve
-
-                offer_page_resolve(self.irtui, iid)  # its pages, on PagerDuty too
 
         self.save(
             lambda store: store.set_status(iid, status, note=note), f"{iid} is now {status}", saved

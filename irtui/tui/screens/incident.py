@@ -289,13 +289,14 @@ class IncidentScreen(IncidentActions):
                 overflow="ellipsis",
             )
             lines.append(line)
-            if holder.pending_handoff_to:
+            offer = inc.handoffs.get(role)
+            if offer is not None:
                 lines.append(
                     Text.assemble(
                         "          ",
                         ("→ ", "#ffb000"),
-                        tx.literal(holder.pending_handoff_to, "#ffb000", limit=18),
-                        (" (to accept)", "#ffb000"),
+                        tx.literal(offer.to, "#ffb000", limit=18),
+                        (" accepted, to confirm" if offer.accepted else " (to accept)", "#ffb000"),
                     )
                 )
         for warning in role_warnings(inc, required):
@@ -527,12 +528,20 @@ class IncidentScreen(IncidentActions):
         ]
         if entry.recorded_at and abs((entry.recorded_at - entry.at).total_seconds()) > 60:
             parts.append((f"  (recorded {tx.local_utc(entry.recorded_at)})", "dim"))
+        if entry.flag:
+            parts += ["\n", ("⚠ ", "bold #ff6b6b"), tx.literal(entry.flag, "#ff6b6b")]
         parts.append("\n")
         parts.append(
             tx.literal(
                 entry.text, "strike" if entry.retracted else "", single_line=False, limit=20000
             )
         )
+        if entry.detail:
+            parts += [
+                "\n",
+                ("Brief, as written:\n", "bold"),
+                tx.literal(entry.detail, single_line=False),
+            ]
         for at, author, previous in entry.amendments:
             parts += [
                 "\n",
@@ -570,7 +579,7 @@ class IncidentScreen(IncidentActions):
             self.task_shown.clear()
             local = incident_now(self.incident, now)  # a drill's timers run on its clock
             for task in self.tasks:
-                timer = self.task_timer(task, local)
+                timer = self.task_timer(task, local, running=self.incident.is_open)
                 self.task_shown[task.entry_id] = tx.signature(timer)
                 label = Text.assemble(
                     tx.literal(f"{task.owner}: ", "bold") if task.owner else "",
@@ -583,7 +592,11 @@ class IncidentScreen(IncidentActions):
                 table.add_row(Text("no open tasks", style="dim"), Text(""), key="none")
 
     @staticmethod
-    def task_timer(task: OpenTask, now: datetime) -> Text:
+    def task_timer(task: OpenTask, now: datetime, *, running: bool = True) -> Text:
+        """A task's countdown; once the incident is resolved its timers stop (a task left
+        open is follow-up work, not overdue war-room work)."""
+        if not running:
+            return Text("stopped", style="dim")
         left = task.remaining_s(now)
         if left is None:
             return Text("—", style="dim")
@@ -599,8 +612,9 @@ class IncidentScreen(IncidentActions):
         self.render_header(now)
         table = self.query_one("#tasks", FastTable)
         local = incident_now(self.incident, now)
+        running = self.incident.is_open
         for task in self.tasks:
-            timer = self.task_timer(task, local)
+            timer = self.task_timer(task, local, running=running)
             sig = tx.signature(timer)
             if self.task_shown.get(task.entry_id) != sig:
                 self.task_shown[task.entry_id] = sig
@@ -608,7 +622,7 @@ class IncidentScreen(IncidentActions):
 
     # --- live refresh ------------------------------------------------------------------
     def on_store_changed(self, ids: list[str]) -> None:
-        if self.incident_id not in ids or not self.is_mounted:
+        if self.incident_id not in ids or not self.is_mounted or not self.query("#tasks"):
             return
         last = self.events[-1].id if self.events else 0
         new_events = self.irtui.store.events(self.incident_id, after_id=last or 0)

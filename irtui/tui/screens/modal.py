@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -25,6 +26,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from irtui.tui import text as tx
 from irtui.tui.keys import TYPEAHEAD_GRACE_S, is_text_widget, key_label, printable
+from irtui.tui.writer import BUSY_AFTER_S
 
 T = TypeVar("T")
 HINT_EVERY_S = 3.0
@@ -57,6 +59,7 @@ class GuardedModal(ModalScreen[T]):
         self._initial: dict[int, str] | None = None
         self._hinted_at = 0.0
         self.opened_at = time.monotonic()
+        self.saving = False
 
     def on_mount(self) -> None:
         # Textual calls this as well as a subclass's own on_mount (which may call it again)
@@ -71,6 +74,12 @@ class GuardedModal(ModalScreen[T]):
     def remember_text(self) -> None:
         """What the fields hold before anyone types: only changes from this are 'unsaved'."""
         self._initial = {id(w): field_value(w) for w in self.query("Input, TextArea")}  # type: ignore[arg-type]
+
+    def prefilled(self, widget: Input | TextArea) -> None:
+        """`widget` was just filled by the dialog itself (a generated text): what it holds now
+        is not something a person typed."""
+        if self._initial is not None:
+            self._initial[id(widget)] = field_value(widget)
 
     def unsaved_text(self) -> list[str]:
         """Text typed into this dialog and not saved (empty when nothing was typed)."""
@@ -102,13 +111,52 @@ class GuardedModal(ModalScreen[T]):
         fields = text_fields(self)
         if fields and event.input is fields[-1]:
             self.submit()
-        elif event.input in fields:  # the next text field (pickers and boxes: Tab)
-            fields[fields.index(event.input) + 1].focus()
+        elif event.input in fields:  # the next *text* field: a picker between is skipped
+            self.set_focus(fields[fields.index(event.input) + 1])  # at once: for type-ahead
         else:
             self.focus_next()
 
     def submit(self) -> None:  # pragma: no cover - each dialog says what submitting is
         raise NotImplementedError
+
+    # --- saving --------------------------------------------------------------------------
+    def save(
+        self,
+        fn: Callable[[Any], Any],
+        done: str | None,
+        then: Callable[[Any], None],
+        *,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run `fn(store)` on the app's store writer (off the UI thread); `then(result)` once
+        it is durable. The dialog stays open meanwhile (nothing typed is lost); a store held
+        busy by another process is said after `BUSY_AFTER_S`, and a second Ctrl+S while the
+        first still waits does nothing."""
+        if self.saving:
+            self.notify("Still saving (the store is busy)…", markup=False)
+            return
+        self.saving = True
+
+        def finished(result: Any) -> None:
+            self.saving = False
+            then(result)
+
+        def refused(exc: Exception) -> None:
+            self.saving = False
+            if failed is not None:
+                failed(exc)
+
+        def still_waiting() -> None:
+            if self.saving:
+                self.notify(
+                    "Store busy, retrying… (another process holds it); this stays open and "
+                    "saves as soon as it is free",
+                    timeout=4,
+                    markup=False,
+                )
+
+        self.app.write(fn, done, then=finished, failed=refused)  # type: ignore[attr-defined]
+        self.set_timer(BUSY_AFTER_S + 0.05, still_waiting)
 
     # --- closing -------------------------------------------------------------------------
     def action_cancel(self) -> None:

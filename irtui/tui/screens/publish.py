@@ -59,8 +59,10 @@ class PublishScreen(GuardedModal[bool]):
         status: str | None,
         *,
         config: SyncConfig | None = None,
+        next_update: Any = None,
     ) -> None:
         super().__init__()
+        self.next_update = next_update  # the composer's promise: sets the customers' clock
         self.store = store
         self.incident_id = incident_id
         self.body = body
@@ -176,23 +178,37 @@ class PublishScreen(GuardedModal[bool]):
             return
         from irtui.sync.publish import publish
 
-        try:
-            done = publish(
-                self.store,
-                self.incident_id,
-                self.body,
-                self.config,
-                status=self.page_status,
-                notify=self.notify_subscribers,
-                impact=self.impact,
+        iid, body, config = self.incident_id, self.body, self.config
+        status, notify, impact = self.page_status, self.notify_subscribers, self.impact
+        next_update = self.next_update
+
+        def run(store: Any) -> Any:
+            return publish(
+                store,
+                iid,
+                body,
+                config,
+                status=status,
+                notify=notify,
+                impact=impact,
+                next_update=next_update,
             )
+
+        def queued(done: Any) -> None:
+            self.app.notify(
+                f"DRILL: update #{done.message_id} kept in the drill sink (not sent)"
+                if done.drill
+                else f"Queued status-page update #{done.message_id}",
+                markup=False,
+            )
+            self.dismiss(True)
+
+        if callable(getattr(self.app, "write", None)):  # the war room: on its store writer
+            self.save(run, None, queued)
+            return
+        try:  # a bare host (tests, tools): the store it was given, here
+            result = run(self.store)
         except DomainError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        self.app.notify(
-            f"DRILL: update #{done.message_id} kept in the drill sink (not sent)"
-            if done.drill
-            else f"Queued status-page update #{done.message_id}",
-            markup=False,
-        )
-        self.dismiss(True)
+        queued(result)

@@ -70,9 +70,7 @@ class DayRow:
 def entry_paragraphs(entry: TimelineEntry) -> list[str]:
     """The plain text of an entry's paragraphs, as they will be wrapped (cheap: measured
     for every row)."""
-    star = ("⚠ time flagged " if getattr(entry, "flag", None) else "") + (
-        "★ " if entry.starred else ""
-    )
+    star = ("⚠ time flagged " if entry.flag else "") + ("★ " if entry.starred else "")
     record = entry.decision if entry.decision and not entry.amendments else None
     main = tx.clean(record["call"] if record else entry.text, single_line=False)
     marks = ""
@@ -100,7 +98,7 @@ def entry_texts(entry: TimelineEntry, *, single_line: bool = False) -> list[Text
         style = "strike dim"
     record = entry.decision if entry.decision and not entry.amendments else None
     parts: list[Any] = []
-    if getattr(entry, "flag", None):  # a time the store could not read (irtui.domain)
+    if entry.flag:  # a time the store could not read (irtui.domain)
         parts.append(("⚠ time flagged ", "bold #ff6b6b"))
     if entry.starred:
         parts.append(("★ ", "bold #ffd000"))
