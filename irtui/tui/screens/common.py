@@ -75,23 +75,29 @@ class IncidentActions(Screen[Any]):
 
     def action_roles(self) -> None:
         """While a role the policy requires is empty: name the empty roles in one pass
-        (`StaffDialog`); otherwise the roles dialog and its hand-off protocol."""
+        (`StaffDialog`); otherwise (or when a hand-off step waits for this seat) the roles
+        dialog and its hand-off protocol."""
         from irtui.tui.screens.staff import StaffDialog, empty_roles, required_roles
 
         iid = self._target()
         if not iid:
             return
+        from irtui.tui.screens.handoff import offers_for
+
         incident = self.app.incident(iid)  # type: ignore[attr-defined]
         required = required_roles(self.app, incident)
         empty = empty_roles(incident, required)
-        if any(r in required for r in empty):
+        waiting = offers_for(incident, str(self.app.store.author))  # type: ignore[attr-defined]
+        if any(r in required for r in empty) and not waiting:
             self.app.push_screen(StaffDialog(iid))
             return
         from irtui.domain.model import Role
         from irtui.tui.screens.handoff import RolesScreen
 
-        # an empty role first: `r name Enter` assigns it, never offers the IC's role away
-        self.app.push_screen(RolesScreen(iid, role=empty[0] if empty else Role.COMMANDER))
+        # a step waiting for this seat first; then an empty role (`r name Enter` assigns it,
+        # never offers the IC's role away)
+        role = waiting[0] if waiting else empty[0] if empty else Role.COMMANDER
+        self.app.push_screen(RolesScreen(iid, role=role))
 
     def action_page(self) -> None:
         """ctrl+g: the page dialog (irtui/tui/screens/page_dialog.py)."""
