@@ -25,10 +25,13 @@ async def test_enter_walks_the_fields_and_the_last_one_declares(
         assert isinstance(dialog, DeclareDialog)
         labels = [str(w.render()) for w in dialog.query(".field-label").results(Label)]
         assert labels[:2] == ["Title", "Services"] and "Commander" in labels
+        assert labels[-2:] == ["Impact started", "Detected"]
         drill = dialog.query_one("#drill", Checkbox)
         assert not drill.value and not drill.has_class("-on")
         await pilot.press(*"Search latency [/] x", "enter", *"search", "enter", "enter")
         assert app.focused is dialog.query_one("#ic")
+        await pilot.press("enter", "enter")  # impact started, detected (defaults)
+        assert app.focused is dialog.query_one("#detected")
         await pilot.press("enter")  # the last field: declared
         await app.workers.wait_for_complete()
         await pilot.pause()
