@@ -154,8 +154,9 @@ def keystroke(subject: Subject, count: int) -> list[float]:
         tmux("send-keys", "-t", session, key)
     time.sleep(0.3)
     times = []
+    run = os.urandom(3).hex()  # a store reused with --db holds earlier runs' tokens
     for i in range(count):
-        token = f"zq{i:03d}bench"
+        token = f"zq{run}{i:03d}bench"
         tmux("send-keys", "-t", session, "-l", token)
         wait_for(session, lambda s, t=token: t in s)
         t0 = time.perf_counter()

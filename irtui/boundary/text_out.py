@@ -38,6 +38,20 @@ def for_terminal(value: object, *, single_line: bool = False, limit: int | None 
     return text
 
 
+_LINK_TARGET = re.compile(r"^https?://[\x21-\x7e]+$", re.IGNORECASE)
+
+
+def hyperlink_target(value: object, *, limit: int = 2000) -> str | None:
+    """The address a terminal hyperlink (OSC 8) may point at, or None: http(s) only, and
+    only printable ASCII (no ESC, BEL, space or bidi control can end the escape sequence
+    early or hide the target). Anything else is shown as plain text, never as a link."""
+    text = "" if value is None else str(value)
+    if len(text) > limit or not _LINK_TARGET.match(text):
+        return None
+    host = text.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return text if host.rsplit("@", 1)[-1] else None
+
+
 def json_dumps(data: Any, **kwargs: Any) -> str:
     """`json.dumps(..., ensure_ascii=False)` with the characters that could still act on a
     terminal (or reorder what it shows) escaped. JSON's structure is ASCII, so every match is

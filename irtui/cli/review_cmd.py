@@ -4,8 +4,7 @@ import. Handlers import their modules lazily so `irtui log` never pays for them.
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from irtui.cli.context import CliContext, UsageError
@@ -243,24 +242,16 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 # --- helpers --------------------------------------------------------------------------------
 
-_RELATIVE = re.compile(r"^\+(\d+)(bd|d)$")
-
 
 def parse_due(text: str | None, today: date) -> date | None:
     """`2026-12-01`, `+7d` (calendar days) or `+5bd` (business days) from `today`."""
-    if text is None or not text.strip():
-        return None
-    from irtui.review.business_days import add_business_days
+    from irtui.domain.model import DomainError
+    from irtui.review.actions import parse_due_date
 
-    text = text.strip().lower()
-    match = _RELATIVE.match(text)
-    if match:
-        n = int(match.group(1))
-        return add_business_days(today, n) if match.group(2) == "bd" else today + timedelta(n)
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"cannot read due date {text!r} (use YYYY-MM-DD, +7d or +5bd)") from None
+        return parse_due_date(text, today)
+    except DomainError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # --- postmortem --------------------------------------------------------------------------

@@ -771,6 +771,35 @@ class Store:
             ref, lambda inc, now: cmd_link(inc, name, url, now=now, author=self.author)
         )[0]
 
+    def edit_incident(
+        self,
+        ref: str | int,
+        *,
+        details: dict[str, Any] | None = None,
+        links: dict[str, str | None] | None = None,
+    ) -> Incident:
+        """Details (`change_details`' keywords) and links (name -> value, None or "" removes)
+        in one transaction: a refused link leaves the details unchanged too (the TUI's
+        details dialog saves both at once)."""
+        from irtui.domain.details import cmd_edit_details
+        from irtui.domain.links import apply_link, cmd_link
+
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            events: list[Event] = []
+            if details:
+                events += cmd_edit_details(inc, now=now, author=self.author, **details)
+            probe = replace(inc) if links else inc  # apply_link gives it a new dict
+            for name, value in (links or {}).items():
+                made = cmd_link(probe, name, value, now=now, author=self.author)
+                for event in made:
+                    apply_link(probe, event.payload)
+                events += made
+            if not events:
+                raise DomainError(f"nothing to change: {inc.id} already reads that way")
+            return events
+
+        return self.transact(ref, build)[0]
+
     def adopt_links(self, ref: str | int, links: list[tuple[str, str]]) -> list[Event]:
         """Add the offered links the incident has not got (the catalog's, after declare), in
         one transaction; the events written (none when there was nothing new)."""

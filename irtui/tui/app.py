@@ -42,7 +42,7 @@ from irtui.domain.clocks import ClockState, all_clocks, incident_now
 from irtui.domain.model import Incident
 from irtui.domain.timeutil import Clock, to_utc
 from irtui.paths import styles_dir
-from irtui.tui.actions import bindings, for_scope
+from irtui.tui.actions import bindings
 from irtui.tui.keys import TYPEAHEAD_GRACE_S
 from irtui.tui.page_watch import PageWatch
 from irtui.tui.safety import NoControlCharacters
@@ -57,6 +57,13 @@ except ImportError:  # pragma: no cover
     HEARTBEAT_S = 5
 
 
+def palette_provider() -> Any:
+    """The command palette's provider, imported when the palette first opens."""
+    from irtui.tui.palette import IrtuiCommands
+
+    return IrtuiCommands
+
+
 class IrtuiApp(App[None]):
     """Keyboard-first incident war room on one `Store`."""
 
@@ -64,6 +71,7 @@ class IrtuiApp(App[None]):
     CSS_PATH = [str(styles_dir() / "app.tcss")]
     BINDINGS = bindings("app")
     DEFAULT_MODE: ClassVar[str] = "board"
+    COMMANDS: ClassVar[set[Any]] = {palette_provider}
 
     def __init__(
         self,
@@ -640,19 +648,12 @@ class IrtuiApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every registry action of the app and of the current screen, in the palette."""
-        yield from super().get_system_commands(screen)
-        scope = getattr(screen, "SCOPE", None)
-        for action in for_scope("app") + (for_scope(scope) if scope else []):
-            if action.action == "command_mode":
-                continue  # a key, not a command
-            target = self if action.scope == "app" else screen
-            key = action.key_display or action.key
-            yield SystemCommand(
-                action.title,
-                f"{action.help}  (key: {key})",
-                partial(target.run_action, action.action),
-            )
+        """Every registry action of the app and of the current screen, each once (the
+        palette itself is `irtui.tui.palette`, which also matches synonyms)."""
+        from irtui.tui.palette import entries
+
+        for entry in entries(self, screen):
+            yield SystemCommand(entry.title, entry.help, entry.callback)
 
 
 def unsaved_text_of(screen: Any) -> list[str]:

@@ -18,7 +18,7 @@ from irtui.domain.clocks import incident_now
 from irtui.domain.model import Event, EventKind, Incident
 from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
 from irtui.domain.timeutil import parse_iso
-from irtui.store.queries import events_of_kinds
+from irtui.store.queries import task_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
     (`domain.tasks`), so a task reopened or given a due time later nags like any other."""
     if not incident_ids:
         return {}
-    rows = events_of_kinds(db, TASK_EVENT_KINDS, incident_ids=incident_ids)
+    rows = task_events(db, TASK_EVENT_KINDS, incident_ids)
     events = []
     for event_id, incident_id, kind, at, author, payload, refers_to in rows:
         if kind == EventKind.ENTRY and '"task"' not in payload:

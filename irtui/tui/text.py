@@ -11,8 +11,10 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
+from rich.style import Style
 from rich.text import Text
 
+from irtui.boundary.text_out import hyperlink_target
 from irtui.domain.clocks import ClockState, ClockView
 from irtui.domain.timeutil import fmt_duration
 
@@ -126,6 +128,16 @@ KIND_ICONS: dict[str, str] = {
 }
 
 
+KIND_STYLES: dict[str, str] = {
+    "detection": "#ff6b6b",
+    "decision": "bold #c792ea",
+    "escalation": "#ffb000",
+    "resolution": "green",
+    "communication": "#4fc3f7",
+}
+"""The icon's colour on the timeline: the kinds a reader scans for stand out."""
+
+
 def kind_icon(kind: str) -> str:
     return KIND_ICONS.get(kind, "•")
 
@@ -153,6 +165,17 @@ def local_date(value: datetime) -> str:
             _DATES.clear()
         found = _DATES[key] = value.astimezone().strftime("%a %Y-%m-%d")
     return found
+
+
+def link(label: object, url: object, style: str = "") -> Text:
+    """`label` as a terminal hyperlink (OSC 8) to `url` when that is an http(s) address
+    (`boundary.text_out.hyperlink_target`), else plain text: a channel name or a ticket key
+    is shown, never handed to the terminal as a link target."""
+    target = hyperlink_target(url)
+    text = literal(label, style)
+    if target is not None:
+        text.stylize(Style(link=target, underline=True))
+    return text
 
 
 def signature(text: Text) -> str:

@@ -30,6 +30,7 @@ from irtui.tui.screens.drill_facilitator import (
 )
 from irtui.tui.screens.handoff import RolesScreen
 from irtui.tui.screens.incident import IncidentScreen
+from irtui.tui.screens.staff import StaffDialog
 from tests.conftest import T0
 from tests.drills.conftest import fired
 
@@ -87,10 +88,11 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
         await at(2, pilot)
         await pilot.press("escape", "a")
         await at(3, pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r")  # roles the drill requires are empty: staffing
         await _settle(app, pilot)
-        assert isinstance(app.screen, RolesScreen)
-        await pilot.press(*"alice", "enter")
+        assert isinstance(app.screen, StaffDialog)
+        app.screen.query_one("#staff-commander").value = "alice"
+        await pilot.press("ctrl+s")
         await at(4, pilot)
         for role, name in (("tech_lead", "bob"), ("comms_lead", "carol"), ("scribe", "dave")):
             app.push_screen(RolesScreen(iid, role=role))

@@ -104,6 +104,10 @@ async def test_two_tuis_run_the_protocol(store_url: str, clock: ManualClock) -> 
             # alice: roles, to erin, her own words added to the brief, offer
             with a._context():  # two apps in one loop: act on this one
                 a.screen.action_roles()
+            await pa.pause()
+            if type(a.screen).__name__ == "StaffDialog":  # required roles empty: staffing
+                with a._context():
+                    a.screen.action_handoff()  # ctrl+r: on to the roles dialog
             await _until(
                 pa, lambda: isinstance(a.screen, RolesScreen) and bool(a.screen.query("#to"))
             )

@@ -17,6 +17,7 @@ from irtui.tui.screens.dialogs import PromptDialog
 from irtui.tui.screens.handoff import RolesScreen
 from irtui.tui.screens.incident import IncidentScreen, role_warnings
 from irtui.tui.screens.resolve import ResolveDialog
+from irtui.tui.screens.staff import StaffDialog
 from tests.tui.conftest import settle
 
 
@@ -92,14 +93,14 @@ async def test_edit_and_retract_selected_entry_are_shown_honestly(
         await written(app, pilot)
         entry = screen.selected_entry()
         assert entry.text == "replica lag 4s" and entry.original_text == "replica lag 40s"
-        cell = screen.query_one("#timeline").get_cell(f"e:{entry.event_id}", "text").plain
+        cell = screen.timeline.row_plain(f"e:{entry.event_id}")
         assert "(amended ×1)" in cell
         await settle(pilot)
         await pilot.press("escape", "x", *"wrong incident", "enter")
         await written(app, pilot)
         entry = screen.selected_entry()
         assert entry.retracted is not None and entry.retracted[2] == "wrong incident"
-        cell = screen.query_one("#timeline").get_cell(f"e:{entry.event_id}", "text").plain
+        cell = screen.timeline.row_plain(f"e:{entry.event_id}")
         assert "RETRACTED: wrong incident" in cell and "replica lag 4s" in cell
         assert "was (before" in str(screen.query_one("#entry-detail").render())
         kinds = [e.kind for e in store.events(iid)][-2:]
@@ -170,7 +171,10 @@ async def test_roles_handoff_brief_then_accept(
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r")  # Comms is empty: the staffing dialog first
+        await pilot.pause()
+        assert isinstance(app.screen, StaffDialog)
+        await pilot.press("ctrl+r")  # a held role: the roles dialog and its hand-off
         await pilot.pause()
         assert isinstance(app.screen, RolesScreen)
         brief = app.screen.query_one("#brief").text
@@ -191,7 +195,7 @@ async def test_roles_handoff_brief_then_accept(
         handoff = [e for e in store.events(iid) if e.kind == EventKind.ROLE_HANDED_OFF][-1]
         assert "Ruled out:" in handoff.payload["brief"]
         await settle(pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r", "ctrl+r")
         await pilot.pause()
         await pilot.press("ctrl+a")  # alice is handing IC off: only zoe accepts
         await written(app, pilot)
@@ -300,7 +304,7 @@ async def test_live_refresh_from_another_process(
         await pilot.pause()
         assert iid in changed and len(changed) == 2, app.sub_title
         assert len(screen.row_ids) == rows_before + 1
-        last = screen.query_one("#timeline").get_cell(screen.row_ids[-1], "text").plain
+        last = screen.timeline.row_plain(screen.row_ids[-1])
         assert last == "pods recycled [ok]"
         assert app.poll() == []  # nothing new: nothing re-read
         await pilot.press("escape", "escape")
@@ -329,11 +333,7 @@ async def test_timeline_search_filters_and_escape_clears(app: IrtuiApp, demo_ids
         everything = len(screen.row_ids)
         await pilot.press("escape", "slash", *"ruled", "enter")
         await pilot.pause()
-        texts = [
-            screen.query_one("#timeline").get_cell(k, "text").plain
-            for k in screen.row_ids
-            if k.startswith("e:")
-        ]
+        texts = [screen.timeline.row_plain(k) for k in screen.row_ids if k.startswith("e:")]
         assert texts == ["CDN ruled out: origin returns 502 directly"]
         await pilot.press("escape")
         await pilot.pause()
@@ -349,7 +349,7 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
     iid = demo_ids["sev1"]
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sev1(app, pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r", "ctrl+r")  # past the staffing dialog
         await pilot.pause()
         picker = app.screen.query_one("#role", Select)
         custom = app.screen.query_one("#custom-role")
@@ -369,7 +369,7 @@ async def test_a_custom_role_is_named_and_assigned_from_the_roles_dialog(
         roles_text = str(app.screen.query_one("#roles").render())
         assert "Customer Liaison" in roles_text and "dana" in roles_text
         await settle(pilot)
-        await pilot.press("escape", "r")  # now it is one of the incident's roles
+        await pilot.press("escape", "r", "ctrl+r")  # now one of the incident's roles
         await pilot.pause()
         options = [value for _label, value in app.screen.role_options()]
         assert "customer_liaison" in options and options[-1] == "__other__"
@@ -408,10 +408,9 @@ async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place
         assert not side.display
         timeline = screen.query_one("#timeline")
         assert timeline.size.width >= 36  # stamps, author and some text, not stamps alone
-        assert (
-            sum(c.get_render_width(timeline) for c in timeline.columns.values())
-            <= timeline.size.width + 2
-        )
+        from irtui.tui.widgets.timeline import layout
+
+        assert layout(timeline.size.width).text >= 12  # some text beside stamp and author
         await pilot.press("escape", "p")
         await pilot.pause()
         assert side.display

@@ -134,7 +134,7 @@ async def test_a_hand_off_offer_waits_for_a_busy_store_without_freezing_the_scre
     app.tick = counting_tick  # type: ignore[method-assign]
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_sev1(app, pilot)
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r", "ctrl+r")  # past the staffing dialog (Comms empty)
         await pilot.pause()
         roles = app.screen
         assert isinstance(roles, RolesScreen)

@@ -170,11 +170,17 @@ DIALOG_FIELDS = [
     (("escape", "g"), ("#value",)),
     (("escape", "n"), ("#title", "#services", "#impact", "#ic")),
     (("escape", "u"), ("#f-status", "#f-impact", "#f-known", "#f-doing", "#f-next")),
-    (("escape", "r"), ("#to", "#brief")),
+    (("escape", "r"), ("#staff-comms_lead", "#staff-deputy")),  # staffing: Comms is empty
+    (("escape", "r", "ctrl+r"), ("#to", "#brief")),
+    (("escape", "i"), ("#title", "#impact", "#link-dashboard")),
+    (("escape", "A"), ("#ai-title", "#ai-owner")),
+    (("escape", "S"), ("#snooze-reason",)),
 ]
 
 
-@pytest.mark.parametrize("keys,fields", DIALOG_FIELDS, ids=[k[-1] for k, _ in DIALOG_FIELDS])
+@pytest.mark.parametrize(
+    "keys,fields", DIALOG_FIELDS, ids=["-".join(k[1:]) for k, _ in DIALOG_FIELDS]
+)
 async def test_every_dialog_field(app: IrtuiApp, store: Store, demo_ids, keys, fields):
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()

@@ -478,16 +478,17 @@ class BoardScreen(IncidentActions):
     def update_top(self, shown: int | None = None) -> None:
         total = sum(1 for i in self.irtui.incidents.values() if i.is_open)
         shown = total if shown is None else shown
-        parts: list[Any] = [("irtui", "bold"), " war room  ", (f"{total} open", "bold")]
+        # a bold separator ends each bold run: an exported SVG drops a run's leading spaces
+        parts: list[Any] = [("irtui ", "bold"), "war room  ", (f"{total} open  ", "bold")]
         if self.show_resolved:
-            parts.append(f"  ·  +{len(self._resolved)} resolved in 7 days (h hides)")
+            parts.append(f"·  +{len(self._resolved)} resolved in 7 days (h hides)  ")
         if self.filter:
             parts += [
-                "  ·  filter: ",
-                (tx.clean(self.filter, limit=30), "italic"),
-                f" ({shown} shown)",
+                "·  filter: ",
+                (tx.clean(self.filter, limit=30) + " ", "italic"),
+                f"({shown} shown)  ",
             ]
-        parts.append(f"  ·  you: {tx.clean(self.irtui.seat_name, limit=20)}")
+        parts.append(f"·  you: {tx.clean(self.irtui.seat_name, limit=20)}")
         if self.irtui.outbox_summary:
             parts.append(f"  ·  {self.irtui.outbox_summary}")
         self.query_one("#board-top", Static).update(

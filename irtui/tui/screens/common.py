@@ -74,11 +74,30 @@ class IncidentActions(Screen[Any]):
             self.app.push_screen(ComposerScreen(iid))
 
     def action_roles(self) -> None:
-        from irtui.tui.screens.handoff import RolesScreen
+        """While a role the policy requires is empty: name the empty roles in one pass
+        (`StaffDialog`); otherwise (or when a hand-off step waits for this seat) the roles
+        dialog and its hand-off protocol."""
+        from irtui.tui.screens.staff import StaffDialog, empty_roles, required_roles
 
         iid = self._target()
-        if iid:
-            self.app.push_screen(RolesScreen(iid))
+        if not iid:
+            return
+        from irtui.tui.screens.handoff import offers_for
+
+        incident = self.app.incident(iid)  # type: ignore[attr-defined]
+        required = required_roles(self.app, incident)
+        empty = empty_roles(incident, required)
+        waiting = offers_for(incident, str(self.app.store.author))  # type: ignore[attr-defined]
+        if any(r in required for r in empty) and not waiting:
+            self.app.push_screen(StaffDialog(iid))
+            return
+        from irtui.domain.model import Role
+        from irtui.tui.screens.handoff import RolesScreen
+
+        # a step waiting for this seat first; then an empty role (`r name Enter` assigns it,
+        # never offers the IC's role away)
+        role = waiting[0] if waiting else empty[0] if empty else Role.COMMANDER
+        self.app.push_screen(RolesScreen(iid, role=role))
 
     def action_page(self) -> None:
         """ctrl+g: the page dialog (irtui/tui/screens/page_dialog.py)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from irtui.domain.model import Status
 from irtui.domain.policy import IMPACTS, SCOPES
 from irtui.tui import text as tx
+from irtui.tui.keys import printable
 from irtui.tui.screens.modal import GuardedModal
 
 if TYPE_CHECKING:
@@ -51,6 +53,35 @@ class Dialog(GuardedModal[Any]):
     def submit(self) -> None:
         self.action_submit()
 
+    def on_key(self, event: events.Key) -> None:
+        """On a closed picker a letter or digit picks the first option starting with it (again:
+        the next one) and moves on when only one starts so (else Enter moves on): `1` is SEV1,
+        `m` mitigating then monitoring, so `Esc s 1 reason Enter` changes severity. Other
+        printable keys keep GuardedModal's rule."""
+        select = self.focused
+        if not isinstance(select, Select) or select.expanded:
+            return
+        if event.key == "enter" and getattr(self, "_picked", None) is select:
+            event.stop()
+            event.prevent_default()  # picked by a letter: Enter goes on, not into the list
+            self._picked = None
+            self.focus_next()
+            return
+        if not printable(event):
+            return  # GuardedModal.on_key (the base class's handler runs after this one)
+        key = (event.character or "").lower()
+        options = [(str(value).lower(), value) for label, value in select._options if label != ""]
+        matches = [value for text, value in options if key and text.startswith(key)]
+        if not matches:
+            return
+        event.stop()
+        event.prevent_default()  # GuardedModal's hint does not apply: the key was used
+        current = matches.index(select.value) if select.value in matches else -1
+        select.value = matches[(current + 1) % len(matches)]
+        self._picked = select
+        if len(matches) == 1:
+            self.focus_next()
+
     def action_submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -75,13 +106,19 @@ class Dialog(GuardedModal[Any]):
         )
 
 
+def labelled(label: str, field: Input) -> Horizontal:
+    """A one-line field with its label beside it (a placeholder vanishes once typed into)."""
+    field.compact = True
+    return Horizontal(Label(Text(label), classes="field-label"), field, classes="field-row")
+
+
 class DeclareDialog(Dialog):
     """Title, severity from scope × impact (overridable), services, impact, IC, drill."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="declare"):
             yield Label("Declare an incident", classes="dialog-title")
-            yield Input(placeholder="What is broken, in a few words", id="title")
+            yield labelled("Title", Input(placeholder="what is broken, in a few words", id="title"))
             with Horizontal(classes="row"):
                 yield Select([(s, s) for s in SCOPES], prompt="scope", id="scope", allow_blank=True)
                 yield Select(
@@ -89,16 +126,17 @@ class DeclareDialog(Dialog):
                 )
                 yield Select(self.sev_options(), prompt="severity", id="sev", allow_blank=False)
             yield Static(id="sev-help", classes="help-line")
-            yield Input(placeholder="services, comma separated", id="services")
-            yield Input(placeholder="customer impact in one sentence", id="impact")
-            yield Input(placeholder="incident commander", id="ic")
-            with Horizontal(classes="row"):
-                yield Input(
-                    placeholder="impact started (-20m, 14:02; default: detected)", id="started"
-                )
-                yield Input(
-                    placeholder="detected, e.g. the alert (-5m; default now)", id="detected"
-                )
+            yield labelled("Services", Input(placeholder="comma separated", id="services"))
+            yield labelled(
+                "Impact", Input(placeholder="for customers, in one sentence", id="impact")
+            )
+            yield labelled("Commander", Input(placeholder="who runs it (IC)", id="ic"))
+            yield labelled(
+                "Impact started", Input(placeholder="-20m, 14:02 (default: detected)", id="started")
+            )
+            yield labelled(
+                "Detected", Input(placeholder="e.g. the alert: -5m (default: now)", id="detected")
+            )
             yield Checkbox("This is a drill", id="drill")
             yield self.buttons("Declare (ctrl+s)")
 

@@ -7,8 +7,10 @@ next key runs it and typing resumes; `Esc Esc` goes back to the board; `alt+<key
 command in one stroke. Enter commits the entry to the store (one durable transaction, on the
 store writer's thread) and only the saved text leaves the line, so neither a crash nor a
 store held busy by another process can eat what was typed.
-The timeline is a `DataTable` appended to in place; it is rebuilt only when an entry was
-amended, retracted or backdated into the middle.
+The timeline is a `Timeline` (`irtui.tui.widgets.timeline`, on the Line API): entries wrap with
+a hanging indent (or one line each in compact mode, `Esc w`), a new entry is appended in place,
+and the rows are set again only when an entry was amended, retracted or backdated into the
+middle.
 """
 
 from __future__ import annotations
@@ -25,44 +27,40 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
 from irtui.domain.capture import parse_capture
-from irtui.domain.clocks import ack_clock, incident_now, update_clocks
+from irtui.domain.clocks import incident_now
 from irtui.domain.model import (
-    MILESTONES,
     EntryKind,
     Event,
     EventKind,
     Incident,
-    IncidentKind,
     Role,
     TimelineEntry,
     role_label,
 )
 from irtui.domain.quality import quality_badge
-from irtui.domain.resolution import hold_view
 from irtui.domain.timeline import build_timeline
 from irtui.domain.timeutil import fmt_duration
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings, commands, display_key
 from irtui.tui.brief import OpenTask, open_tasks
+from irtui.tui.incident_header import header_lines
 from irtui.tui.keys import is_text_widget, key_label, meta_command, printable
 from irtui.tui.screens.common import IncidentActions
 from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
 from irtui.tui.widgets.oncall_panel import OnCallPanel
+from irtui.tui.widgets.row_list import RowList
+from irtui.tui.widgets.timeline import Timeline, prepare
 
 ROLE_ORDER = (Role.COMMANDER, Role.TECH_LEAD, Role.COMMS_LEAD, Role.SCRIBE, Role.DEPUTY)
 KIND_CYCLE = tuple(EntryKind)
 PANE_KEEPS_SIDE = 120
 """Narrower than this, the runbook pane replaces the roles/tasks panel while it is open."""
 NARROW_BELOW = 110
-SHORT_MILESTONE = {
-    "started": "start",
-    "detected": "det",
-    "acknowledged": "ack",
-    "mitigated": "mitig",
-    "resolved": "res",
-    "closed": "closed",
-}
+FIRST_ROWS = 300
+"""A longer timeline shows its newest entries first and the rest a moment later."""
+FIRST_EVENTS = 600
+"""Events read before the first paint; an incident with more is read whole by a worker."""
 SHORT_ROLE = {
     Role.COMMANDER: "IC",
     Role.TECH_LEAD: "Tech lead",
@@ -87,37 +85,6 @@ def role_warnings(incident: Incident, required: tuple[str, ...]) -> list[str]:
             "does not debug — hand one role off"
         )
     return warnings
-
-
-def drill_tag(incident: Incident) -> str:
-    """`DRILL`, and the drill clock's state when it is not plain real time (paused, ×60)."""
-    clock = incident.time_map or {}
-    if clock and not clock.get("running", True):
-        return "DRILL ⏸ paused "
-    speed = float(clock.get("speed", 1.0))
-    return f"DRILL ×{speed:g} " if speed != 1 else "DRILL "
-
-
-def entry_text(entry: TimelineEntry) -> Text:
-    """One timeline line: star, text, and honest amendment/retraction marks."""
-    parts: list[Any] = []
-    if entry.flag:
-        parts.append(("⚠ time flagged ", "bold #ff6b6b"))
-    if entry.starred:
-        parts.append(("★ ", "bold #ffd000"))
-    style = "dim italic" if entry.source != "entry" else ""
-    if entry.retracted is not None:
-        style = "strike dim"
-    parts.append(tx.literal(entry.text, style))
-    if entry.task:
-        owner = entry.task.get("owner")
-        parts.append((f"  ◷ task{' for ' + tx.clean(owner) if owner else ''}", "#4fc3f7"))
-    if entry.amendments:
-        parts.append((f"  (amended ×{len(entry.amendments)})", "italic #ffb000"))
-    if entry.retracted is not None:
-        parts.append(("  RETRACTED: ", "bold #ff6b6b"))
-        parts.append(tx.literal(entry.retracted[2], "#ff6b6b"))
-    return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
 
 
 class EntryInput(Input):
@@ -192,7 +159,6 @@ class IncidentScreen(IncidentActions):
         self.saving: tuple[Any, str] | None = None  # (write job, the line being saved)
         self.events: list[Event] = []
         self.entries: list[TimelineEntry] = []
-        self.row_ids: list[str] = []  # timeline row keys, in display order
         self.tasks: list[OpenTask] = []
         self.task_shown: dict[int, str] = {}
         self.default_kind: EntryKind = EntryKind.NOTE
@@ -201,7 +167,11 @@ class IncidentScreen(IncidentActions):
         self._tasks_sig = ""
         self._detail_height = -1
         self._widths: dict[str, int] = {}
-        self._last_day: str | None = None
+        self._generation = 0
+        self._full_pending = False
+        self._partial_events = False
+        self._badge: str | bool | None = False
+        """The imported-history badge, computed when the events change (False: not yet)."""
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -211,7 +181,7 @@ class IncidentScreen(IncidentActions):
         )
         with Horizontal(id="inc-body"):
             with Vertical(id="inc-main"):
-                yield FastTable(id="timeline", cursor_type="row", show_header=False)
+                yield Timeline(id="timeline")
                 with VerticalScroll(id="entry-detail-box"):
                     yield Static(id="entry-detail")
             with Vertical(id="inc-side"):
@@ -242,7 +212,10 @@ class IncidentScreen(IncidentActions):
     def on_mount(self) -> None:
         for input_id in ("#entry", "#inc-search"):
             self.query_one(input_id, Input).cursor_blink = False
-        self.events = self.irtui.store.events(self.incident_id)
+        # the newest events first (one indexed range read): a 5,000-entry incident opens as
+        # fast as a short one; the rest is read and measured by a worker after the first paint
+        self.events = self.irtui.store.latest_events(self.incident_id, FIRST_EVENTS)
+        self._partial_events = len(self.events) >= FIRST_EVENTS
         self.entries = build_timeline(self.events)
         self.query_one("#entry-detail-box").can_focus = False  # scrolled with the selection
         self.show_kind()
@@ -259,48 +232,19 @@ class IncidentScreen(IncidentActions):
 
     # --- header ------------------------------------------------------------------------
     def render_header(self, now: datetime) -> None:
-        inc = self.incident
-        top: list[Any] = [tx.severity(inc.severity), " ", (inc.id, "bold"), "  "]
-        if inc.peak_severity != inc.severity:  # obligations follow the peak
-            top[1:1] = [(f" peak SEV{inc.peak_severity}", "bold #ff6b6b")]
-        if inc.kind is IncidentKind.DRILL:
-            top.append((drill_tag(inc), "bold black on #c792ea"))
-            top.append(" ")
-        top += [tx.literal(inc.title, "bold", limit=300), "  ", tx.status(str(inc.status))]
-        if (badge := quality_badge(self.events)) is not None:  # imported history (issue 16)
-            top += ["  ", (badge, "bold black on #ffcb6b")]
-        clocks: list[Any] = []
-        for view in [ack_clock(inc, now), *update_clocks(inc, now)]:
-            label = "ack" if view.name == "ack" else view.name.split(":", 1)[1]
-            clocks += [(f"{label} ", "dim"), tx.clock(view), "   "]
-        hold = hold_view(inc, now)
-        if hold is not None:
-            clocks += [("hold ", "dim"), (hold.text, "green" if hold.met else "#4fc3f7")]
-        miles: list[Any] = []
-        narrow = self.app.size.width < NARROW_BELOW
-        for name in MILESTONES:
-            value = inc.milestones.get(name)
-            miles += [
-                (f"{SHORT_MILESTONE.get(name, name) if narrow else name} ", "dim"),
-                (value.astimezone().strftime("%H:%M") if value else "—", "" if value else "dim"),
-                "  ",
-            ]
-        svc = ", ".join(inc.services)
-        meta: list[Any] = [
-            ("services ", "dim"),
-            tx.literal(svc or "—", limit=80),
-            ("   impact ", "dim"),
-            tx.literal(inc.impact or "—", limit=200),
-        ]
-        lines = [
-            Text.assemble(*top, no_wrap=True, overflow="ellipsis"),
-            Text.assemble(*clocks, no_wrap=True, overflow="ellipsis"),
-            Text.assemble(*miles, no_wrap=True, overflow="ellipsis"),
-            Text.assemble(*meta, no_wrap=True, overflow="ellipsis"),
-        ]
+        """The header (`irtui.tui.incident_header`) fitted to the width; its height follows
+        its lines (a layout pass only when that number changes, not every tick)."""
+        width = max(self.app.size.width - 2, 20)  # the header's padding
+        max_lines = 5 if self.app.size.height < 40 else 6
+        if self._badge is False:
+            self._badge = quality_badge(self.events)
+        lines = header_lines(self.incident, now, width, badge=self._badge, max_lines=max_lines)
         content = Text("\n").join(lines)
         content.no_wrap = True
         content.overflow = "ellipsis"
+        header = self.query_one("#inc-header", Static)
+        if header.styles.height is None or header.styles.height.value != len(lines):
+            header.styles.height = len(lines)
         self.set_static("#inc-header", content, layout=False)
 
     def set_static(self, selector: str, content: Text, *, layout: bool = True) -> None:
@@ -339,7 +283,8 @@ class IncidentScreen(IncidentActions):
             line = Text.assemble(
                 (f"{label:<10}", "dim"),
                 tx.literal(holder.name, "bold", limit=18),
-                (f"  {fmt_duration(now - holder.since)}", "dim"),
+                ("  ", "bold"),  # a separator ends a segment (SVG exports drop leading ones)
+                (fmt_duration(now - holder.since), "dim"),
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -348,7 +293,8 @@ class IncidentScreen(IncidentActions):
             if offer is not None:
                 lines.append(
                     Text.assemble(
-                        ("          → ", "#ffb000"),
+                        "          ",
+                        ("→ ", "#ffb000"),
                         tx.literal(offer.to, "#ffb000", limit=18),
                         (" accepted, to confirm" if offer.accepted else " (to accept)", "#ffb000"),
                     )
@@ -422,73 +368,149 @@ class IncidentScreen(IncidentActions):
             needle in entry.text.lower() or needle in entry.author.lower() or needle in entry.kind
         )
 
-    def _add_entry_row(self, table: FastTable, entry: TimelineEntry) -> None:
-        day = tx.local_date(entry.at)
-        if day != self._last_day:
-            self._last_day = day
-            key = f"day:{day}:{len(self.row_ids)}"
-            table.append_row(Text(""), Text(f"── {day} ──", style="bold dim"), key=key)
-            self.row_ids.append(key)
-        key = f"e:{entry.event_id}"
-        stamp = tx.local_utc(entry.at, short=bool(self._widths.get("narrow")))
-        who = self._widths.get("who", 10)
-        meta = Text.assemble(
-            (stamp, "dim"),
-            " ",
-            tx.kind_icon(entry.kind),
-            " ",
-            tx.literal(entry.author, "#82aaff", limit=who),
-            no_wrap=True,
-            overflow="ellipsis",
-        )
-        table.append_row(meta, entry_text(entry), key=key)
-        self.row_ids.append(key)
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one("#timeline", Timeline)
+
+    @property
+    def row_ids(self) -> list[str]:
+        """The timeline's row keys in display order (`e:<event id>`, `day:...`); none
+        before the screen is composed."""
+        found = self.query("#timeline")
+        return found.first(Timeline).keys if found else []
 
     def rebuild_timeline(self, *, follow: bool = True) -> None:
-        table = self.query_one("#timeline", FastTable)
-        selected = self.selected_row_key()
-        at_bottom = table.cursor_row >= len(self.row_ids) - 1
-        self._widths = w = self.widths()
-        with self.app.batch_update():
-            table.clear(columns=True)
-            table.add_column("meta", key="meta", width=w["when"] + 3 + w["who"])
-            table.add_column("text", key="text", width=w["text"])
-            self.row_ids = []
-            self._last_day = None
-            for entry in self.entries:
-                if self._matches(entry):
-                    self._add_entry_row(table, entry)
-            if self.row_ids:
-                if (follow and at_bottom) or selected not in self.row_ids:
-                    table.move_cursor(row=len(self.row_ids) - 1, animate=False)
-                else:
-                    table.move_cursor(row=self.row_ids.index(selected), animate=False)
+        """Every row again. A long timeline shows its newest `FIRST_ROWS` entries at once
+        (measured here, ~20 µs a row) and the rest once a worker thread has read (if only the
+        newest events were read so far) and measured them, after the first paint."""
+        timeline = self.timeline
+        self._widths = self.widths()
+        self._generation += 1
+        keep = None if follow else timeline.cursor_key
+        shown = [e for e in self.entries if self._matches(e)]
+        if len(shown) > FIRST_ROWS or self._partial_events:
+            earlier = len(shown) - FIRST_ROWS if not self._partial_events else -1
+            timeline.show(shown[-FIRST_ROWS:], cursor_key=keep, earlier=earlier)
+            self._full_pending = True
+            self._complete_later()
+        else:
+            self._full_pending = False
+            timeline.show(shown, cursor_key=keep)
         self.show_detail()
 
+    def on_timeline_width_known(self, _event: Any) -> None:
+        self._complete_later()
+
+    def _complete_later(self) -> None:
+        # after the frame that shows the newest rows: a worker reading and measuring 5,000
+        # entries holds the GIL for a while, and the first paint must not wait for it
+        if self._full_pending and self.timeline.content_width:
+            self.call_after_refresh(lambda: self.set_timer(0.02, self._complete_timeline))
+
+    def _complete_timeline(self) -> None:
+        """Worker: every event (when only the newest were read), every entry's height at
+        the timeline's width; the rows are swapped in on the event loop (`_show_full`)."""
+        if not self._full_pending or not self.is_mounted:
+            return
+        generation, width = self._generation, self.timeline.content_width
+        compact, partial = self.timeline.compact, self._partial_events
+        store, iid, entries, matches = (
+            self.irtui.store,
+            self.incident_id,
+            self.entries,
+            self._matches,
+        )
+
+        def complete() -> None:
+            events = store.events(iid) if partial else None
+            full = build_timeline(events) if events is not None else entries
+            prepared = prepare([e for e in full if matches(e)], width, compact=compact)
+            self.app.call_from_thread(self._show_full, generation, events, full, prepared)
+
+        self.run_worker(complete, thread=True, group="timeline-complete", exit_on_error=False)
+
+    def _show_full(
+        self,
+        generation: int,
+        events: list[Event] | None,
+        entries: list[TimelineEntry],
+        prepared: Any,
+    ) -> None:
+        if generation != self._generation or not self.is_mounted:
+            return  # rebuilt meanwhile: a newer worker brings its own rows
+        if events is not None:
+            last = events[-1].id if events else 0
+            newer = [e for e in self.events if (e.id or 0) > (last or 0)]
+            self._partial_events = False
+            self.events = events + newer
+            if newer:  # written while the worker read: measured again with them
+                self._badge = False
+                self.entries = build_timeline(self.events)
+                self.rebuild_timeline()
+                return
+            self.entries = entries
+            self._badge = quality_badge(self.events)
+        self._full_pending = False
+        timeline = self.timeline
+        at_end = timeline.cursor == timeline.row_count - 1
+        added = timeline.added_since_show
+        timeline.show_prepared(prepared, cursor_key=None if at_end else timeline.cursor_key)
+        if added:
+            timeline.add(added)  # committed while the rows were being measured
+        if at_end:
+            timeline.move_cursor(timeline.row_count - 1)
+        if events is not None:  # tasks, roles and badges from the whole record now
+            now = self.irtui.now()
+            self.render_header(now)
+            self.render_roles()
+            self.render_tasks(now)
+
     def append_entries(self, new: list[TimelineEntry]) -> None:
-        """Fast path: entries that sort after everything shown are appended in place."""
-        table = self.query_one("#timeline", FastTable)
-        at_bottom = table.cursor_row >= len(self.row_ids) - 1
-        for entry in new:
-            if self._matches(entry):
-                self._add_entry_row(table, entry)
-        if at_bottom and self.row_ids:
-            table.move_cursor(row=len(self.row_ids) - 1, animate=False)
+        """Fast path: entries that sort after everything shown are appended in place (the
+        cursor follows the end if it was there)."""
+        self.timeline.add(e for e in new if self._matches(e))
         self.show_detail()
 
     def selected_row_key(self) -> str | None:
-        table = self.query_one("#timeline", DataTable)
-        if not self.row_ids:
-            return None
-        row = min(max(table.cursor_row, 0), len(self.row_ids) - 1)
-        return self.row_ids[row]
+        return self.timeline.cursor_key
 
     def selected_entry(self) -> TimelineEntry | None:
-        key = self.selected_row_key()
-        if key is None or not key.startswith("e:"):
-            return None
-        event_id = int(key[2:])
-        return next((e for e in self.entries if e.event_id == event_id), None)
+        return self.timeline.selected_entry
+
+    def action_details(self) -> None:
+        from irtui.tui.screens.details import DetailsDialog
+
+        self.app.push_screen(DetailsDialog(self.incident_id))
+
+    def action_copy_link(self) -> None:
+        from irtui.tui.screens.details import CopyLinkDialog
+
+        incident = self.incident
+        if not incident.links:
+            self.notify("No links yet: Esc i adds them (dashboard, bridge, channel, ticket).")
+            return
+        self.app.push_screen(CopyLinkDialog(incident))
+
+    def action_action_items(self) -> None:
+        from irtui.tui.screens.action_items import ActionItemsDialog
+
+        self.app.push_screen(ActionItemsDialog(self.irtui.store, self.incident_id))
+
+    def action_snooze(self) -> None:
+        from irtui.tui.screens.snooze import SnoozeDialog
+
+        self.app.push_screen(SnoozeDialog(self.incident_id))
+
+    def action_toggle_compact(self) -> None:
+        timeline = self.timeline
+        timeline.set_compact(not timeline.compact)
+        self.notify(
+            "Timeline: one line per entry (Esc w: in full)"
+            if timeline.compact
+            else "Timeline: every entry in full",
+            timeout=2,
+            markup=False,
+        )
 
     def show_detail(self) -> None:
         entry = self.selected_entry()
@@ -535,11 +557,11 @@ class IncidentScreen(IncidentActions):
             ]
         self.set_detail(Text.assemble(*parts))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "timeline":
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        if event.row_list.id == "timeline":
             self.show_detail()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
         event.stop()
 
     # --- tasks -------------------------------------------------------------------------
@@ -606,20 +628,24 @@ class IncidentScreen(IncidentActions):
         new_events = self.irtui.store.events(self.incident_id, after_id=last or 0)
         if not new_events:
             return
-        old_keys = {e.event_id for e in self.entries}
         self.events.extend(new_events)
-        entries = build_timeline(self.events)
-        added = [e for e in entries if e.event_id not in old_keys]
+        self._badge = quality_badge(self.events)
+        # The usual case, a few entries that sort after everything shown: only they are
+        # built and appended (a 5,000-entry timeline is not rebuilt for each line)
         tail_ok = all(
             ev.kind not in (EventKind.ENTRY_AMENDED, EventKind.ENTRY_RETRACTED) for ev in new_events
         )
+        added = build_timeline(new_events) if tail_ok else []
         last_shown = self.entries[-1] if self.entries else None
-        in_order = entries[: len(self.entries)] == self.entries[: len(self.entries)] and (
+        in_order = tail_ok and (
             last_shown is None
             or all((e.at, e.event_id) >= (last_shown.at, last_shown.event_id) for e in added)
         )
-        self.entries = entries
-        if tail_ok and in_order and not self.filter:
+        if in_order:
+            self.entries = [*self.entries, *added]
+        else:
+            self.entries = build_timeline(self.events)
+        if in_order and not self.filter:
             self.append_entries(added)
         else:
             self.rebuild_timeline()
@@ -854,10 +880,9 @@ class IncidentScreen(IncidentActions):
         await self.app.run_action(found.binding.action, found.node)
 
     def move_timeline(self, delta: int) -> None:
-        table = self.query_one("#timeline", DataTable)
-        if self.row_ids:
-            row = min(max(table.cursor_row + delta, 0), len(self.row_ids) - 1)
-            table.move_cursor(row=row, animate=False)
+        timeline = self.timeline
+        if timeline.row_count:
+            timeline.move_cursor(min(max(timeline.cursor + delta, 0), timeline.row_count - 1))
 
     # --- entry actions -----------------------------------------------------------------
     def _editable(self) -> TimelineEntry | None:

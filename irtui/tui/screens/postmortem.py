@@ -5,7 +5,7 @@ Keys: `e`/Enter edit the highlighted section (Ctrl+S saves it as a `postmortem_s
 Escape cancels), `t` toggles between the draft and the full timeline (a `DataTable`: a Markdown
 table costs ~13 ms a row to mount, so the draft shows only the first rows), `w` writes the whole
 draft to a Markdown file in the data dir, `c` completes the review (refused while sections are
-unwritten), `r` reloads, Escape goes back.
+unwritten), `a` adds and closes action items, `r` reloads, Escape goes back.
 The draft is built in a worker thread (it reads the whole incident); only the message handler
 touches widgets. User text reaches the screen through the Markdown parser or as `Text`, never
 as Textual markup.
@@ -120,6 +120,7 @@ class PostmortemScreen(Screen[None]):
         Binding("t", "toggle_timeline", "Draft/Timeline"),
         Binding("w", "write", "Write file"),
         Binding("c", "complete", "Complete review"),
+        Binding("a", "action_items", "Action items"),
         Binding("r", "reload", "Reload"),
     ]
     DEFAULT_CSS = """
@@ -312,6 +313,14 @@ class PostmortemScreen(Screen[None]):
 
         self.app.push_screen(
             SectionEditor(section.heading, section.prompt, self.saved.get(section.key, "")), saved
+        )
+
+    def action_action_items(self) -> None:
+        """Add and close the incident's action items (the draft lists them: reloaded after)."""
+        from irtui.tui.screens.action_items import ActionItemsDialog
+
+        self.app.push_screen(
+            ActionItemsDialog(self.store, self.incident_id), lambda _r: self.load()
         )
 
     def action_write(self) -> None:

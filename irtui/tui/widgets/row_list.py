@@ -316,9 +316,15 @@ class RowList(ScrollView, can_focus=True):
     def _resize_virtual(self) -> None:
         self.virtual_size = Size(self.size.width, self._total_lines())
 
+    def _row_width(self) -> int:
+        """The width rows are drawn at: the content less a shown vertical scrollbar (which
+        Textual draws over the content's last columns)."""
+        return self.scrollable_content_region.width
+
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._width:
-            self._width = event.size.width
+        width = self._row_width()
+        if width != self._width:
+            self._width = width
             self._invalidate(0, remeasure=True)
             self._scroll_to_cursor()
         else:
@@ -333,7 +339,7 @@ class RowList(ScrollView, can_focus=True):
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width or self._row_width()
         line = self.scroll_offset.y + y
         base = self._base_style
         if base is None:
@@ -396,12 +402,16 @@ class RowList(ScrollView, can_focus=True):
         virtual size has been laid out (scrolling is clamped to the old size until then)."""
         if self.cursor < 0:
             return
-        self.scroll_to_region(self.row_region(self.cursor), animate=False, immediate=True)
+        self.scroll_to_region(
+            self.row_region(self.cursor), animate=False, immediate=True, force=True
+        )
         self.call_after_refresh(self._scroll_to_cursor_later)
 
     def _scroll_to_cursor_later(self) -> None:
         if 0 <= self.cursor < len(self._rows):
-            self.scroll_to_region(self.row_region(self.cursor), animate=False, immediate=True)
+            self.scroll_to_region(
+                self.row_region(self.cursor), animate=False, immediate=True, force=True
+            )
 
     def action_cursor_up(self) -> None:
         self._place_cursor(self.cursor - 1, announce=True)

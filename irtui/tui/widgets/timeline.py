@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.strip import Strip
 
 from irtui.domain.model import TimelineEntry
@@ -31,6 +34,11 @@ SHORT_BELOW = 100
 MAX_LINES = 60
 """An entry taller than this (a pasted log) is cut with a note: the detail pane has it all."""
 GAP = 2
+PAD = Style(blink=False)
+"""The indent and the padding after the author: blank on screen (a `False` attribute sends
+no code), but a style no text has, so a run of its own: an exported SVG (the snapshots, the
+README's screenshots) does not merge it into the text after it and then drop it as leading
+spaces (which drew wrapped lines at column 0 and "alicerecycle")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +70,7 @@ class DayRow:
 def entry_paragraphs(entry: TimelineEntry) -> list[str]:
     """The plain text of an entry's paragraphs, as they will be wrapped (cheap: measured
     for every row)."""
-    star = "★ " if entry.starred else ""
+    star = ("⚠ time flagged " if entry.flag else "") + ("★ " if entry.starred else "")
     record = entry.decision if entry.decision and not entry.amendments else None
     main = tx.clean(record["call"] if record else entry.text, single_line=False)
     marks = ""
@@ -90,17 +98,25 @@ def entry_texts(entry: TimelineEntry, *, single_line: bool = False) -> list[Text
         style = "strike dim"
     record = entry.decision if entry.decision and not entry.amendments else None
     parts: list[Any] = []
+    if entry.flag:  # a time the store could not read (irtui.domain)
+        parts.append(("⚠ time flagged ", "bold #ff6b6b"))
     if entry.starred:
         parts.append(("★ ", "bold #ffd000"))
     main = record["call"] if record else entry.text
-    parts.append(tx.literal(main, "bold" if record else style, single_line=one))
+    main_style = "bold" if record else style
+    parts.append(tx.literal(main, main_style, single_line=one))
+    # separators end the segment before them (an exported SVG drops a segment's leading
+    # spaces, which squeezed "pods◷ task" together in the screenshots)
     if entry.task:
         owner = entry.task.get("owner")
-        parts.append((f"  ◷ task{' for ' + tx.clean(owner) if owner else ''}", "#4fc3f7"))
+        parts += [
+            ("  ", main_style),
+            (f"◷ task{' for ' + tx.clean(owner) if owner else ''}", "#4fc3f7"),
+        ]
     if entry.amendments:
-        parts.append((f"  (amended ×{len(entry.amendments)})", "italic #ffb000"))
+        parts += [("  ", main_style), (f"(amended ×{len(entry.amendments)})", "italic #ffb000")]
     if entry.retracted is not None:
-        parts.append(("  RETRACTED: ", "bold #ff6b6b"))
+        parts += [("  ", main_style), ("RETRACTED: ", "bold #ff6b6b")]
         parts.append(tx.literal(entry.retracted[2], "#ff6b6b", single_line=one))
     out = [Text.assemble(*parts)]
     if record:
@@ -171,16 +187,34 @@ class Timeline(RowList):
     Timeline { height: 1fr; }
     """
 
+    class WidthKnown(Message):
+        """The timeline was laid out at a new width (rows can be measured for it)."""
+
     def __init__(self, *, compact: bool = False, **kwargs: Any) -> None:
         super().__init__(self._render_row, measure=self._measure_row, follow=True, **kwargs)
         self.compact = compact
         self._last_day: str | None = None
+        self.added_since_show: list[TimelineEntry] = []
+        """Entries `add`ed since the last `show` (the screen re-adds them after swapping in
+        rows a worker measured)."""
 
     # --- what the screen calls -----------------------------------------------------------
-    def show(self, entries: Iterable[TimelineEntry], *, cursor_key: str | None = None) -> None:
+    def show(
+        self,
+        entries: Iterable[TimelineEntry],
+        *,
+        cursor_key: str | None = None,
+        earlier: int = 0,
+    ) -> None:
         """Every row again (an entry amended, retracted or backdated into the middle, the
-        filter changed); the cursor stays on its entry, else follows the end."""
+        filter changed); the cursor stays on its entry, else follows the end. `earlier`:
+        that many older entries (-1: some) are not among these yet (a line at the top says
+        so)."""
         rows = timeline_rows(entries)
+        if earlier:
+            count = f"{earlier:,} earlier entries" if earlier > 0 else "earlier entries"
+            rows.insert(0, ("earlier", DayRow(f"{count}: loading…")))
+        self.added_since_show = []
         last = next((d for _k, d in reversed(rows) if isinstance(d, DayRow)), None)
         self._last_day = last.day if last else None
         self.set_rows(rows, cursor_key=cursor_key)
@@ -191,6 +225,7 @@ class Timeline(RowList):
         last = next((d for _k, d in reversed(prepared.rows) if isinstance(d, DayRow)), None)
         self._last_day = last.day if last else None
         same = prepared.compact == self.compact
+        self.added_since_show = []
         self.set_rows(
             prepared.rows,
             cursor_key=cursor_key,
@@ -201,8 +236,15 @@ class Timeline(RowList):
     def add(self, entries: Iterable[TimelineEntry]) -> None:
         """Entries that sort after everything shown: appended, nothing above re-rendered."""
         for entry in entries:
+            self.added_since_show.append(entry)
             for key, data in self._rows_for(entry, self.row_count):
                 self.append(key, data)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.content_width
+        super().on_resize(event)
+        if self.content_width != width:
+            self.post_message(self.WidthKnown())
 
     def set_compact(self, compact: bool) -> None:
         """One line an entry, or every entry in full; the cursor stays on its entry."""
@@ -210,6 +252,13 @@ class Timeline(RowList):
             return
         self.compact = compact
         self.set_rows([(key, self.data(key)) for key in self.keys], cursor_key=self.cursor_key)
+
+    def row_plain(self, key: str) -> str:
+        """What row `key` says, as plain text (its paragraphs joined by line breaks)."""
+        data = self.data(key)
+        if isinstance(data, DayRow):
+            return f"── {data.day} ──"
+        return "\n".join(entry_paragraphs(data))
 
     @property
     def selected_entry(self) -> TimelineEntry | None:
@@ -237,23 +286,23 @@ class Timeline(RowList):
     def _render_row(self, data: Any, width: int) -> list[Strip]:
         console = self.app.console
         if isinstance(data, DayRow):
-            line = Text(f" ── {data.day} ──", style="bold dim")
+            line = Text.assemble(" ", (f"── {data.day} ──", "bold dim"))
             return [Strip(list(line.render(console, end="")), line.cell_len)]
         entry: TimelineEntry = data
         at = layout(width)
         meta = Text.assemble(
             " ",
-            (tx.local_utc(entry.at, short=at.short), "dim"),
-            " ",
-            tx.kind_icon(entry.kind),
-            " ",
+            (tx.local_utc(entry.at, short=at.short) + " ", "dim"),
+            (tx.kind_icon(entry.kind) + " ", tx.KIND_STYLES.get(entry.kind, "")),
             tx.literal(entry.author, "#82aaff", limit=at.who),
             no_wrap=True,
             overflow="ellipsis",
         )
-        meta.truncate(at.meta, pad=True)
+        meta.truncate(at.meta)
+        if meta.cell_len < at.meta:  # padding in a style of its own: see PAD
+            meta.append(" " * (at.meta - meta.cell_len), PAD)
         head = list(meta.render(console, end=""))
-        indent = [Segment(" " * at.meta)]
+        indent = [Segment(" " * at.meta, PAD)]
         texts = entry_texts(entry, single_line=self.compact)
         if self.compact:
             body = Text("  ").join(texts)
