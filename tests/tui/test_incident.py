@@ -414,3 +414,25 @@ async def test_on_a_narrow_terminal_the_runbook_pane_takes_the_side_panels_place
         await pilot.press("escape", "p")
         await pilot.pause()
         assert side.display
+
+
+async def test_role_ages_are_whole_minutes_and_move_on(
+    app: IrtuiApp, clock: ManualClock, demo_ids: dict[str, str]
+):
+    """The roles panel never shows seconds that stand still: ages in minutes, redrawn as the
+    minute turns."""
+    from textual.widgets import Static
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_sev1(app, pilot)
+
+        def ic_line() -> str:
+            text = str(screen.query_one("#roles", Static).render())
+            return next(line for line in text.splitlines() if line.startswith("IC"))
+
+        before = ic_line()
+        assert before.rstrip().endswith("m") and "s" not in before.split()[-1]
+        clock.advance(seconds=61)
+        app.tick()
+        await pilot.pause()
+        assert ic_line() != before

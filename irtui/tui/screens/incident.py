@@ -16,7 +16,7 @@ middle.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.text import Text
@@ -146,6 +146,13 @@ def command_hint(width: int = 1000) -> Text:
     return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
 
 
+def held_for(age: timedelta) -> str:
+    """How long a role has been held, in whole minutes (`<1m`, `27m`, `2h05m`): the roles
+    panel is redrawn once a minute, so it never shows seconds that stand still."""
+    minutes = int(age.total_seconds() // 60)
+    return "<1m" if minutes < 1 else fmt_duration(timedelta(minutes=minutes)).removesuffix("00s")
+
+
 class IncidentScreen(IncidentActions):
     SCOPE = "incident"
     AUTO_FOCUS = "#entry"
@@ -160,6 +167,7 @@ class IncidentScreen(IncidentActions):
         self.events: list[Event] = []
         self.entries: list[TimelineEntry] = []
         self.tasks: list[OpenTask] = []
+        self._roles_minute: datetime | None = None
         self.task_shown: dict[int, str] = {}
         self.default_kind: EntryKind = EntryKind.NOTE
         self.filter = ""
@@ -284,7 +292,7 @@ class IncidentScreen(IncidentActions):
                 (f"{label:<10}", "dim"),
                 tx.literal(holder.name, "bold", limit=18),
                 ("  ", "bold"),  # a separator ends a segment (SVG exports drop leading ones)
-                (fmt_duration(now - holder.since), "dim"),
+                (held_for(now - holder.since), "dim"),
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -610,8 +618,12 @@ class IncidentScreen(IncidentActions):
         if self.saving is not None:
             self.show_saving()
         self.render_header(now)
-        table = self.query_one("#tasks", FastTable)
         local = incident_now(self.incident, now)
+        minute = local.replace(second=0, microsecond=0)
+        if minute != self._roles_minute:  # role ages are whole minutes: redrawn once a minute
+            self._roles_minute = minute
+            self.render_roles()
+        table = self.query_one("#tasks", FastTable)
         running = self.incident.is_open
         for task in self.tasks:
             timer = self.task_timer(task, local, running=running)
