@@ -55,8 +55,14 @@ class CliContext:
     def store(self) -> Any:
         """The store named by --db / $IRTUI_DB / the platform default, opened once."""
         if self._store is None:
+            from irtui.store import schema
             from irtui.store.repo import Store
 
+            def tell(message: str) -> None:
+                self.err.write(f"irtui: {message}\n")
+                self.err.flush()
+
+            schema.UPGRADE_NOTICE[:] = [tell]
             self._store = Store.open(
                 getattr(self.args, "db", None),
                 policy=self.policy,

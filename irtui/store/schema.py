@@ -10,7 +10,7 @@ fresh store at the same moment do not both migrate it:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,6 +44,11 @@ def current_revision(db: Database) -> str | None:
     return db.scalar("SELECT version_num FROM alembic_version")
 
 
+UPGRADE_NOTICE: list[Callable[[str], None]] = []
+"""Who is told when an existing store is upgraded (the CLI: its stderr): on a large store an
+upgrade that builds an index takes seconds, which must not look like a hang."""
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the schema so it is at HEAD; refuse a store from a newer irtui."""
     revision = current_revision(db)
@@ -55,6 +60,12 @@ def ensure_schema(db: Database) -> None:
         if revision == HEAD:
             return
         _check_known(db, revision)
+        if revision is not None:
+            for tell in UPGRADE_NOTICE:
+                tell(
+                    f"upgrading the store's schema ({revision} -> {HEAD}), once; a large store "
+                    "may take a few seconds"
+                )
         _upgrade(db)
 
 

@@ -234,3 +234,22 @@ def test_migrations_produce_exactly_the_sqlmodel_indexes(store: Store) -> None:
         )
     }
     assert actual == expected
+
+
+def test_the_cli_says_when_it_upgrades_an_old_store_and_only_then(tmp_path: Path, clock) -> None:
+    """An upgrade can take seconds on a large store: the CLI says so on stderr, once."""
+    import shutil
+
+    from tests.cli_runner import Cli
+
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent.parent / "fixtures" / "store-0001.db", path)
+    cli = Cli(path, clock)
+    code, out, err = cli("list", "--all")
+    assert code == 0 and "Payments API 502s" in out
+    assert "irtui: upgrading the store's schema (0001" in err
+    code, _, err = cli("list", "--all")
+    assert code == 0 and "upgrading" not in err
+    new = tmp_path / "new.db"
+    code, _, err = Cli(new, clock)("list")
+    assert code == 0 and "upgrading" not in err  # a new store is created, not upgraded
