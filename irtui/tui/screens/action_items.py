@@ -85,7 +85,7 @@ class ActionItemsDialog(GuardedModal[None]):
             for label, field_id, value, hint in (
                 ("What", "ai-title", "", "what to change, so it does not happen again"),
                 ("Owner", "ai-owner", "", "a name (empty: nobody yet)"),
-                ("Due", "ai-due", "", "+7d, +5bd or 2026-12-01 (empty: no date)"),
+                ("Due", "ai-due", "", "+7d, +5bd or YYYY-MM-DD (empty: no date)"),
                 ("Type", "ai-type", "prevent", " / ".join(TYPES)),
                 ("Priority", "ai-priority", "P2", " / ".join(PRIORITIES)),
             ):
