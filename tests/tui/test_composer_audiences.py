@@ -112,6 +112,8 @@ async def test_every_audience_without_a_status_page_is_posted_by_hand_or_nothing
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PostedByHandDialog)
+        said = " ".join(str(w.render()) for w in app.screen.query(".help-line"))
+        assert "Internal + Exec are sent with it" in said.replace("\n", " ")
         await pilot.press("escape")  # not yet: nothing at all is sent, not half of it
         await pilot.pause()
         assert app.screen is composer and len(updates(store, iid)) == sent

@@ -54,6 +54,7 @@ AUDIENCE_LABELS = {
     Audience.EXEC: "Exec",
     Audience.STATUSPAGE: "Customers (status page)",
 }
+TOGGLE_LABELS = {**AUDIENCE_LABELS, Audience.STATUSPAGE: "Customers"}  # fits 80 columns
 TOGGLE_KEYS = {Audience.INTERNAL: "i", Audience.EXEC: "e", Audience.STATUSPAGE: "c"}
 """`alt+<key>` ticks or unticks an audience. Alt+letter, because a terminal sends `alt+1`
 and `ctrl+1` as other characters or not at all (checked in tmux); a fast `Esc i` is the
@@ -111,9 +112,10 @@ class PostedByHandDialog(GuardedModal[bool]):
         Binding("ctrl+s", "confirm", "Posted by hand", priority=True),
     ]
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, others: str = "") -> None:
         super().__init__(id="posted-by-hand")
         self.why = why
+        self.others = others  # the other audiences addressed: sent with it, or not at all
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="posted-by-hand-box"):
@@ -123,7 +125,12 @@ class PostedByHandDialog(GuardedModal[bool]):
                     f"irtui cannot publish this: {self.why}. Nobody outside has seen it yet, "
                     "so the customers' clock keeps running.\n\nPost it yourself (ctrl+y in "
                     "the composer copies it), then mark it posted by hand: that is recorded "
-                    "as an event and restarts their clock.",
+                    "as an event and restarts their clock."
+                    + (
+                        f"\n\n{self.others} are sent with it; Not yet sends nothing."
+                        if self.others
+                        else ""
+                    ),
                     single_line=False,
                 ),
                 classes="help-line",
@@ -205,7 +212,7 @@ class ComposerScreen(GuardedModal[bool]):
             with Horizontal(id="audience"):
                 for audience in AUDIENCES:
                     yield Checkbox(
-                        f"{AUDIENCE_LABELS[audience]} (alt+{TOGGLE_KEYS[audience]})",
+                        f"{TOGGLE_LABELS[audience]} (alt+{TOGGLE_KEYS[audience]})",
                         value=audience in self.addressed,
                         id=f"aud-{audience}",
                         compact=True,
@@ -364,12 +371,8 @@ class ComposerScreen(GuardedModal[bool]):
         if not audiences:
             return Text("To: nobody yet — tick an audience", "bold #ff6b6b")
         line = f"To: {names(audiences)}"
-        others = [a for a in audiences if a is not self.audience]
-        if others:
-            line += (
-                f" · shown: {AUDIENCE_LABELS[self.audience]}; "
-                f"{names(others)} in its own wording (ctrl+y copies the shown text)"
-            )
+        if len(audiences) > 1:  # each gets its own wording; the customers' is the one shown
+            line += f" · preview: {AUDIENCE_LABELS[self.audience]}"
         return tx.literal(line, "bold", single_line=False)
 
     def update_preview(self) -> None:
@@ -430,7 +433,9 @@ class ComposerScreen(GuardedModal[bool]):
                 self.action_publish()
                 return
             self.app.push_screen(
-                PostedByHandDialog(why),
+                PostedByHandDialog(
+                    why, names([Audience(a) for a, _ in texts if a != Audience.STATUSPAGE])
+                ),
                 lambda by_hand: (
                     self._record(texts, promise, posted_by_hand=True)
                     if by_hand
