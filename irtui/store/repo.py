@@ -28,6 +28,7 @@ from irtui.domain import lifecycle
 from irtui.domain.clocks import incident_now
 from irtui.domain.model import (
     PROJECTION_VERSION,
+    Audience,
     DomainError,
     Event,
     EventKind,
@@ -690,6 +691,42 @@ class Store:
             ),
             extra,
         )[1][0]
+
+    def record_updates(
+        self,
+        ref: str | int,
+        updates: Sequence[tuple[str, str]],
+        *,
+        publish: bool = False,
+        posted_by_hand: bool = False,
+        next_update: lifecycle.NextUpdate = None,
+        extra: Extra | None = None,
+    ) -> list[Event]:
+        """Record one update to several audiences at once — `(audience, text)` pairs, each
+        audience's own wording — in one transaction, so a multi-audience send is never half
+        recorded. Every clock is set by the same promise. `publish`/`posted_by_hand` say how
+        the status-page update (if one is among them) reached customers; `extra` gets the
+        events in the order given (put the status page first to queue its outbox message)."""
+        if not updates:
+            raise DomainError("an update needs at least one audience")
+
+        def build(inc: Incident, now: datetime) -> list[Event]:
+            events: list[Event] = []
+            for audience, text in updates:
+                page = audience == str(Audience.STATUSPAGE)
+                events += lifecycle.cmd_update(
+                    inc,
+                    text,
+                    now=now,
+                    author=self.author,
+                    audience=audience,
+                    publish=publish and page,
+                    posted_by_hand=posted_by_hand and page,
+                    next_update=next_update,
+                )
+            return events
+
+        return self.transact(ref, build, extra)[1]
 
     def snooze(self, ref: str | int, target: str, until: datetime, reason: str) -> Incident:
         return self.transact(

@@ -6,6 +6,7 @@ preview exactly the payload that will be sent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,12 +60,15 @@ def publish(
     notify: bool | None = None,
     impact: str | None = None,
     next_update: Any = None,
+    also: Sequence[tuple[str, str]] = (),
 ) -> Published:
     """Record a status-page update and queue it for delivery, atomically. `next_update` is
     the next update promised to customers (an instant, "with the next status change", or
     None for the cadence): it sets their clock (`lifecycle.cmd_update`). A drill's goes to
     the drill sink instead (the outbox's rule), so a drill can rehearse publishing even where
-    no status page is configured."""
+    no status page is configured. `also` — `(audience, text)` pairs for internal/exec — are
+    recorded in the same transaction (the composer's one pass to every audience: nothing is
+    half sent), each clock set by the same promise."""
     drill = store.get(ref).kind is IncidentKind.DRILL
     if not cfg.configured and not drill:
         raise DomainError(
@@ -88,14 +92,23 @@ def publish(
             incident.id, payload, now=event.recorded_at, event_id=event.id, provider=STATUSPAGE
         )
 
-    event = store.record_update(
-        ref,
-        text,
-        audience=str(Audience.STATUSPAGE),
-        publish=True,
-        next_update=next_update,
-        extra=extra,
-    )
+    if also:
+        event = store.record_updates(
+            ref,
+            [(str(Audience.STATUSPAGE), text), *also],  # the status page first: events[0]
+            publish=True,
+            next_update=next_update,
+            extra=extra,
+        )[0]
+    else:
+        event = store.record_update(
+            ref,
+            text,
+            audience=str(Audience.STATUSPAGE),
+            publish=True,
+            next_update=next_update,
+            extra=extra,
+        )
     return Published(event, int(box["id"]), box["payload"], drill=drill)
 
 

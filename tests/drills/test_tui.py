@@ -126,6 +126,7 @@ async def test_a_player_runs_a_shipped_scenario_end_to_end(store, clock, db_path
             await pilot.press("escape", "u")
             await _settle(app, pilot)
             app.screen.query_one(f"#aud-{audience}").value = True
+            app.screen.query_one("#aud-internal").value = False  # this audience alone
             await _settle(app, pilot)
             app.screen.query_one("#f-known", Input).value = "The orders database is saturated."
             await pilot.press("ctrl+s")

@@ -35,9 +35,10 @@ async def test_composer_prefills_previews_sends_and_copies(
         assert "Incident commander: alice" in preview
         await pilot.press("ctrl+y")
         assert copied and copied[-1].startswith(f"[{iid}] SEV1")
-        # per-audience variant: exec reads differently
-        composer.query_one("#aud-exec").value = True
+        # per-audience variant: exec reads differently (alt+e ticks exec, alt+i unticks internal)
+        await pilot.press("alt+e", "alt+i")
         await pilot.pause()
+        assert composer.audiences == ["exec"]
         assert composer.audience == "exec"
         assert "Business impact:" in str(composer.query_one("#preview").render())
         await pilot.press("ctrl+s")
@@ -222,7 +223,7 @@ async def test_composer_prefills_what_we_know_and_do_but_never_for_customers(
         await pilot.pause()
         assert known.value == "" and doing.value == ""  # customers: written on purpose
         assert "payments-api saturated" not in str(composer.query_one("#preview").render())
-        composer.query_one("#aud-internal").value = True
+        composer.query_one("#aud-statuspage").value = False
         await pilot.pause()
         assert "payments-api saturated" in known.value
         doing.value = "failing over the payments DB"  # typed: kept across audiences

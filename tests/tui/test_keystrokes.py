@@ -92,6 +92,19 @@ async def test_ten_core_actions_by_keys(store: Store, clock: ManualClock) -> Non
         updates = len([e for e in store.events(iid) if e.kind == EventKind.UPDATE_SENT])
         await count.do("post an update (one audience)", "escape", "u", "ctrl+s")
         assert len([e for e in store.events(iid) if e.kind == EventKind.UPDATE_SENT]) > updates
+        updates = len([e for e in store.events(iid) if e.kind == EventKind.UPDATE_SENT])
+        await count.do(  # the second ctrl+s: Posted by hand (no status page here) or Publish
+            "post a SEV1 update to internal + exec + status page",
+            "escape",
+            "u",
+            "alt+e",
+            "alt+c",
+            "ctrl+s",
+            "ctrl+s",
+        )
+        sent = [e for e in store.events(iid) if e.kind == EventKind.UPDATE_SENT][updates:]
+        assert sorted(e.payload["audience"] for e in sent) == ["exec", "internal", "statuspage"]
+        assert {e.recorded_at for e in sent} == {sent[0].recorded_at}  # one write
         await count.do("change status", "escape", "t", "m", "enter", "enter")
         assert str(store.get(iid).status) == "mitigating"
         await count.do("resolve", "escape", "R", "ctrl+s")

@@ -245,6 +245,6 @@ async def test_screens_without_text_fields_ignore_typing(app: IrtuiApp, store: S
         composer = app.screen
         composer.query_one("#aud-statuspage").value = True
         await pilot.pause()
-        composer.query_one("#aud-statuspage").focus()  # a radio button: space must not flip
+        composer.query_one("#aud-statuspage").focus()  # a checkbox: space must not flip
         await torture(app, pilot, store, expect_text=False)
         assert composer.audience == "statuspage"

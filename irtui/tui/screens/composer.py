@@ -3,6 +3,13 @@
 Fields are prefilled by `templates.prefill` and rendered by `templates.render`, so the CLI and
 the TUI word updates identically.
 
+One pass, every audience: a toggle per audience (`alt+i` internal, `alt+e` exec, `alt+c`
+customers) says who this update is for, and Send records it for each in one transaction —
+each audience in its own wording (`templates.render`), all from the same typed fields. The
+composer opens with the audience asked for ticked; customers are never ticked for you unless
+they were the audience asked for, so what they read is always addressed on purpose, and when
+they are ticked the preview shows their version.
+
 The next update promised in the text *is* the clock: `10m`, `21:05`, or "with the next
 status change" sets that audience's next-update deadline when the update is sent (a stored
 fact in the `update_sent` event), and the line under the field says which clock it sets. An
@@ -27,8 +34,6 @@ from textual.widgets import (
     Footer,
     Input,
     Label,
-    RadioButton,
-    RadioSet,
     Static,
 )
 
@@ -49,6 +54,15 @@ AUDIENCE_LABELS = {
     Audience.EXEC: "Exec",
     Audience.STATUSPAGE: "Customers (status page)",
 }
+TOGGLE_LABELS = {**AUDIENCE_LABELS, Audience.STATUSPAGE: "Customers"}  # fits 80 columns
+TOGGLE_KEYS = {Audience.INTERNAL: "i", Audience.EXEC: "e", Audience.STATUSPAGE: "c"}
+"""`alt+<key>` ticks or unticks an audience. Alt+letter, because a terminal sends `alt+1`
+and `ctrl+1` as other characters or not at all (checked in tmux); a fast `Esc i` is the
+same key, as everywhere in irtui."""
+
+
+def names(audiences: list[Audience]) -> str:
+    return " + ".join(AUDIENCE_LABELS[a] for a in audiences)
 
 
 def publish_screen_class() -> Any:
@@ -98,9 +112,10 @@ class PostedByHandDialog(GuardedModal[bool]):
         Binding("ctrl+s", "confirm", "Posted by hand", priority=True),
     ]
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, others: str = "") -> None:
         super().__init__(id="posted-by-hand")
         self.why = why
+        self.others = others  # the other audiences addressed: sent with it, or not at all
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="posted-by-hand-box"):
@@ -110,7 +125,12 @@ class PostedByHandDialog(GuardedModal[bool]):
                     f"irtui cannot publish this: {self.why}. Nobody outside has seen it yet, "
                     "so the customers' clock keeps running.\n\nPost it yourself (ctrl+y in "
                     "the composer copies it), then mark it posted by hand: that is recorded "
-                    "as an event and restarts their clock.",
+                    "as an event and restarts their clock."
+                    + (
+                        f"\n\n{self.others} are sent with it; Not yet sends nothing."
+                        if self.others
+                        else ""
+                    ),
                     single_line=False,
                 ),
                 classes="help-line",
@@ -144,6 +164,10 @@ class ComposerScreen(GuardedModal[bool]):
     ComposerScreen #f-next { width: 14; }
     ComposerScreen #f-next-status { width: 1fr; margin-left: 2; }
     ComposerScreen #f-clock { height: auto; color: $text-muted; }
+    ComposerScreen #audience { height: auto; }
+    ComposerScreen #audience Checkbox { width: auto; margin-right: 2; color: $text-muted; }
+    ComposerScreen #audience Checkbox.-on { color: $text; text-style: bold; }
+    ComposerScreen #addressed { height: auto; color: $text-muted; }
     """
 
     BINDINGS = [
@@ -151,12 +175,32 @@ class ComposerScreen(GuardedModal[bool]):
         Binding("ctrl+s", "send", "Send", priority=True),
         Binding("ctrl+y", "copy", "Copy", priority=True),
         Binding("ctrl+g", "publish", "Publish…", priority=True, show=False),
+        *(
+            Binding(
+                f"alt+{key}", f"toggle('{aud}')", AUDIENCE_LABELS[aud], priority=True, show=False
+            )
+            for aud, key in TOGGLE_KEYS.items()
+        ),
     ]
 
     def __init__(self, incident_id: str, *, audience: Audience = Audience.INTERNAL) -> None:
         super().__init__(id="composer")
         self.incident_id = incident_id
-        self.audience: Audience = Audience(audience)
+        self.asked: Audience = Audience(audience)
+        self.addressed: set[Audience] = {self.asked}
+
+    @property
+    def audiences(self) -> list[Audience]:
+        """The audiences addressed, in the composer's order."""
+        return [a for a in AUDIENCES if a in self.addressed]
+
+    @property
+    def audience(self) -> Audience:
+        """The audience the preview (and the field prefill) follows: the customers when they
+        are addressed (what they read is checked on purpose), else the first addressed."""
+        if Audience.STATUSPAGE in self.addressed:
+            return Audience.STATUSPAGE
+        return (self.audiences or [self.asked])[0]
 
     @property
     def irtui(self) -> WarRoom:
@@ -165,12 +209,13 @@ class ComposerScreen(GuardedModal[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="composer-box"):
             yield Label(f"Status update — {self.incident_id}", classes="dialog-title")
-            with RadioSet(id="audience"):
+            with Horizontal(id="audience"):
                 for audience in AUDIENCES:
-                    yield RadioButton(
-                        AUDIENCE_LABELS[audience],
-                        value=audience is self.audience,
+                    yield Checkbox(
+                        f"{TOGGLE_LABELS[audience]} (alt+{TOGGLE_KEYS[audience]})",
+                        value=audience in self.addressed,
                         id=f"aud-{audience}",
+                        compact=True,
                     )
             with Horizontal(id="composer-cols"):
                 with Vertical(id="composer-fields"):
@@ -197,6 +242,7 @@ class ComposerScreen(GuardedModal[bool]):
                     yield Static(id="f-clock", classes="help-line")
                 with Vertical(id="composer-preview-box"):
                     yield Label("Preview", id="preview-title")
+                    yield Static(id="addressed", classes="help-line")
                     with VerticalScroll():
                         yield Static(id="preview")
             with Horizontal(classes="dialog-buttons"):
@@ -245,7 +291,7 @@ class ComposerScreen(GuardedModal[bool]):
             next_in.disabled = final
             self.query_one("#f-next-status", Checkbox).disabled = final
         self.query_one("#publish").set_class(
-            not (self.audience is Audience.STATUSPAGE and publish_screen_class()), "hidden"
+            not (Audience.STATUSPAGE in self.addressed and publish_screen_class()), "hidden"
         )
         self.update_preview()
 
@@ -272,29 +318,37 @@ class ComposerScreen(GuardedModal[bool]):
     def clock_line(self) -> Text:
         """Which clock Send sets, and how it reaches the audience."""
         inc = self.irtui.incident(self.incident_id)
-        name = AUDIENCE_LABELS[self.audience]
+        audiences = self.audiences
+        if not audiences:
+            return Text("No audience addressed: tick one (alt+i, alt+e, alt+c).", "bold #ff6b6b")
+        name = names(audiences)
+        clocks = "clock" if len(audiences) == 1 else "clocks"
         try:
             promise = self.next_update()
         except DomainError as exc:
             return Text(str(exc), style="bold #ff6b6b")
         now = self.irtui.now()
         if promise is None:
-            line = f"Final update: {name} gets no further update after this one."
+            line = f"Final update: nothing further is promised to {name} after this one."
         elif promise == STATUS_CHANGE:
             line = (
-                f"Sets the {name} clock: next update with the next status change "
+                f"Sets the {name} {clocks}: next update with the next status change "
                 f"(due {fmt_span(STATUS_CHANGE_GRACE)} after it)."
             )
         else:
             assert isinstance(promise, datetime)
             line = (
-                f"Sets the {name} clock: next update due {fmt_when(promise, now)} "
+                f"Sets the {name} {clocks}: next update due {fmt_when(promise, now)} "
                 f"(in {fmt_span(round((promise - now).total_seconds()))})."
             )
-            cadence = inc.cadence_s.get(self.audience)
-            if cadence and (promise - now).total_seconds() > cadence + 59:
-                line += f" Longer than SEV{inc.severity}'s {fmt_span(cadence)} cadence."
-        if self.audience is Audience.STATUSPAGE:
+            for aud in audiences:
+                cadence = inc.cadence_s.get(aud)
+                if cadence and (promise - now).total_seconds() > cadence + 59:
+                    line += (
+                        f" Longer than SEV{inc.severity}'s {fmt_span(cadence)} "
+                        f"{AUDIENCE_LABELS[aud]} cadence."
+                    )
+        if Audience.STATUSPAGE in self.addressed:
             ready, why = status_page_ready(inc.kind is IncidentKind.DRILL)
             line += (
                 " It restarts when the update is published (Send opens Publish…)."
@@ -307,6 +361,20 @@ class ComposerScreen(GuardedModal[bool]):
     def body(self) -> str:
         return render(self.irtui.incident(self.incident_id), self.audience, self.fields())
 
+    def texts(self) -> list[tuple[str, str]]:
+        """`(audience, text)` for every audience addressed, each in its own wording."""
+        inc, fields = self.irtui.incident(self.incident_id), self.fields()
+        return [(str(a), render(inc, a, fields)) for a in self.audiences]
+
+    def addressed_line(self) -> Text:
+        audiences = self.audiences
+        if not audiences:
+            return Text("To: nobody yet — tick an audience", "bold #ff6b6b")
+        line = f"To: {names(audiences)}"
+        if len(audiences) > 1:  # each gets its own wording; the customers' is the one shown
+            line += f" · preview: {AUDIENCE_LABELS[self.audience]}"
+        return tx.literal(line, "bold", single_line=False)
+
     def update_preview(self) -> None:
         preview = self.query_one("#preview", Static)
         try:
@@ -314,6 +382,7 @@ class ComposerScreen(GuardedModal[bool]):
         except Exception as exc:
             preview.update(tx.literal(str(exc), "bold #ff6b6b", single_line=False))
         self.query_one("#f-clock", Static).update(self.clock_line())
+        self.query_one("#addressed", Static).update(self.addressed_line())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.update_preview()
@@ -322,10 +391,14 @@ class ComposerScreen(GuardedModal[bool]):
         if event.checkbox.id == "f-next-status":
             self.query_one("#f-next", Input).disabled = bool(event.value)
             self.update_preview()
+        elif event.checkbox.id and event.checkbox.id.startswith("aud-"):
+            audience = Audience(event.checkbox.id.removeprefix("aud-"))
+            (self.addressed.add if event.value else self.addressed.discard)(audience)
+            self.prefill(keep_text=True)
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        self.audience = AUDIENCES[event.index]
-        self.prefill(keep_text=True)
+    def action_toggle(self, audience: str) -> None:
+        box = self.query_one(f"#aud-{audience}", Checkbox)
+        box.value = not box.value  # Checkbox.Changed does the rest
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.submit_or_next(event)
@@ -344,51 +417,69 @@ class ComposerScreen(GuardedModal[bool]):
         action[str(event.button.id)]()
 
     def action_send(self) -> None:
+        if not self.addressed:
+            self.notify("Tick an audience first (alt+i, alt+e, alt+c).", severity="error")
+            return
         try:
-            text = self.body()
+            texts = self.texts()
             promise = self.next_update()
         except Exception as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        if self.audience is Audience.STATUSPAGE:
+        if Audience.STATUSPAGE in self.addressed:
             drill = self.irtui.incident(self.incident_id).kind is IncidentKind.DRILL
             ready, why = status_page_ready(drill)
             if ready:
                 self.action_publish()
                 return
             self.app.push_screen(
-                PostedByHandDialog(why),
+                PostedByHandDialog(
+                    why, names([Audience(a) for a, _ in texts if a != Audience.STATUSPAGE])
+                ),
                 lambda by_hand: (
-                    self._record(text, promise, posted_by_hand=True)
+                    self._record(texts, promise, posted_by_hand=True)
                     if by_hand
                     else self.notify(
-                        "Not recorded: the customers' clock keeps running.", severity="warning"
+                        "Not recorded: the customers' clock keeps running"
+                        + (
+                            " — nothing was sent (untick Customers to send the rest)."
+                            if len(texts) > 1
+                            else "."
+                        ),
+                        severity="warning",
                     )
                 ),
             )
             return
-        self._record(text, promise)
+        self._record(texts, promise)
 
     def _record(
-        self, text: str, promise: datetime | str | None, *, posted_by_hand: bool = False
+        self,
+        texts: list[tuple[str, str]],
+        promise: datetime | str | None,
+        *,
+        posted_by_hand: bool = False,
     ) -> None:
-        iid, audience = self.incident_id, str(self.audience)
-        how = "posted by hand" if posted_by_hand else "recorded"
+        """Every addressed audience in one store write (one transaction: never half sent)."""
+        iid = self.incident_id
+        sent = [Audience(a) for a, _ in texts]
+        how = " (customers: posted by hand)" if posted_by_hand else ""
         self.save(
-            lambda store: store.record_update(
-                iid, text, audience=audience, posted_by_hand=posted_by_hand, next_update=promise
+            lambda store: store.record_updates(
+                iid, texts, posted_by_hand=posted_by_hand, next_update=promise
             ),
-            f"Update to {AUDIENCE_LABELS[self.audience]} {how}; {self._next_said(promise)}",
-            lambda _event: self.dismiss(True),
+            f"Update sent to {names(sent)}{how}; {self._next_said(promise, len(sent))}",
+            lambda _events: self.dismiss(True),
         )
 
-    def _next_said(self, promise: datetime | str | None) -> str:
+    def _next_said(self, promise: datetime | str | None, count: int = 1) -> str:
+        each = " for each" if count > 1 else ""
         if promise is None:
             return "no further update is due"
         if promise == STATUS_CHANGE:
-            return "next one with the next status change"
+            return f"next one with the next status change{each}"
         assert isinstance(promise, datetime)
-        return f"next one due {fmt_when(promise, self.irtui.now())}"
+        return f"next one due {fmt_when(promise, self.irtui.now())}{each}"
 
     def action_copy(self) -> None:
         try:
@@ -400,7 +491,7 @@ class ComposerScreen(GuardedModal[bool]):
 
     def action_publish(self) -> None:
         screen_class = publish_screen_class()
-        if self.audience is not Audience.STATUSPAGE or screen_class is None:
+        if Audience.STATUSPAGE not in self.addressed or screen_class is None:
             self.notify(
                 "Publishing is for the status-page audience (and needs the sync module).",
                 severity="warning",
@@ -409,12 +500,20 @@ class ComposerScreen(GuardedModal[bool]):
         try:
             fields = self.fields()
             body = self.body()
+            also = [(a, t) for a, t in self.texts() if a != str(Audience.STATUSPAGE)]
         except Exception as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
 
         def done(published: bool | None) -> None:
             if published:
+                if also:
+                    others = [Audience(a) for a, _ in also]
+                    self.app.notify(
+                        f"Update sent to {names(others)} with the status page; "
+                        f"{self._next_said(fields.next_update, len(also) + 1)}",
+                        markup=False,
+                    )
                 self.dismiss(True)
 
         self.app.push_screen(
@@ -424,6 +523,7 @@ class ComposerScreen(GuardedModal[bool]):
                 body,
                 fields.status,
                 next_update=fields.next_update,
+                also=also,
             ),
             done,
         )

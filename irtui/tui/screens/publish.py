@@ -8,6 +8,7 @@ the very payload that will be stored, and user text is shown as plain `Text` (ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -60,9 +61,11 @@ class PublishScreen(GuardedModal[bool]):
         *,
         config: SyncConfig | None = None,
         next_update: Any = None,
+        also: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__()
         self.next_update = next_update  # the composer's promise: sets the customers' clock
+        self.also = tuple(also)  # internal/exec texts recorded in the same transaction
         self.store = store
         self.incident_id = incident_id
         self.body = body
@@ -180,7 +183,7 @@ class PublishScreen(GuardedModal[bool]):
 
         iid, body, config = self.incident_id, self.body, self.config
         status, notify, impact = self.page_status, self.notify_subscribers, self.impact
-        next_update = self.next_update
+        next_update, also = self.next_update, self.also
 
         def run(store: Any) -> Any:
             return publish(
@@ -192,6 +195,7 @@ class PublishScreen(GuardedModal[bool]):
                 notify=notify,
                 impact=impact,
                 next_update=next_update,
+                also=also,
             )
 
         def queued(done: Any) -> None:
