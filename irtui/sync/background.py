@@ -9,21 +9,20 @@ may touch widgets directly.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from irtui.store.outbox_repo import DEFAULT_LEASE_S, OutboxRepo
+from irtui.store.outbox_repo import DEFAULT_LEASE_S
 from irtui.sync.config import SyncConfig, SyncConfigError, load_config, load_token
-from irtui.sync.outbox import Deliverer, DeliveryReport, default_backoff
-from irtui.sync.provider import Interrupted, Provider
+from irtui.sync.delivery_loop import DeliveryLoop
+from irtui.sync.outbox import default_backoff
+from irtui.sync.provider import Provider
 
 POLL_S = 2.0
 
 
-class OutboxWorker:
-    """One delivery loop over one store. `enabled` is False when the status page is not
+class OutboxWorker(DeliveryLoop):
+    """The status page's delivery loop. `enabled` is False when the status page is not
     configured or no token is available: then nothing is sent and messages just wait."""
 
     def __init__(
@@ -37,9 +36,14 @@ class OutboxWorker:
         lease_s: float = DEFAULT_LEASE_S,
         backoff: Callable[[int, float | None], float] = default_backoff,
     ) -> None:
-        self.store = store
+        super().__init__(
+            store,
+            provider=provider,
+            poll_s=POLL_S if poll_s is None else poll_s,
+            lease_s=lease_s,
+            backoff=backoff,
+        )
         self.problem: str | None = None
-        """Why the worker is disabled (shown in the status bar), or None."""
         if config is None and provider is None:
             try:
                 config = load_config()
@@ -52,12 +56,6 @@ class OutboxWorker:
             if token is not None
             else (None if provider else load_token(page_id=self.config.page_id))
         )
-        self._provider = provider
-        self.poll_s = POLL_S if poll_s is None else poll_s
-        self.lease_s = lease_s
-        self.backoff = backoff
-        self._stop = threading.Event()
-        self._deliverer: Deliverer | None = None
         if provider is None and self.problem is None:
             if not self.config.configured:
                 self.problem = "status page not configured (statuspage.yaml)"
@@ -65,57 +63,11 @@ class OutboxWorker:
                 self.problem = "no status-page token (IRTUI_STATUSPAGE_TOKEN)"
 
     @property
-    def enabled(self) -> bool:
+    def enabled(self) -> bool:  # type: ignore[override]
         return self._provider is not None or self.problem is None
 
-    @property
-    def repo(self) -> OutboxRepo:
-        return OutboxRepo(self.store.db)
+    def make_provider(self) -> Provider:
+        from irtui.sync.statuspage import StatuspageV1
 
-    def provider(self) -> Provider:
-        if self._provider is None:
-            from irtui.sync.statuspage import StatuspageV1
-
-            assert self._token
-            self._provider = StatuspageV1(self.config, self._token, sleep=self._sleep)
-        return self._provider
-
-    def _sleep(self, seconds: float) -> None:
-        """Interruptible sleep for the provider's backoff: `stop()` ends it at once."""
-        if self._stop.wait(seconds):
-            raise Interrupted("stopping")
-
-    def deliver_due(self, *, limit: int | None = None) -> list[DeliveryReport]:
-        """Deliver every message due now (blocking). Empty when disabled."""
-        if not self.enabled:
-            return []
-        if self._deliverer is None:  # kept across rounds: it remembers a rate-limit pause
-            self._deliverer = Deliverer(
-                self.repo,
-                self.provider(),
-                self.store.now,
-                lease_s=self.lease_s,
-                backoff=self.backoff,
-            )
-        return self._deliverer.deliver_due(limit=limit, should_stop=self._stop.is_set)
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def close(self) -> None:
-        self.stop()
-        if self._provider is not None:
-            self._provider.close()
-
-    async def run_forever(self, on_change: Callable[[], None]) -> None:
-        """Deliver, wait `poll_s`, repeat, until cancelled (or `stop()`)."""
-        if not self.enabled:
-            return
-        try:
-            while not self._stop.is_set():
-                reports = await asyncio.to_thread(self.deliver_due)
-                if reports:
-                    on_change()
-                await asyncio.sleep(self.poll_s)
-        finally:
-            self.stop()
+        assert self._token
+        return StatuspageV1(self.config, self._token, sleep=self._sleep)

@@ -8,20 +8,21 @@ fails loudly (its page shows "NOT DELIVERED" on the incident screen) and waits f
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from irtui.store.outbox_repo import DEFAULT_LEASE_S, OutboxRepo
-from irtui.sync.outbox import Deliverer, DeliveryReport, default_backoff
+from irtui.store.outbox_repo import DEFAULT_LEASE_S
+from irtui.sync.delivery_loop import DeliveryLoop
+from irtui.sync.outbox import default_backoff
 from irtui.sync.pagerduty_keys import RoutingKeys
-from irtui.sync.provider import Interrupted, Provider
+from irtui.sync.provider import Provider
 
 POLL_S = 2.0
 
 
-class PagingWorker:
+class PagingWorker(DeliveryLoop):
+    """PagerDuty's delivery loop: always enabled (routing keys are looked up per message)."""
+
     def __init__(
         self,
         store: Any,
@@ -32,70 +33,31 @@ class PagingWorker:
         lease_s: float = DEFAULT_LEASE_S,
         backoff: Callable[[int, float | None], float] = default_backoff,
     ) -> None:
-        self.store = store
+        super().__init__(
+            store,
+            provider=provider,
+            poll_s=POLL_S if poll_s is None else poll_s,
+            lease_s=lease_s,
+            backoff=backoff,
+        )
         self.keys = keys
-        self._provider = provider
-        self.poll_s = POLL_S if poll_s is None else poll_s
-        self.lease_s = lease_s
-        self.backoff = backoff
-        self._stop = threading.Event()
-        self._deliverer: Deliverer | None = None
 
-    enabled = True
-    problem: str | None = None
+    def make_provider(self) -> Provider:
+        from irtui.sync.pagerduty import PagerDutyEventsV2
 
-    def provider(self) -> Provider:
-        if self._provider is None:
-            from irtui.sync.pagerduty import PagerDutyEventsV2
-
-            self._provider = PagerDutyEventsV2(self.keys or routing_keys(), sleep=self._sleep)
-        return self._provider
-
-    def _sleep(self, seconds: float) -> None:
-        if self._stop.wait(seconds):
-            raise Interrupted("stopping")
+        return PagerDutyEventsV2(self.keys or routing_keys(), sleep=self._sleep)
 
     def pending(self) -> int:
-        repo = OutboxRepo(self.store.db)
         return len(
             [
                 m
-                for m in repo.messages(states=("pending", "sending", "retrying"))
+                for m in self.repo.messages(states=("pending", "sending", "retrying"))
                 if m.provider == "pagerduty"
             ]
         )
 
-    def deliver_due(self, *, limit: int | None = None) -> list[DeliveryReport]:
-        if self._deliverer is None:
-            self._deliverer = Deliverer(
-                OutboxRepo(self.store.db),
-                self.provider(),
-                self.store.now,
-                lease_s=self.lease_s,
-                backoff=self.backoff,
-            )
-        return self._deliverer.deliver_due(limit=limit, should_stop=self._stop.is_set)
-
     def wake(self) -> int:
-        return OutboxRepo(self.store.db).wake(self.store.now(), provider="pagerduty")
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def close(self) -> None:
-        self.stop()
-        if self._provider is not None:
-            self._provider.close()
-
-    async def run_forever(self, on_change: Callable[[], None]) -> None:
-        try:
-            while not self._stop.is_set():
-                reports = await asyncio.to_thread(self.deliver_due)
-                if reports:
-                    on_change()
-                await asyncio.sleep(self.poll_s)
-        finally:
-            self.stop()
+        return self.repo.wake(self.store.now(), provider="pagerduty")
 
 
 def routing_keys(catalog: Any = None) -> RoutingKeys:
