@@ -15,34 +15,16 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_ms, process_ms
+
 IRTUI = shutil.which("irtui") or str(Path(sys.executable).with_name("irtui"))
-
-
-def ms(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
-
-
-def proc_ms(cmd: list[str], env: dict[str, str], runs: int) -> float:
-    def run() -> None:
-        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if done.returncode != 0:
-            raise SystemExit(f"{cmd} failed: {done.stderr.decode()}")
-
-    return ms(run, runs)
 
 
 def main() -> None:
@@ -65,22 +47,22 @@ def main() -> None:
     for n in range(args.events):
         store.log(iid, f"entry {n}: checked the pool again", kind="note")
     runner.tick(store, iid)
-    idle = ms(lambda: runner.tick(store, iid), args.runs * 5)
+    idle = median_ms(lambda: runner.tick(store, iid), args.runs * 5)
 
     def fire_one() -> None:
         clock.advance(seconds=1)  # a drill minute: sometimes something is due
         runner.tick(store, iid)
 
-    firing = ms(fire_one, args.runs)
-    view = ms(lambda: runner.view(store, iid), args.runs * 3)
-    debrief = ms(lambda: score(store, iid), args.runs)
+    firing = median_ms(fire_one, args.runs)
+    view = median_ms(lambda: runner.view(store, iid), args.runs * 3)
+    debrief = median_ms(lambda: score(store, iid), args.runs)
     events = len(store.events(iid))
     store.close()
     clock_env = {"IRTUI_CLOCK": (clock() + timedelta(seconds=1)).isoformat() + "!"}
     env = {**os.environ, "IRTUI_DB": str(db), "IRTUI_USER": "bench", **clock_env}
-    version = proc_ms([IRTUI, "--version"], env, args.runs)
-    report = proc_ms([IRTUI, "drill", "report", iid], env, args.runs)
-    listing = proc_ms([IRTUI, "drill", "list"], env, args.runs)
+    version = process_ms([IRTUI, "--version"], env, args.runs)
+    report = process_ms([IRTUI, "drill", "report", iid], env, args.runs)
+    listing = process_ms([IRTUI, "drill", "list"], env, args.runs)
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"drill incident with {events:,} events (SQLite, one file)\n")
     print("| what | median | against |")

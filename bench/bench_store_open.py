@@ -17,36 +17,16 @@ import argparse
 import os
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_store import generate
+from timing import median_ms, process_ms
 
 IRTUI = shutil.which("irtui") or str(Path(sys.executable).with_name("irtui"))
-
-
-def median_ms(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
-
-
-def process_ms(cmd: list[str], env: dict[str, str], runs: int) -> float:
-    def once() -> None:
-        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if done.returncode != 0:
-            raise SystemExit(f"{cmd} failed: {done.stderr.decode()}")
-
-    return median_ms(once, runs)
 
 
 def main() -> None:
