@@ -28,8 +28,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -37,12 +36,14 @@ from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.filter import LineFilter
 from textual.screen import ModalScreen, Screen
+from textual.widget import AwaitMount
 
 from irtui.domain.clocks import ClockState, all_clocks, incident_now
 from irtui.domain.model import Incident
 from irtui.domain.timeutil import Clock, to_utc
 from irtui.paths import styles_dir
 from irtui.tui.actions import bindings
+from irtui.tui.collection_hold import CollectionHold
 from irtui.tui.keys import TYPEAHEAD_GRACE_S
 from irtui.tui.page_watch import PageWatch
 from irtui.tui.safety import NoControlCharacters
@@ -55,6 +56,32 @@ try:  # the presence table is optional for old stores / other helpers' timing
 except ImportError:  # pragma: no cover
     PresenceRepo = None  # type: ignore[assignment,misc]
     HEARTBEAT_S = 5
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+BOARD_MODE = "_default"
+"""The board's screen stack is Textual's default one, not a mode of its own. Textual 8.2.8
+starts an app whose first screen comes from a mode factory inside its start-up batch: the
+board's first frame was rendered there and thrown away (~30 ms), and the first frame shown
+was a partial one without the top line, the whole board ~60 ms after the bare app's. The
+default screen is laid out after that batch, as in any plain Textual app. Textual has no
+public way to switch back to the default stack (`switch_mode` knows only added modes, and
+`add_mode` refuses "_default"), so `on_mount` registers it in `App._modes`;
+`tests/tui/test_board_start.py` pins both against a Textual upgrade."""
+
+
+WARM_UP_S = 0.3
+"""After the board's first frame, when nothing is waited on: the incident screen's code."""
+
+
+def warm_up_imports() -> None:
+    """Import what the first incident opened needs (the incident screen, its widgets, the
+    service catalog for its on-call panel: ~25 ms), while the room reads the board, so that
+    Enter on an incident does not pay for it."""
+    import irtui.catalog.load
+    import irtui.tui.oncall_view
+    import irtui.tui.screens.incident  # noqa: F401
 
 
 def palette_provider() -> Any:
@@ -70,7 +97,6 @@ class IrtuiApp(App[None]):
     TITLE = "irtui"
     CSS_PATH = [str(styles_dir() / "app.tcss")]
     BINDINGS = bindings("app")
-    DEFAULT_MODE: ClassVar[str] = "board"
     COMMANDS: ClassVar[set[Any]] = {palette_provider}
 
     def __init__(
@@ -100,6 +126,9 @@ class IrtuiApp(App[None]):
         self.incidents: dict[str, Incident] = {}
         self.marker = 0
         self._overdue: set[tuple[str, str]] = set()
+        self._overdue_seen: tuple[object, ...] = ()
+        self._overdue_until: datetime | bool | None = None
+        """The overdue set holds until this instant (False: until something changes)."""
         self.outbox_summary: str = ""
         self.task_watch = TaskWatch()
         self.page_watch = PageWatch()
@@ -110,21 +139,53 @@ class IrtuiApp(App[None]):
         self.crash_log: str | None = None
         self._incident_modes: set[str] = set()
         """The modes (screen stacks) of incidents that are open, `incident:INC-7`."""
-        self.add_mode("board", self._make_board)
+        self._switching_mode = False
+        self.collection_hold = CollectionHold(
+            lambda delay, callback: self.set_timer(delay, callback, name="gc hold")
+        )
 
     # --- life cycle -------------------------------------------------------------------
     def now(self) -> datetime:
         return to_utc(self.clock())
 
     def get_line_filters(self) -> Sequence[LineFilter]:
-        """Textual's filters, then ours: no control character in any drawn line reaches the
-        terminal (`irtui.tui.safety`)."""
-        return [*super().get_line_filters(), self._no_controls]
+        """Textual's filters, then ours, as one filter: no control character in any drawn
+        line reaches the terminal (`irtui.tui.safety`)."""
+        textual_filters = tuple(super().get_line_filters())
+        if self._no_controls.before != textual_filters:
+            self._no_controls = NoControlCharacters(textual_filters)
+        return [self._no_controls]
 
-    def _make_board(self) -> Screen[Any]:
-        """The first mode's screen: `get_default_screen()` (an app built on this one, like
-        the drill facilitator's, puts its own screen first by overriding that)."""
-        return self.get_default_screen()
+    def _css_current(self, screen: ScreenT) -> ScreenT:
+        """`screen`, marked as styled by the app's stylesheet as it is now.
+
+        Textual 8.2.8 re-parses the whole stylesheet from scratch when a screen whose
+        `_css_update_count` differs from the app's becomes a mode's screen (`refresh_css` in
+        `_init_mode`/`switch_mode`), and a new screen's count starts at -1: for irtui two full
+        parses (~25 ms; the parse cache is cleared on the way) on every incident opened and
+        every return to the board, for nothing: a screen is styled when it is registered, with
+        the stylesheet as it is. A theme changed later still reaches it (the app's count
+        moves on). `tests/tui/test_board_start.py` pins this against a Textual upgrade."""
+        screen._css_update_count = self._css_update_count
+        return screen
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Textual's switch, without its 50 ms blackout (see `delay_update`)."""
+        self._switching_mode = True
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._switching_mode = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual masks a mode switch by holding every frame for 50 ms. irtui's stacks are
+        the board's and one per incident, whose screen is complete when it is composed (the
+        timeline is filled before its first frame), so the hold only made opening an
+        incident, and coming back to the board, 50 ms slower. Other callers (the command
+        palette) keep it."""
+        if self._switching_mode:
+            return
+        super().delay_update(delay)
 
     def get_default_screen(self) -> Screen[Any]:
         """The board *is* the default screen (one screen to build before the first paint),
@@ -132,7 +193,7 @@ class IrtuiApp(App[None]):
         from irtui.tui.screens.board import BoardScreen
 
         self.load()
-        return BoardScreen()
+        return self._css_current(BoardScreen())
 
     def load(self) -> None:
         self.marker = self.store.change_marker()  # marker first: nothing slips between
@@ -140,6 +201,9 @@ class IrtuiApp(App[None]):
         self._overdue = self._overdue_keys(self.now())  # already red at start: no bell storm
 
     def on_mount(self) -> None:
+        # The board is Textual's default screen: the cheap start (see `BOARD_MODE`); from now
+        # on its stack can be switched back to like any mode's.
+        self._modes.setdefault(BOARD_MODE, self.get_default_screen)
         self.set_interval(self.tick_s, self.tick, name="tick")
         self.set_interval(self.poll_s, self.poll, name="poll")
         if self.open_incident:
@@ -164,8 +228,10 @@ class IrtuiApp(App[None]):
             self.beat()
             self.set_interval(HEARTBEAT_S, self.beat, name="heartbeat")
         self._start_outbox()
+        self.set_timer(WARM_UP_S, warm_up_imports, name="warm up")
 
     def on_unmount(self) -> None:
+        self.collection_hold.release_all()
         self.writer.stop()
         if self.heartbeat_enabled:
             with contextlib.suppress(Exception):
@@ -173,19 +239,57 @@ class IrtuiApp(App[None]):
 
     # --- shared timers ------------------------------------------------------------------
     def _overdue_keys(self, now: datetime) -> set[tuple[str, str]]:
-        keys = {
-            (i.id, c.name)
-            for i in self.incidents.values()
-            if i.is_open
-            for c in all_clocks(i, now)
-            if c.state is ClockState.OVERDUE
-        }
+        return self._overdue_and_next(now)[0]
+
+    def _overdue_and_next(self, now: datetime) -> tuple[set[tuple[str, str]], datetime | None]:
+        """The (incident, clock) pairs overdue at `now`, and the earliest instant another
+        one can be (None: no clock is running toward a deadline). A drill runs on its own
+        clock: while one is open the answer is good for this second only."""
+        keys: set[tuple[str, str]] = set()
+        soonest: datetime | None = None
+        for inc in self.incidents.values():
+            if not inc.is_open:
+                continue
+            for c in all_clocks(inc, now):
+                if c.state is ClockState.OVERDUE:
+                    keys.add((inc.id, c.name))
+                elif c.due is not None and c.state not in (ClockState.DONE, ClockState.NONE):
+                    due = c.due if inc.time_map is None else now
+                    soonest = due if soonest is None else min(soonest, due)
         page_watch = getattr(self, "page_watch", None)
         for iid, pages in (page_watch.pages if page_watch else {}).items():
             inc = self.incidents.get(iid)
-            if inc is not None and inc.is_open:
-                local = incident_now(inc, now)
-                keys |= {(iid, f"page:{p.entry_id}") for p in pages if p.due <= local}
+            if inc is None or not inc.is_open:
+                continue
+            local = incident_now(inc, now)
+            for p in pages:
+                if p.due <= local:
+                    keys.add((iid, f"page:{p.entry_id}"))
+                else:
+                    due = p.due if inc.time_map is None else now
+                    soonest = due if soonest is None else min(soonest, due)
+        return keys, soonest
+
+    def _overdue_inputs(self) -> tuple[object, ...]:
+        """What the overdue set is computed from, by identity: an incident or a page list is
+        replaced, never changed in place, when the store says something happened."""
+        pages = self.page_watch.pages
+        return (
+            tuple(map(id, self.incidents.values())),
+            tuple((iid, id(clocks)) for iid, clocks in pages.items()),
+        )
+
+    def _overdue_at(self, now: datetime) -> set[tuple[str, str]]:
+        """`_overdue_keys(now)`, recomputed only when it can differ: something changed, or the
+        earliest deadline still ahead was reached (every second it was ~1 ms for 50 open
+        incidents, a tenth of the board's whole idle cost)."""
+        inputs = self._overdue_inputs()
+        until = self._overdue_until
+        if inputs == self._overdue_seen and (until is False or (until and now < until)):
+            return self._overdue
+        keys, soonest = self._overdue_and_next(now)
+        self._overdue_seen = inputs
+        self._overdue_until = False if soonest is None else soonest
         return keys
 
     def tick(self) -> None:
@@ -193,7 +297,7 @@ class IrtuiApp(App[None]):
         (an unanswered page too, from wherever the room is looking; the incident's own
         on-call panel says it when that incident is open)."""
         now = self.now()
-        overdue = self._overdue_keys(now)
+        overdue = self._overdue_at(now)
         fresh = overdue - self._overdue
         self._overdue = overdue
         here = self.current_incident_id() if self.screen_stack else None
@@ -384,20 +488,21 @@ class IrtuiApp(App[None]):
         if self.current_mode == mode:
             self._pop_to_incident()
             return
+        self.collection_hold.hold()  # a full collection must not land in its first frame
         if mode not in self._incident_modes:
             self._incident_modes.add(mode)
-            self.add_mode(mode, partial(IncidentScreen, incident.id))
+            self.add_mode(mode, lambda iid=incident.id: self._css_current(IncidentScreen(iid)))
         self._leave_for(mode)
 
     def back_to_board(self) -> None:
-        self._leave_for("board")
+        self._leave_for(BOARD_MODE)
 
     def _leave_for(self, mode: str) -> None:
         """Switch stacks; let the one we leave go unless it holds text not saved yet."""
         previous = self.current_mode
         keep = [text for screen in self.screen_stack for text in unsaved_text_of(screen)]
         self.switch_mode(mode)
-        if previous == "board" or previous not in self._incident_modes:
+        if previous == BOARD_MODE or previous not in self._incident_modes:
             return
         if keep:
             self.notify(

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from irtui.domain.paging import fold_pages, next_name
-
 
 @dataclass(frozen=True, slots=True)
 class PageClock:
@@ -34,6 +32,9 @@ class PageWatch:
     def reload(self, db: Any, incident_ids: list[str]) -> None:
         if not incident_ids:
             return
+        # here, not at the top: the app builds its PageWatch before the board's first frame
+        # and reads pages only after it
+        from irtui.domain.paging import fold_pages, next_name
         from irtui.store.paging_repo import page_events
 
         found = page_events(db, incident_ids)

@@ -14,6 +14,7 @@ own escape sequences travel as styles and control segments, which are left alone
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rich.segment import Segment
 from textual.color import Color
@@ -23,9 +24,21 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class NoControlCharacters(LineFilter):
-    """Drops C0/C1 controls, DEL and bidi overrides from the text of every segment."""
+    """Drops C0/C1 controls, DEL and bidi overrides from the text of every segment, after
+    the filters Textual applies itself (`before`: its ANSI-to-truecolor one by default).
+
+    One filter for all of them, because Textual builds a new `Strip` (with eight caches of
+    its own) for every line each filter touches: two filters were a third of the board's
+    first frame. `App.get_line_filters` keeps one instance per set of Textual filters, so
+    each line's filtered strip stays cached."""
+
+    def __init__(self, before: Sequence[LineFilter] = ()) -> None:
+        super().__init__()
+        self.before = tuple(before)
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        for earlier in self.before:
+            segments = earlier.apply(segments, background)
         # Fast path (nearly every line): one C-level check over the line's text. Everything
         # removed below is non-printable, so a printable line needs no further look.
         if "".join([text for text, _style, control in segments if not control]).isprintable():

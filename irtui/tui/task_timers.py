@@ -16,9 +16,6 @@ from typing import Any
 
 from irtui.domain.clocks import incident_now
 from irtui.domain.model import Event, EventKind, Incident
-from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
-from irtui.domain.timeutil import parse_iso
-from irtui.store.queries import task_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +34,12 @@ def load_timers(db: Any, incident_ids: list[str]) -> dict[int, TaskTimer]:
     (`domain.tasks`), so a task reopened or given a due time later nags like any other."""
     if not incident_ids:
         return {}
+    # here, not at the top: the app builds a TaskWatch before its first frame, and loads
+    # timers only after it
+    from irtui.domain.tasks import TASK_EVENT_KINDS, fold_tasks
+    from irtui.domain.timeutil import parse_iso
+    from irtui.store.queries import task_events
+
     rows = task_events(db, TASK_EVENT_KINDS, incident_ids)
     events = []
     for event_id, incident_id, kind, at, author, payload, refers_to in rows:

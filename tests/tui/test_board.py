@@ -66,6 +66,14 @@ async def test_tick_updates_only_changed_clock_cells(
                 return _original(key, data, **kwargs)
 
             widget.update = spy  # type: ignore[method-assign]
+            original_many = widget.update_rows
+
+            def spy_many(changes, _calls=calls, _original=original_many):
+                changes = list(changes)
+                _calls.extend(key for key, _ in changes)
+                return _original(changes)
+
+            widget.update_rows = spy_many  # type: ignore[method-assign]
         rebuilt: list[int] = []
         original_populate = board.populate
         board.populate = lambda: rebuilt.append(1) or original_populate()  # type: ignore

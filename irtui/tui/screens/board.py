@@ -29,7 +29,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
@@ -268,31 +268,32 @@ class BoardScreen(IncidentActions):
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-top")
-        with Vertical(id="board-body"):
-            yield Static(id="board-header")
-            with Horizontal(id="board-rows"):
-                yield RowList(
-                    self._render_row, measure=_one_line, zebra=True, styled=True, id="board-table"
-                )
-                yield RowList(
-                    _render_clock, measure=_one_line, zebra=True, styled=True, id="board-clock"
-                )
-            yield Static(
-                Text.assemble(
-                    ("No open incidents.\n\n", "bold"),
-                    "Press ",
-                    ("n", "bold reverse"),
-                    " to declare one, or run ",
-                    ('irtui declare "title" --sev 2', "bold"),
-                    " in a terminal.\n",
-                    "Press ",
-                    ("h", "bold reverse"),
-                    " to show the recently resolved ones, ",
-                    ("?", "bold reverse"),
-                    " for help.",
-                ),
-                id="board-empty",
+        # No wrapper around the header and the rows: every container over the countdowns is
+        # drawn again each second they change.
+        yield Static(id="board-header")
+        with Horizontal(id="board-rows"):
+            yield RowList(
+                self._render_row, measure=_one_line, zebra=True, styled=True, id="board-table"
             )
+            yield RowList(
+                _render_clock, measure=_one_line, zebra=True, styled=True, id="board-clock"
+            )
+        yield Static(
+            Text.assemble(
+                ("No open incidents.\n\n", "bold"),
+                "Press ",
+                ("n", "bold reverse"),
+                " to declare one, or run ",
+                ('irtui declare "title" --sev 2', "bold"),
+                " in a terminal.\n",
+                "Press ",
+                ("h", "bold reverse"),
+                " to show the recently resolved ones, ",
+                ("?", "bold reverse"),
+                " for help.",
+            ),
+            id="board-empty",
+        )
         yield KeyBar("board")
 
     def on_mount(self) -> None:
@@ -394,9 +395,17 @@ class BoardScreen(IncidentActions):
         table.set_rows(((iid, self._board_rows[iid]) for iid in self.rows), cursor_key=selected)
         clocks.set_rows(((iid, clock_cells[iid]) for iid in self.rows), cursor_key=selected)
         self._shown_marker = self.irtui.marker
-        self.query_one("#board-empty").display = not incidents
-        for widget in ("#board-rows", "#board-header", "#board-table"):
-            self.query_one(widget).display = bool(incidents)
+        # only what differs: setting a widget's display, even to what it is, restyles it
+        # (~8 ms inside the first frame)
+        for selector, shown in (
+            ("#board-empty", not incidents),
+            ("#board-rows", bool(incidents)),
+            ("#board-header", bool(incidents)),
+            ("#board-table", bool(incidents)),
+        ):
+            widget = self.query_one(selector)
+            if widget.display != shown:
+                widget.display = shown
         self.update_top(len(incidents))
 
     def static_cells(
@@ -505,6 +514,7 @@ class BoardScreen(IncidentActions):
         clocks = self.query_one("#board-clock", RowList)
         shown = self.shown
         next_check = self._next_check
+        changed: list[tuple[str, ClockCell]] = []
         for iid in self.rows:
             if now < next_check.get(iid, now):
                 continue  # nothing on this row can look different yet
@@ -517,13 +527,15 @@ class BoardScreen(IncidentActions):
             if shown.get((iid, "due")) != due:
                 shown[(iid, "due")] = due
                 cell = self.cells[iid]["due"] = cell_from_view(due)
-                clocks.update(iid, ClockCell(self._clock_segments(cell)))
+                changed.append((iid, ClockCell(self._clock_segments(cell))))
             row = self._board_rows.get(iid)
             if row is not None and row.age and shown.get((iid, "age")) != age:
                 shown[(iid, "age")] = age
                 cell = self.cells[iid]["age"] = cell_from_view(age)
                 row.age = self._cell_segments(cell, self._columns["age"], "age")
                 table.update(iid, row, span=self._age_span)
+        if changed:
+            clocks.update_rows(changed)
 
     def cell(self, iid: str, column: str) -> Text:
         """What the board shows in one column of an incident's row."""

@@ -1,0 +1,122 @@
+"""What keeps the board's first frame and an incident's opening fast, pinned against a
+Textual upgrade (each leans on how Textual 8.2.8 starts screens and modes; see
+`irtui.tui.app.BOARD_MODE`, `IrtuiApp._css_current`, `IrtuiApp.delay_update` and
+`irtui.tui.collection_hold`).
+"""
+
+from __future__ import annotations
+
+import gc
+from datetime import timedelta
+
+import pytest
+from textual.app import App
+
+from irtui.domain.timeutil import ManualClock
+from irtui.store.repo import Store
+from irtui.tui.app import BOARD_MODE, IrtuiApp
+from irtui.tui.collection_hold import HOLD_S
+from irtui.tui.safety import NoControlCharacters
+from irtui.tui.screens.board import BoardScreen
+from irtui.tui.screens.incident import IncidentScreen
+from tests.tui.conftest import settle
+
+
+async def test_the_board_is_the_default_screen_and_its_stack_comes_back(
+    app: IrtuiApp, monkeypatch: pytest.MonkeyPatch
+):
+    reparsed: list[int] = []
+    original = App.refresh_css
+    monkeypatch.setattr(
+        App, "refresh_css", lambda self, animate=True: reparsed.append(1) or original(self)
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen) and app.current_mode == BOARD_MODE
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        app.back_to_board()
+        await pilot.pause()
+        assert app.screen is board  # the same board, not a second one
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+    # no whole-stylesheet re-parse at start, on opening incidents or on coming back
+    assert reparsed == []
+
+
+async def test_switching_stacks_does_not_hold_frames(
+    app: IrtuiApp, monkeypatch: pytest.MonkeyPatch
+):
+    """Textual's 50 ms blackout on a mode switch is skipped for irtui's own switches."""
+    held: list[float] = []
+    monkeypatch.setattr(App, "delay_update", lambda self, delay=0.05: held.append(delay))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.back_to_board()
+        await pilot.pause()
+        assert held == []
+        app.delay_update()  # anyone else's call (the command palette's) still holds them
+        assert held == [0.05]
+
+
+async def test_opening_an_incident_holds_collection_for_its_first_frames(app: IrtuiApp):
+    assert gc.isenabled()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert app.collection_hold.holding and not gc.isenabled()
+        await pilot.pause(HOLD_S + 0.2)
+        assert not app.collection_hold.holding and gc.isenabled()
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not gc.isenabled()  # quitting while held...
+    assert gc.isenabled()  # ...gives collection back
+
+
+async def test_one_line_filter_wraps_textual_own(app: IrtuiApp):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        filters = app.get_line_filters()
+        assert len(filters) == 1 and isinstance(filters[0], NoControlCharacters)
+        assert app.get_line_filters()[0] is filters[0]  # kept: filtered lines stay cached
+
+
+async def test_overdue_set_is_recomputed_only_when_it_can_change(
+    app: IrtuiApp, clock: ManualClock, store: Store, demo_ids: dict[str, str]
+):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        rings: list[int] = []
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        computed: list[int] = []
+        original = app._overdue_and_next
+        app._overdue_and_next = lambda now: computed.append(1) or original(now)  # type: ignore
+        app.task_watch.timers.clear()
+        app.tick()
+        app.tick()
+        clock.advance(seconds=1)
+        app.tick()
+        assert len(computed) == 1  # nothing changed, no deadline reached: reused
+        # a deadline reached is seen at once
+        _, soonest = original(app.now())
+        assert soonest is not None
+        clock.set(soonest + timedelta(seconds=1))
+        app.tick()
+        assert len(computed) == 2 and len(rings) == 1
+        app.tick()
+        assert len(computed) == 2
+        # a change in the store is seen at the next poll, deadline or not
+        store.log(demo_ids["sev2"], "checked the EU-west pool")
+        app.poll()
+        app.tick()
+        assert len(computed) == 3
+        await settle(pilot)
