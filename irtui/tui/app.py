@@ -75,6 +75,19 @@ WARM_UP_S = 0.3
 """After the board's first frame, when nothing is waited on: the incident screen's code."""
 
 
+def overdue_label(clock: str) -> str:
+    """A clock's key as the room says it: `ack` → "acknowledgement", `update:exec` →
+    "exec update", `page:2` → "page #2"."""
+    kind, _, which = clock.partition(":")
+    if kind == "ack":
+        return "acknowledgement"
+    if kind == "update" and which:
+        return f"{which} update"
+    if kind == "page" and which:
+        return f"page #{which} (unanswered)"
+    return clock
+
+
 def warm_up_imports() -> None:
     """Import what the first incident opened needs (the incident screen, its widgets, the
     service catalog for its on-call panel: ~25 ms), while the room reads the board, so that
@@ -305,7 +318,9 @@ class IrtuiApp(App[None]):
         if fresh:
             self.ring()
             for iid, name in sorted(fresh):
-                self.notify(f"{iid}: {name} is OVERDUE", severity="error", markup=False)
+                self.notify(
+                    f"{iid}: {overdue_label(name)} is OVERDUE", severity="error", markup=False
+                )
         expired = self.task_watch.expired(now, self.incidents)
         if expired:
             self.ring()

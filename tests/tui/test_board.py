@@ -437,7 +437,7 @@ async def test_an_unanswered_page_is_what_is_due_next_with_who_was_paged(
         )
         await pilot.pause()
         # the bell rang for the page from the board (the panel says it on its own screen)
-        assert any("page:1 is OVERDUE" in n.message for n in app._notifications)
+        assert any("page #1 (unanswered) is OVERDUE" in n.message for n in app._notifications)
 
 
 def test_cells_built_without_rich_render_as_fit_renders_them():

@@ -120,3 +120,12 @@ async def test_overdue_set_is_recomputed_only_when_it_can_change(
         app.tick()
         assert len(computed) == 3
         await settle(pilot)
+
+
+def test_an_overdue_toast_names_the_clock_as_people_say_it():
+    from irtui.tui.app import overdue_label
+
+    assert overdue_label("ack") == "acknowledgement"
+    assert overdue_label("update:exec") == "exec update"
+    assert overdue_label("page:2") == "page #2 (unanswered)"
+    assert overdue_label("task:7") == "task:7"  # anything else as it is
