@@ -9,11 +9,11 @@ of incidents on screen:
   indexed query when nothing changed;
 - one presence heartbeat every `HEARTBEAT_S`.
 
-Navigation: the board is the `board` mode; each incident opened gets a mode (a screen stack)
-of its own, so `g`/`n` from an incident — or from its postmortem — switch stacks instead of
-pushing a second incident screen, and whatever was being typed there (the entry line, a
-postmortem section, a dialog) is still there when the person comes back. A stack holding no
-unsaved text is let go when it is left.
+Navigation: the board is the default screen stack (`BOARD_MODE`); each incident opened gets
+a mode (a stack) of its own, so `g`/`n` from an incident — or from its postmortem — switch
+stacks instead of pushing a second incident screen, and whatever was being typed there (the
+entry line, a postmortem section, a dialog) is still there when the person comes back. A stack
+holding no unsaved text is let go when it is left.
 
 Store writes go through `write()`: one writer thread on its own connection (`StoreWriter`),
 so a store held busy by another process never freezes the screen. Quitting asks first and
