@@ -3,7 +3,7 @@
 Opening an incident builds tens of thousands of objects at once (a 5,000-entry timeline: its
 events, entries and rendered lines); that many new objects trigger a full (generation 2)
 collection in the middle of the screen's first frame, measured at ~30 ms of the ~160 ms it
-took to open. `hold_collections()` turns automatic collection off while such a screen is
+took to open. `CollectionHold.hold()` turns automatic collection off while such a screen is
 built and turns it back on once its first frames are out, so the same collection runs a
 moment later, while the person reads, instead of before they can. Collection is never off
 for longer than `HOLD_S`, and the hold nests (the last release wins).

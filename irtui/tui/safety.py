@@ -28,7 +28,7 @@ class NoControlCharacters(LineFilter):
     the filters Textual applies itself (`before`: its ANSI-to-truecolor one by default).
 
     One filter for all of them, because Textual builds a new `Strip` (with eight caches of
-    its own) for every line each filter touches: two filters were a third of the board's
+    its own) for every line each filter touches: two filters were a fifth of drawing the board's
     first frame. `App.get_line_filters` keeps one instance per set of Textual filters, so
     each line's filtered strip stays cached."""
 
