@@ -215,22 +215,29 @@ class RowList(ScrollView, can_focus=True):
         row look different: the screen then repaints just them (a board countdown is 9 of
         160 cells; the compositor's and the terminal's work follow the dirty area)."""
         index = self._index[key]
-        row = self._rows[index]
-        row.data = data
-        row.lines = None
-        height = self._measure(data)
-        if height != row.height:
-            row.height = height
-            self._invalidate(index)
-            self._resize_virtual()
+        if self._replace_data(index, data):
             self.refresh()
             return
+        height = self._rows[index].height
         if span is None:
             self.refresh_lines(self._line_of(index), height)
             return
         top = self._line_of(index) - self.scroll_offset.y
         if top + height > 0 and top < self.size.height:
             self.refresh(Region(span[0], top, span[1] - span[0], height))
+
+    def _replace_data(self, index: int, data: Any) -> bool:
+        """Row `index` shows `data` from its next render; True if its height changed (the
+        rows below it moved and the list's size is updated: the caller refreshes it all)."""
+        row = self._rows[index]
+        row.data = data
+        row.lines = None
+        height = self._measure(data)
+        if height == row.height:
+            return False
+        row.height = height
+        self._invalidate(index)
+        return True
 
     def update_rows(self, changes: Iterable[tuple[str, Any]]) -> None:
         """Several rows' new data at once, with one refresh for all the visible ones: the
@@ -243,20 +250,14 @@ class RowList(ScrollView, can_focus=True):
         width = max(self.virtual_size.width, self.size.width)
         for key, data in changes:
             index = self._index[key]
-            row = self._rows[index]
-            row.data = data
-            row.lines = None
-            lines = self._measure(data)
-            if lines != row.height:
-                row.height = lines
-                self._invalidate(index)
+            if self._replace_data(index, data):
                 moved = True
                 continue
+            lines = self._rows[index].height
             top = self._line_of(index) - top_line
             if top + lines > 0 and top < height:
                 regions.append(Region(0, top, width, lines))
         if moved:
-            self._resize_virtual()
             self.refresh()
         elif regions:
             self.refresh(*regions)
