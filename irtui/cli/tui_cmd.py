@@ -88,7 +88,11 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
 
     store = ctx.store()
     app = IrtuiApp(
-        store, clock=ctx.clock, seat_name=ctx.author, open_incident=getattr(args, "incident", None)
+        store,
+        clock=ctx.clock,
+        seat_name=ctx.author,
+        open_incident=getattr(args, "incident", None),
+        freeze_heap=True,
     )
     return _run(_with_runbooks(app, args))
 
@@ -143,7 +147,9 @@ def run_demo(args: argparse.Namespace, ctx: Any) -> int:
 def _run_demo_app(args: argparse.Namespace, ctx: Any, store: Any, folder: Any, seed: Any) -> int:
     from irtui.tui.app import IrtuiApp
 
-    app = IrtuiApp(store, clock=ctx.clock, seat_name=ctx.author, background_sync=False)
+    app = IrtuiApp(
+        store, clock=ctx.clock, seat_name=ctx.author, background_sync=False, freeze_heap=True
+    )
 
     def stop() -> None:
         app.call_from_thread(app.exit)

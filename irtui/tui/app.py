@@ -124,7 +124,12 @@ class IrtuiApp(App[None]):
         background_sync: bool = True,
         bell: bool = True,
         open_incident: str | None = None,
+        freeze_heap: bool = False,
     ) -> None:
+        """`freeze_heap`: the app is its process's whole life (the `irtui` command), so
+        what start-up built can be frozen out of the garbage collector's sight
+        (`CollectionHold.freeze_start_up`); an app run inside another program (tests)
+        leaves that program's heap alone."""
         super().__init__()
         self.store = store
         self.clock: Clock = clock or store.clock
@@ -136,6 +141,7 @@ class IrtuiApp(App[None]):
         self.background_sync = background_sync
         self.bell_enabled = bell
         self.open_incident = open_incident
+        self.freeze_heap = freeze_heap
         self.incidents: dict[str, Incident] = {}
         self.marker = 0
         self._overdue: set[tuple[str, str]] = set()
@@ -241,7 +247,12 @@ class IrtuiApp(App[None]):
             self.beat()
             self.set_interval(HEARTBEAT_S, self.beat, name="heartbeat")
         self._start_outbox()
-        self.set_timer(WARM_UP_S, warm_up_imports, name="warm up")
+        self.set_timer(WARM_UP_S, self._warm_up, name="warm up")
+
+    def _warm_up(self) -> None:
+        warm_up_imports()
+        if self.freeze_heap:
+            self.collection_hold.freeze_start_up()
 
     def on_unmount(self) -> None:
         self.collection_hold.release_all()

@@ -1,7 +1,8 @@
 """What keeps the board's first frame and an incident's opening fast, pinned against a
 Textual upgrade (each leans on how Textual 8.2.8 starts screens and modes; see
 `irtui.tui.app.BOARD_MODE`, `IrtuiApp._css_current`, `IrtuiApp.delay_update` and
-`irtui.tui.collection_hold`).
+`irtui.tui.collection_hold`), and what keeps the board's idle cheap (the start-up heap
+frozen out of the collector's sight).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from textual.app import App
 
 from irtui.domain.timeutil import ManualClock
 from irtui.store.repo import Store
-from irtui.tui.app import BOARD_MODE, IrtuiApp
+from irtui.tui import collection_hold
+from irtui.tui.app import BOARD_MODE, WARM_UP_S, IrtuiApp
 from irtui.tui.collection_hold import HOLD_S
 from irtui.tui.safety import NoControlCharacters
 from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.incident import IncidentScreen
-from tests.tui.conftest import settle
+from tests.tui.conftest import make_app, settle
 
 
 async def test_the_board_is_the_default_screen_and_its_stack_comes_back(
@@ -129,3 +131,44 @@ def test_an_overdue_toast_names_the_clock_as_people_say_it():
     assert overdue_label("update:exec") == "exec update"
     assert overdue_label("page:2") == "page #2 (unanswered)"
     assert overdue_label("task:7") == "task:7"  # anything else as it is
+
+
+async def test_start_up_heap_is_frozen_after_the_first_frame(
+    store: Store, clock: ManualClock, demo_ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+):
+    """The `irtui` command's app moves what start-up built out of the collector's sight
+    once, after the board is drawn (full collections at idle then walk only what came
+    later), and gives it back when it ends; an app inside another program does not."""
+    frozen: list[str] = []
+    monkeypatch.setattr(collection_hold.gc, "collect", lambda: frozen.append("collect") or 0)
+    monkeypatch.setattr(collection_hold.gc, "freeze", lambda: frozen.append("freeze"))
+    monkeypatch.setattr(collection_hold.gc, "unfreeze", lambda: frozen.append("unfreeze"))
+    app = make_app(store, clock, freeze_heap=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert frozen == []  # not inside the first frame
+        await pilot.pause(WARM_UP_S + 0.2)
+        assert frozen == ["collect", "freeze"]
+    assert frozen == ["collect", "freeze", "unfreeze"]
+    embedded = make_app(store, clock)
+    async with embedded.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(WARM_UP_S + 0.2)
+    assert frozen == ["collect", "freeze", "unfreeze"]
+
+
+def test_the_freeze_waits_for_an_incident_being_opened(monkeypatch: pytest.MonkeyPatch):
+    timers: list[tuple[float, object]] = []
+    frozen: list[str] = []
+    monkeypatch.setattr(collection_hold.gc, "collect", lambda: frozen.append("collect") or 0)
+    monkeypatch.setattr(collection_hold.gc, "freeze", lambda: frozen.append("freeze"))
+    hold = collection_hold.CollectionHold(lambda delay, callback: timers.append((delay, callback)))
+    try:
+        hold.hold()
+        hold.freeze_start_up()
+        assert frozen == [] and [d for d, _ in timers] == [HOLD_S, HOLD_S]
+        for _delay, callback in list(timers):  # the hold's release, then the freeze again
+            callback()  # type: ignore[operator]
+        assert not hold.holding and frozen == ["collect", "freeze"]
+    finally:
+        hold.release_all()
+        gc.enable()

@@ -29,7 +29,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
@@ -274,9 +274,10 @@ class BoardScreen(IncidentActions):
             yield Static(id="board-top")
             yield Static(id="board-header")
         with Horizontal(id="board-rows"):
-            yield RowList(
-                self._render_row, measure=_one_line, zebra=True, styled=True, id="board-table"
-            )
+            with Container(id="board-table-box"):
+                yield RowList(
+                    self._render_row, measure=_one_line, zebra=True, styled=True, id="board-table"
+                )
             yield RowList(
                 _render_clock, measure=_one_line, zebra=True, styled=True, id="board-clock"
             )

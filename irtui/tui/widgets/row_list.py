@@ -25,10 +25,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+_NO_SPACING = Spacing(0, 0, 0, 0)
 
 RenderRow = Callable[[Any, int], list[Strip]]
 """`render(data, width)` -> the row's lines, each a `Strip` (cropped/padded here)."""
@@ -260,7 +262,7 @@ class RowList(ScrollView, can_focus=True):
         if moved:
             self.refresh()
         elif regions:
-            self.refresh(*regions)
+            self.refresh(*_coalesced(regions))
 
     def clear(self) -> None:
         self.set_rows([])
@@ -378,6 +380,45 @@ class RowList(ScrollView, can_focus=True):
             for row in self._rows:
                 row.lines = None
         super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in `crop`, straight from the rows' own strips when the list has no box
+        styles (border, padding, outline, tint, opacity, hatch): Textual's general path adds
+        nothing to such a line yet builds two more `Strip`s for it and reads a dozen style
+        properties, and the board's countdowns change 45 lines a second. The app's line
+        filters (`irtui.tui.safety`) still see every line; with box styles, Textual draws."""
+        if not self._plain_box():
+            return super().render_lines(crop)
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        render_line = self.render_line
+        width = self.size.width
+        # rows stop short of the scrollbar's gutter: a shown scrollbar covers it, else fill it
+        fill = None if self.show_vertical_scrollbar else self._base_style or self.rich_style
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            strip = render_line(y)
+            if fill is not None:
+                strip = strip.adjust_cell_length(width, fill)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _plain_box(self) -> bool:
+        """No style that `StylesCache` would draw around or over the rows' own lines."""
+        styles = self.styles
+        if self.BLANK or styles.padding != _NO_SPACING or styles.tint.a or self.opacity != 1:
+            return False
+        if styles.text_opacity != 1 or (styles.has_rule("hatch") and styles.hatch != "none"):
+            return False
+        if any(edge for edge, _color in styles.border) or any(e for e, _ in styles.outline):
+            return False
+        # a link under the mouse is restyled by Textual's path (rows carry no links today)
+        return not (self.auto_links and self.hover_style._link_id)
 
     def render_line(self, y: int) -> Strip:
         width = self._width or self._row_width()
@@ -508,6 +549,20 @@ class RowList(ScrollView, can_focus=True):
             self.refresh_lines(self._line_of(self.cursor), self._rows[self.cursor].height)
 
     on_blur = on_focus
+
+
+def _coalesced(regions: list[Region]) -> list[Region]:
+    """Full-width line regions with touching ones joined: the compositor's cost follows the
+    number of regions as well as their area (45 countdown rows are one region, not 45)."""
+    regions.sort(key=lambda region: region.y)
+    out = [regions[0]]
+    for region in regions[1:]:
+        last = out[-1]
+        if region.y <= last.bottom and region.x == last.x and region.width == last.width:
+            out[-1] = Region(last.x, last.y, last.width, max(last.bottom, region.bottom) - last.y)
+        else:
+            out.append(region)
+    return out
 
 
 def text_lines(text: Any, width: int, console: Any) -> list[Strip]:
