@@ -135,6 +135,7 @@ class RowList(ScrollView, can_focus=True):
         """_starts[i] is the first line of row i, known for a prefix of the rows and extended
         on demand; an edit that changes a row's height truncates it below that row."""
         self._width = 0
+        self._blank_line: tuple[tuple[int, Style], Strip] | None = None
         self.cursor = -1
         self._leader: RowList | None = None
         self._followers: list[RowList] = []
@@ -420,6 +421,14 @@ class RowList(ScrollView, can_focus=True):
         # a link under the mouse is restyled by Textual's path (rows carry no links today)
         return not (self.auto_links and self.hover_style._link_id)
 
+    def _blank(self, width: int, style: Style) -> Strip:
+        """The line below the last row, one `Strip` kept: a list drawn again (a sibling
+        changed) then hands the filters and the compositor the strip they have cached."""
+        key = (width, style)
+        if self._blank_line is None or self._blank_line[0] != key:
+            self._blank_line = (key, Strip.blank(width, style))
+        return self._blank_line[1]
+
     def render_line(self, y: int) -> Strip:
         width = self._width or self._row_width()
         line = self.scroll_offset.y + y
@@ -427,7 +436,7 @@ class RowList(ScrollView, can_focus=True):
         if base is None:
             base = self._base_style = self.rich_style
         if line >= self._total_lines() or not self._rows:
-            return Strip.blank(width, base)
+            return self._blank(width, base)
         index = self._row_at_line(line)
         row = self._rows[index]
         if row.lines is None:
