@@ -419,7 +419,7 @@ class RowList(ScrollView, can_focus=True):
         if any(edge for edge, _color in styles.border) or any(e for e, _ in styles.outline):
             return False
         # a link under the mouse is restyled by Textual's path (rows carry no links today)
-        return not (self.auto_links and self.hover_style._link_id)
+        return not (self.auto_links and self.hover_style.link_id)
 
     def _blank(self, width: int, style: Style) -> Strip:
         """The line below the last row, one `Strip` kept: a list drawn again (a sibling
