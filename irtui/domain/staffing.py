@@ -11,8 +11,48 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from irtui.domain.model import DomainError, Event, Incident, normalise_role, role_label
+from irtui.domain.model import (
+    DomainError,
+    Event,
+    EventKind,
+    Incident,
+    normalise_role,
+    role_label,
+)
+
+
+def people_in(incident: Incident, events: Iterable[Any], others: Iterable[str] = ()) -> list[str]:
+    """Who is in this incident, to name for a role: role holders, task owners, the authors of
+    its events, other seats looking at it; each once (case aside), in that order.
+
+    Not the sources that wrote on the room's behalf: the author of an incident's declaration
+    when the incident came from an integration or an import (it has a `source_ref`: an alert
+    declared as "pagerduty"), and the authors of imported facts, named `kind:where`
+    (`statuspage:acme`, `postmortem:2024-03.md`). Nobody hands the Comms Lead to PagerDuty."""
+    events = list(events)
+    sources = {
+        str(e.author).strip().lower()
+        for e in events
+        if incident.source_ref and e.kind == EventKind.DECLARED
+    }
+    people: list[str] = [holder.name for holder in incident.roles.values()]
+    authors: list[str] = []
+    for event in events:
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        task = payload.get("task")
+        if isinstance(task, dict) and task.get("owner"):
+            people.append(str(task["owner"]))
+        author = str(event.author).strip()
+        if author.lower() not in sources and ":" not in author:
+            authors.append(author)
+    seen: dict[str, str] = {}
+    for name in [*people, *authors, *others]:
+        key = name.strip().lower()
+        if key and key not in seen:
+            seen[key] = name.strip()
+    return list(seen.values())
 
 
 def cmd_staff(

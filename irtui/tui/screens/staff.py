@@ -23,6 +23,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from irtui.domain.model import Incident, Role, role_label
+from irtui.domain.staffing import people_in
 from irtui.tui import text as tx
 from irtui.tui.screens.dialogs import DIALOG_BINDINGS, Dialog
 
@@ -34,23 +35,6 @@ def empty_roles(incident: Incident, required: tuple[str, ...]) -> list[str]:
     empty = [r for r in ROLE_ORDER if r not in incident.roles]
     first = [r for r in required if r in empty]
     return first + [r for r in empty if r not in first]
-
-
-def people_in(incident: Incident, events: list[Any], others: list[str]) -> list[str]:
-    """Who is in this incident: role holders, task owners, authors, other seats here."""
-    names: list[str] = [holder.name for holder in incident.roles.values()]
-    for event in events:
-        task = (event.payload or {}).get("task") if isinstance(event.payload, dict) else None
-        if isinstance(task, dict) and task.get("owner"):
-            names.append(str(task["owner"]))
-        names.append(str(event.author))
-    names += others
-    seen: dict[str, str] = {}
-    for name in names:
-        key = name.strip().lower()
-        if key and key not in seen:
-            seen[key] = name.strip()
-    return list(seen.values())
 
 
 def required_roles(app: Any, incident: Incident) -> tuple[str, ...]:
