@@ -132,14 +132,16 @@ def test_token_is_never_printed_or_exported(
 
 
 def test_sync_loop_runs_until_interrupted(configured: Path, store: Store, tmp_path: Path) -> None:
-    """`irtui sync` (no --once) keeps delivering; Ctrl-C ends it with exit 130."""
+    """`irtui sync` (no --once) keeps delivering and says each delivery as it happens, into a
+    pipe too (`irtui sync | tee sync.log`); Ctrl-C ends it with exit 130."""
     import signal
-    import time
+    import threading
 
     inc = store.declare("Checkout down", 1, services=["checkout"])
     fake = FakeStatuspage(page_id="page1", token=TOKEN)
     with serve(fake) as url:
         env = {**os.environ, "IRTUI_STATUSPAGE_TOKEN": TOKEN, "IRTUI_STATUSPAGE_URL": url}
+        env.pop("PYTHONUNBUFFERED", None)  # a pipe buffers as it does under cron or tee
         proc = subprocess.Popen(
             [sys.executable, "-m", "irtui.cli.main", "sync"],
             env=env,
@@ -147,24 +149,30 @@ def test_sync_loop_runs_until_interrupted(configured: Path, store: Store, tmp_pa
             stderr=subprocess.PIPE,
             text=True,
         )
+        lines: list[str] = []
+        said = threading.Event()
+
+        def read() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line)
+                if "sent" in line:
+                    said.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
         try:
             from irtui.sync.config import load_config
             from irtui.sync.publish import publish
 
             publish(store, inc.id, "while running", load_config())
-            # Interrupt only once the delivery is recorded as sent in the store: the fake
-            # server seeing the request is not yet the CLI having committed (and said) it.
-            from irtui.store.outbox_repo import OutboxRepo
-
-            outbox = OutboxRepo(store.db)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not (
-                fake.incidents and outbox.summary().get("sent", 0) >= 1
-            ):
-                time.sleep(0.05)
+            # Interrupt only once the CLI has said the delivery: the store having it as sent
+            # is not yet the loop having printed it (a Ctrl-C between the two says nothing).
+            assert said.wait(30), f"the loop never said the delivery: {lines}"
         finally:
             proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=20)
+            _out, err = proc.communicate(timeout=20)
+            reader.join(timeout=5)
     assert fake.bodies(inc.id) == ["while running"]
     assert proc.returncode == 130, err
-    assert "sent" in out
+    assert any("sent" in line for line in lines)

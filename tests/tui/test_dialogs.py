@@ -106,6 +106,16 @@ async def test_declare_needs_a_title(store: Store, clock: ManualClock):
         assert not isinstance(app.screen, DeclareDialog)
 
 
+def test_help_lists_the_update_composers_keys():
+    """Its audience toggles (alt+i, alt+e, alt+c) were missing from the help."""
+    from irtui.tui.screens.composer import ComposerScreen
+
+    text = help_text(120)
+    for binding in ComposerScreen.BINDINGS:
+        assert binding.key in text  # type: ignore[union-attr]
+    assert "tick or untick Exec" in text
+
+
 async def test_help_palette_and_theme(app: IrtuiApp):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()

@@ -58,6 +58,25 @@ def help_text(width: int = 160) -> str:
     return console.export_text()
 
 
+def composer_keys() -> list[tuple[str, str]]:
+    """The update composer's keys, read from its own bindings (its audience toggles were
+    missing here: the help cannot drift from the dialog)."""
+    from irtui.tui.screens.composer import AUDIENCE_LABELS, TOGGLE_KEYS, ComposerScreen
+
+    toggles = {f"alt+{key}": aud for aud, key in TOGGLE_KEYS.items()}
+    rows: list[tuple[str, str]] = []
+    for binding in ComposerScreen.BINDINGS:
+        if not isinstance(binding, Binding):
+            continue
+        audience = toggles.get(binding.key)
+        if audience is not None:
+            meaning = f"tick or untick {AUDIENCE_LABELS[audience]} (one pass, every audience)"
+        else:
+            meaning = binding.description
+        rows.append((binding.key, meaning))
+    return rows
+
+
 def _grid() -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
@@ -79,6 +98,12 @@ def help_table() -> Group:
                 key = f"esc {key}"
             keys.add_row(Text(key), Text(f"{action.title} — {action.help}"))
         keys.add_row("", "")
+    keys.add_row(
+        Text("Status update composer (u; Esc u on an incident)", style="bold underline"), ""
+    )
+    for key, meaning in composer_keys():
+        keys.add_row(Text(key), Text(meaning))
+    keys.add_row("", "")
     keys.add_row(Text("ctrl+p"), Text("Command palette: every action by name"))
     grammar = _grid()
     grammar.add_row(Text("Entry line", style="bold underline"), "")
