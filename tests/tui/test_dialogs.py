@@ -116,6 +116,17 @@ def test_help_lists_the_update_composers_keys():
     assert "tick or untick Exec" in text
 
 
+def test_help_is_readable_at_80_columns():
+    """Section titles sat in the key column and made it 60 cells wide: at 80x24 every
+    meaning was wrapped a word a line."""
+    text = help_text(74)  # the help box inside an 80-column terminal
+    typing = next(line for line in text.splitlines() if line.startswith("Typing"))
+    assert typing.index("On the incident screen") <= 16
+    assert "the next key runs it and typing resumes. Esc Esc: back to the board" in " ".join(
+        text.split()
+    )  # one meaning, wrapped to the width, not fragments cut for a wider screen
+
+
 async def test_help_palette_and_theme(app: IrtuiApp):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()

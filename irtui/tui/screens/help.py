@@ -4,6 +4,7 @@ registry, the entry-line grammar and the colour legend."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
@@ -77,47 +78,70 @@ def composer_keys() -> list[tuple[str, str]]:
     return rows
 
 
-def _grid() -> Table:
+def _grid(key_width: int) -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True, width=key_width)
     table.add_column()
     return table
 
 
+def _joined(rows: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """A row whose key is empty continues the one above: one meaning, wrapped to the width."""
+    out: list[tuple[str, str]] = []
+    for key, meaning in rows:
+        if not key and out:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {meaning}")
+        else:
+            out.append((key, meaning))
+    return out
+
+
+def _title(text: str) -> Text:
+    return Text(text, style="bold underline")
+
+
 def help_table() -> Group:
-    model = _grid()
-    model.add_row(Text("The keyboard model", style="bold underline"), "")
-    for key, meaning in MODEL:
-        model.add_row(Text(key), Text(meaning))
-    keys = _grid()
+    """Each section its title on a line of its own, then its keys in one narrow column: a
+    section title in the key column made that column 60 cells wide, and the meanings were
+    wrapped into a column a word wide at 80x24."""
+    sections: list[tuple[str, list[tuple[Text, Text]]]] = [
+        ("The keyboard model", [(Text(key), Text(meaning)) for key, meaning in _joined(MODEL)])
+    ]
     for scope, title in SCOPE_TITLES.items():
-        keys.add_row(Text(title, style="bold underline"), "")
+        rows = []
         for action in for_scope(scope):
             key = display_key(action)
             if scope == "incident" and not is_chord(action) and action.key != "escape":
                 key = f"esc {key}"
-            keys.add_row(Text(key), Text(f"{action.title} — {action.help}"))
-        keys.add_row("", "")
-    keys.add_row(
-        Text("Status update composer (u; Esc u on an incident)", style="bold underline"), ""
+            rows.append((Text(key), Text(f"{action.title} — {action.help}")))
+        sections.append((title, rows))
+    sections.append(
+        ("Update composer (u, Esc u)", [(Text(k), Text(m)) for k, m in composer_keys()])
     )
-    for key, meaning in composer_keys():
-        keys.add_row(Text(key), Text(meaning))
-    keys.add_row("", "")
-    keys.add_row(Text("ctrl+p"), Text("Command palette: every action by name"))
-    grammar = _grid()
-    grammar.add_row(Text("Entry line", style="bold underline"), "")
-    for syntax, meaning in GRAMMAR:
-        grammar.add_row(Text(syntax), Text(meaning))
-    grammar.add_row("", "")
-    grammar.add_row(Text("Colours", style="bold underline"), "")
-    grammar.add_row(Text("12m05s", style="bold #ffb000"), Text("amber: close to due"))
-    grammar.add_row(
-        Text("-1m OVERDUE", style="bold white on #b00020"),
-        Text("red: overdue (the terminal bell rings once)"),
+    sections.append(
+        ("Command palette", [(Text("ctrl+p"), Text("every action by name"))]),
     )
-    grammar.add_row(Text("✓"), Text("met (acknowledged)"))
-    return Group(model, Text(""), keys, Text(""), grammar)
+    sections.append(("Entry line", [(Text(k), Text(m)) for k, m in GRAMMAR]))
+    sections.append(
+        (
+            "Colours",
+            [
+                (Text("12m05s", style="bold #ffb000"), Text("amber: close to due")),
+                (
+                    Text("-1m OVERDUE", style="bold white on #b00020"),
+                    Text("red: overdue (the terminal bell rings once)"),
+                ),
+                (Text("✓"), Text("met (acknowledged)")),
+            ],
+        )
+    )
+    parts: list[Any] = []
+    for title, rows in sections:
+        grid = _grid(max(key.cell_len for key, _meaning in rows))
+        for key, meaning in rows:
+            grid.add_row(key, meaning)
+        parts += [_title(title), grid, Text("")]
+    return Group(*parts[:-1])
 
 
 class HelpScreen(GuardedModal[None]):
