@@ -71,7 +71,7 @@ def composer_keys() -> list[tuple[str, str]]:
             continue
         audience = toggles.get(binding.key)
         if audience is not None:
-            meaning = f"tick or untick {AUDIENCE_LABELS[audience]} (one pass, every audience)"
+            meaning = f"tick or untick {AUDIENCE_LABELS[audience]}; one pass, every audience"
         else:
             meaning = binding.description
         rows.append((binding.key, meaning))
@@ -137,7 +137,7 @@ def help_table() -> Group:
     )
     parts: list[Any] = []
     for title, rows in sections:
-        grid = _grid(max(key.cell_len for key, _meaning in rows))
+        grid = _grid(max((key.cell_len for key, _meaning in rows), default=1))
         for key, meaning in rows:
             grid.add_row(key, meaning)
         parts += [_title(title), grid, Text("")]
