@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.widgets import Input, OptionList, Static
+from textual.worker import WorkerCancelled
 
 from irtui.domain.model import EventKind
 from irtui.runbooks.library import RunbookLibrary
@@ -51,9 +53,14 @@ def library_for(tmp_path: Path, *dirs: Path) -> RunbookLibrary:
 
 
 async def settle(app: App[Any], pilot: Any) -> None:
+    """Let the app's workers finish. A pane's poll is an exclusive worker: a newer poll
+    cancels the one still running, which is how it is meant to end, not a failure (waiting
+    on all of them at once raised `WorkerCancelled` now and then)."""
     for _ in range(3):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        for worker in list(app.workers):
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
     await pilot.pause()
 
 
