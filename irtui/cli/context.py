@@ -79,6 +79,13 @@ class CliContext:
     def print(self, text: str = "") -> None:
         self.out.write(text + "\n")
 
+    def flush(self) -> None:
+        """What was printed goes out now: a command that runs until Ctrl-C (`irtui sync`,
+        `irtui drill run`) says each step as it happens, into a pipe or a log too."""
+        flush = getattr(self.out, "flush", None)
+        if flush is not None:
+            flush()
+
     def print_json(self, data: Any) -> None:
         from irtui.boundary.text_out import json_dumps
 

@@ -419,8 +419,7 @@ def _play(ctx: CliContext, incident_id: str, *, tick_s: float) -> int:
                 last = event.id or last
                 if event.kind in shown:
                     ctx.print(f"{drill_elapsed(start, event.at):>9}  {_describe(event)}")
-            if hasattr(ctx.out, "flush"):
-                ctx.out.flush()
+            ctx.flush()
             incident = store.get(incident_id)
             if not incident.is_open:
                 why = "deleted" if incident.deleted_at else str(incident.status)

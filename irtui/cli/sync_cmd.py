@@ -233,8 +233,7 @@ def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         while True:  # until Ctrl-C (main maps KeyboardInterrupt to exit 130)
             for w in workers:
                 _print_reports(ctx, w.deliver_due(), json_out=args.json)
-            # said as it happens, also into a pipe or a log (`irtui sync | tee sync.log`)
-            getattr(ctx.out, "flush", lambda: None)()
+            ctx.flush()  # said as it happens, into a pipe too (`irtui sync | tee sync.log`)
             time.sleep(min(w.poll_s for w in workers))
     finally:
         for w in workers:
