@@ -32,11 +32,9 @@ def people_in(incident: Incident, events: Iterable[Any], others: Iterable[str] =
     declared as "pagerduty"), and the authors of imported facts, named `kind:where`
     (`statuspage:acme`, `postmortem:2024-03.md`). Nobody hands the Comms Lead to PagerDuty."""
     events = list(events)
-    sources = {
-        str(e.author).strip().lower()
-        for e in events
-        if incident.source_ref and e.kind == EventKind.DECLARED
-    }
+    sources: set[str] = set()
+    if incident.source_ref:
+        sources = {str(e.author).strip().lower() for e in events if e.kind == EventKind.DECLARED}
     people: list[str] = [holder.name for holder in incident.roles.values()]
     authors: list[str] = []
     for event in events:

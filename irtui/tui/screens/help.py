@@ -4,6 +4,7 @@ registry, the entry-line grammar and the colour legend."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Group
@@ -96,6 +97,10 @@ def _joined(rows: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     return out
 
 
+def _texts(rows: Iterable[tuple[str, str]]) -> list[tuple[Text, Text]]:
+    return [(Text(key), Text(meaning)) for key, meaning in rows]
+
+
 def _title(text: str) -> Text:
     return Text(text, style="bold underline")
 
@@ -105,7 +110,7 @@ def help_table() -> Group:
     section title in the key column made that column 60 cells wide, and the meanings were
     wrapped into a column a word wide at 80x24."""
     sections: list[tuple[str, list[tuple[Text, Text]]]] = [
-        ("The keyboard model", [(Text(key), Text(meaning)) for key, meaning in _joined(MODEL)])
+        ("The keyboard model", _texts(_joined(MODEL)))
     ]
     for scope, title in SCOPE_TITLES.items():
         rows = []
@@ -115,13 +120,11 @@ def help_table() -> Group:
                 key = f"esc {key}"
             rows.append((Text(key), Text(f"{action.title} — {action.help}")))
         sections.append((title, rows))
-    sections.append(
-        ("Update composer (u, Esc u)", [(Text(k), Text(m)) for k, m in composer_keys()])
-    )
+    sections.append(("Update composer (u, Esc u)", _texts(composer_keys())))
     sections.append(
         ("Command palette", [(Text("ctrl+p"), Text("every action by name"))]),
     )
-    sections.append(("Entry line", [(Text(k), Text(m)) for k, m in GRAMMAR]))
+    sections.append(("Entry line", _texts(GRAMMAR)))
     sections.append(
         (
             "Colours",
