@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from irtui.boundary.errors import TextRefused
+from irtui.lazy import lazy_pattern
 
 LIMITS: dict[str, int] = {
     "title": 300,
@@ -35,7 +36,7 @@ LIMITS: dict[str, int] = {
 """Field limits in characters. `entry` is a timeline entry or update text; `short` a reason,
 impact sentence, service or label; `body` a postmortem section or an imported document."""
 
-TERMINAL_SEQUENCE = re.compile(
+TERMINAL_SEQUENCE = lazy_pattern(
     r"""
       \x1b\[[0-?]*[ -/]*[@-~]?              # CSI ... final byte (ESC[2J, ESC[31m)
     | \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC ... BEL or ST (title, OSC 8, OSC 52)
@@ -46,11 +47,11 @@ TERMINAL_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_SUSPECT = re.compile(
+BIDI_CONTROLS = lazy_pattern("[\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = lazy_pattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATES = lazy_pattern("[\ud800-\udfff]")
+_NEWLINES = lazy_pattern(r"\r\n?|[\u2028\u2029\x85]")
+_SUSPECT = lazy_pattern(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 

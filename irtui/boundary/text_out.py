@@ -19,11 +19,12 @@ import re
 from typing import Any
 
 from irtui.boundary.text_in import BIDI_CONTROLS, TERMINAL_SEQUENCE
+from irtui.lazy import lazy_pattern
 
-_VISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_VISIBLE = lazy_pattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _VISIBLE_NAMES = {"\x1b": "␛", "\r": "␍"}
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CUSTOMER_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_JSON_UNSAFE = lazy_pattern("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CUSTOMER_CONTROLS = lazy_pattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def for_terminal(value: object, *, single_line: bool = False, limit: int | None = None) -> str:
@@ -38,7 +39,7 @@ def for_terminal(value: object, *, single_line: bool = False, limit: int | None 
     return text
 
 
-_LINK_TARGET = re.compile(r"^https?://[\x21-\x7e]+$", re.IGNORECASE)
+_LINK_TARGET = lazy_pattern(r"^https?://[\x21-\x7e]+$", re.IGNORECASE)
 
 
 def hyperlink_target(value: object, *, limit: int = 2000) -> str | None:

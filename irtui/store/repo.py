@@ -21,10 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from irtui.boundary.text_in import clean_payload, collect_notices, one_line
-from irtui.domain import lifecycle
 from irtui.domain.clocks import incident_now
 from irtui.domain.model import (
     PROJECTION_VERSION,
@@ -38,11 +37,17 @@ from irtui.domain.model import (
     TimelineEntry,
 )
 from irtui.domain.order import FLOOR
-from irtui.domain.policy import Policy
 from irtui.domain.timeline import build_timeline
 from irtui.domain.timeutil import Clock, default_clock, fmt_when, iso, parse_iso, to_utc
+from irtui.lazy import lazy_module
 from irtui.store.db import Database, parse_target
 from irtui.store.errors import NotFound
+
+if TYPE_CHECKING:
+    from irtui.domain import lifecycle
+    from irtui.domain.policy import Policy
+else:  # the rules for changes, loaded with the first change (not to read the board)
+    lifecycle = lazy_module("irtui.domain.lifecycle")
 
 Build = Callable[[Incident, datetime], list[Event]]
 Extra = Callable[[Database, Incident, list[Event]], None]

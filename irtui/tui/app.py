@@ -41,9 +41,9 @@ from textual.widget import AwaitMount
 from irtui.domain.clocks import ClockState, all_clocks, incident_now
 from irtui.domain.model import Incident
 from irtui.domain.timeutil import Clock, to_utc
-from irtui.paths import styles_dir
 from irtui.tui.actions import bindings
 from irtui.tui.collection_hold import CollectionHold
+from irtui.tui.css import APP_CSS, preload_screens_css
 from irtui.tui.keys import TYPEAHEAD_GRACE_S
 from irtui.tui.page_watch import PageWatch
 from irtui.tui.safety import NoControlCharacters
@@ -108,7 +108,7 @@ class IrtuiApp(App[None]):
     """Keyboard-first incident war room on one `Store`."""
 
     TITLE = "irtui"
-    CSS_PATH = [str(styles_dir() / "app.tcss")]
+    CSS_PATH = [APP_CSS]
     BINDINGS = bindings("app")
     COMMANDS: ClassVar[set[Any]] = {palette_provider}
 
@@ -251,6 +251,7 @@ class IrtuiApp(App[None]):
 
     def _warm_up(self) -> None:
         warm_up_imports()
+        preload_screens_css(self)
         if self.freeze_heap:
             self.collection_hold.freeze_start_up()
 

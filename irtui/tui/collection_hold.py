@@ -12,17 +12,49 @@ for longer than `HOLD_S`, and the hold nests (the last release wins).
 collector's sight once it is built: a full collection then walks only what came after, and a
 board idling with fifty countdowns spent ~0.7 ms a second in them (one ~13 ms pass every
 ~20 s).
+
+`start_up_paused()` turns automatic collection off for the `irtui` command's start-up
+(importing Textual and irtui, opening the store, building and drawing the board): those
+~65,000 new objects, nearly all kept for the process's life, set off collections that walked
+them again and again — ~12 ms of the board's first paint spent finding nothing to free.
+`freeze_start_up()` ends the pause: the one collection it runs then frees what start-up left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+_start_up_paused = False
+"""Set by `start_up_paused` until `freeze_start_up` (or `release_all`) ends the pause."""
 
 HOLD_S = 0.5
 """Long enough for an incident screen's first frames; short enough that memory held by
 garbage waiting for collection stays small."""
+
+
+@contextlib.contextmanager
+def start_up_paused() -> Iterator[None]:
+    """Automatic collection off from here until the app has drawn its first frame and
+    settled (`CollectionHold.freeze_start_up`), and back on when the block ends whatever
+    happened. Only around a process's whole run of the app (the `irtui` command)."""
+    global _start_up_paused
+    _start_up_paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        end_start_up_pause()
+
+
+def end_start_up_pause() -> None:
+    """Collection back on, if `start_up_paused` turned it off and has not turned it back."""
+    global _start_up_paused
+    if _start_up_paused:
+        _start_up_paused = False
+        gc.enable()
 
 
 class CollectionHold:
@@ -54,6 +86,7 @@ class CollectionHold:
         if self._holds and self._was_enabled:
             gc.enable()
         self._holds = 0
+        end_start_up_pause()
         if self._frozen:
             self._frozen = False
             gc.unfreeze()
@@ -71,3 +104,4 @@ class CollectionHold:
         gc.collect()
         gc.freeze()
         self._frozen = True
+        end_start_up_pause()

@@ -13,14 +13,15 @@ own escape sequences travel as styles and control segments, which are left alone
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from rich.segment import Segment
 from textual.color import Color
 from textual.filter import LineFilter
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from irtui.lazy import lazy_pattern
+
+_UNSAFE = lazy_pattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class NoControlCharacters(LineFilter):

@@ -18,6 +18,7 @@ from irtui.store.repo import Store
 from irtui.tui import collection_hold
 from irtui.tui.app import BOARD_MODE, WARM_UP_S, IrtuiApp
 from irtui.tui.collection_hold import HOLD_S
+from irtui.tui.css import APP_CSS, SCREENS_CSS, preload_screens_css
 from irtui.tui.safety import NoControlCharacters
 from irtui.tui.screens.board import BoardScreen
 from irtui.tui.screens.incident import IncidentScreen
@@ -156,6 +157,47 @@ async def test_start_up_heap_is_frozen_after_the_first_frame(
     assert frozen == ["collect", "freeze", "unfreeze"]
 
 
+async def test_collection_paused_for_start_up_comes_back_once_the_board_settles(
+    store: Store, clock: ManualClock, demo_ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+):
+    """The `irtui` command starts with automatic collection off: the board is drawn and an
+    incident opened without it, and the settled app turns it back on with its one collection
+    (before the block that paused it ends)."""
+    frozen: list[str] = []
+    monkeypatch.setattr(collection_hold.gc, "collect", lambda: frozen.append("collect") or 0)
+    monkeypatch.setattr(collection_hold.gc, "freeze", lambda: frozen.append("freeze"))
+    monkeypatch.setattr(collection_hold.gc, "unfreeze", lambda: frozen.append("unfreeze"))
+    try:
+        with collection_hold.start_up_paused():
+            app = make_app(store, clock, freeze_heap=True, open_incident=demo_ids["sev1"])
+            async with app.run_test(size=(120, 36)) as pilot:
+                await pilot.pause()
+                assert isinstance(app.screen, IncidentScreen) and not gc.isenabled()
+                await pilot.pause(WARM_UP_S + 0.2)  # the freeze waits for the opening's hold
+                assert not gc.isenabled() and frozen == []
+                await pilot.pause(HOLD_S + 0.3)
+                assert frozen == ["collect", "freeze"] and gc.isenabled()
+                gc.disable()  # as if something else turned it off: the block leaves it
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_collection_comes_back_when_start_up_fails():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collection_hold.start_up_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("the store could not be opened")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_hold.start_up_paused():  # a caller that had it off keeps it off
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_the_freeze_waits_for_an_incident_being_opened(monkeypatch: pytest.MonkeyPatch):
     timers: list[tuple[float, object]] = []
     frozen: list[str] = []
@@ -172,3 +214,68 @@ def test_the_freeze_waits_for_an_incident_being_opened(monkeypatch: pytest.Monke
     finally:
         hold.release_all()
         gc.enable()
+
+
+async def test_the_board_starts_on_its_own_styles_and_other_screens_bring_theirs(
+    store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
+    """The board's first frame parses `app.tcss` only; an incident opened before the board
+    settled reads `screens.tcss` itself (Textual reads a screen's `CSS_PATH`) and is styled."""
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        sheet = app.stylesheet
+        assert sheet.has_source(APP_CSS, "") and not sheet.has_source(SCREENS_CSS, "")
+        app.open(demo_ids["sev1"])
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen) and sheet.has_source(SCREENS_CSS, "")
+        header = app.screen.query_one("#inc-header")
+        assert header.styles.height is not None and header.styles.height.value == 4
+        assert header.region.height == 4
+
+
+async def test_the_other_screens_styles_are_read_once_the_board_settles(
+    store: Store, clock: ManualClock, demo_ids: dict[str, str]
+):
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert not app.stylesheet.has_source(SCREENS_CSS, "")
+        await pilot.pause(WARM_UP_S + 0.2)
+        assert app.stylesheet.has_source(SCREENS_CSS, "")
+        reparsed: list[int] = []
+        original = app.stylesheet.reparse
+        app.stylesheet.reparse = lambda: reparsed.append(1) or original()  # type: ignore[method-assign]
+        preload_screens_css(app)  # read once: a second call changes nothing
+        await pilot.press("enter")  # an incident opened now re-parses nothing
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen) and reparsed == []
+
+
+def test_every_screen_but_the_board_names_the_screens_styles():
+    """A screen that forgot `CSS_PATH = [SCREENS_CSS]` would open unstyled when it is the
+    first opened before the board settles: every `Screen` irtui defines names it."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import irtui.tui
+
+    for info in pkgutil.walk_packages(irtui.tui.__path__, "irtui.tui."):
+        importlib.import_module(info.name)
+
+    def subclasses(cls: type) -> list[type]:
+        found = []
+        for sub in cls.__subclasses__():
+            found += [sub, *subclasses(sub)]
+        return found
+
+    screens = {c for c in subclasses(Screen) if c.__module__.startswith("irtui.")}
+    assert len(screens) > 15
+    from irtui.tui.screens.common import IncidentActions  # a base, never shown itself
+
+    for screen in screens - {BoardScreen, IncidentActions}:
+        paths = screen.CSS_PATH if isinstance(screen.CSS_PATH, list) else [screen.CSS_PATH]
+        assert SCREENS_CSS in [str(p) for p in paths], screen.__qualname__
+    assert BoardScreen.CSS_PATH is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import shutil
 from pathlib import Path
@@ -23,6 +24,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[IrtuiApp]:
 
     def fake_run(self: IrtuiApp, *args: object, **kwargs: object) -> None:
         apps.append(self)
+        self.collecting = gc.isenabled()  # type: ignore[attr-defined]
         self.snapshot = self.store.list_incidents(include_closed=True)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(IrtuiApp, "run", fake_run)
@@ -51,6 +53,20 @@ def test_bare_irtui_opens_the_board_on_the_store(
     Store.open(db_path, clock=clock).close()
     assert main(["--db", str(db_path), "--as", "zoe"], ctx=ctx(clock)) == 0
     assert opened[0].seat_name == "zoe" and opened[0].clock is clock
+
+
+@pytest.mark.parametrize("argv", [[], ["tui"], ["demo"]])
+def test_the_app_starts_without_garbage_collection_and_gives_it_back(
+    opened: list[IrtuiApp], clock: ManualClock, db_path, argv: list[str]
+):
+    """Start-up (imports, store, the board's first frame) runs with automatic collection
+    off (`irtui.tui.collection_hold.start_up_paused`); however the app ends, it is on again."""
+    Store.open(db_path, clock=clock).close()
+    db = [] if argv == ["demo"] else ["--db", str(db_path)]
+    assert gc.isenabled()
+    assert main([*db, *argv], ctx=ctx(clock)) == 0
+    assert opened[0].collecting is False  # type: ignore[attr-defined]
+    assert gc.isenabled()
 
 
 def test_demo_seed_is_believable(store: Store):

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
 from irtui.tui import text as tx
+from irtui.tui.css import SCREENS_CSS
 
 
 def blast_for(incident: Any) -> tuple[list[Any], list[str]]:
@@ -72,6 +73,7 @@ def offer_blast_radius(app: Any, incident_id: str) -> None:
 
 
 class BlastRadiusDialog(ModalScreen[list[str] | None]):
+    CSS_PATH = [SCREENS_CSS]
     BINDINGS = [
         Binding("escape", "cancel", "Not now"),
         Binding("ctrl+s", "add", "Add selected", priority=True),

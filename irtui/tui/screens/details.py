@@ -27,6 +27,7 @@ from irtui.domain.links import STANDARD, ordered
 from irtui.domain.links import label as link_label
 from irtui.domain.model import Incident
 from irtui.tui import text as tx
+from irtui.tui.css import SCREENS_CSS
 from irtui.tui.screens.dialogs import Dialog
 
 
@@ -127,6 +128,8 @@ class DetailsDialog(Dialog):
 
 class CopyLinkDialog(ModalScreen[str | None]):
     """Pick a link; Enter copies it (the value exactly as saved) to the clipboard."""
+
+    CSS_PATH = [SCREENS_CSS]
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
 

@@ -20,6 +20,7 @@ from textual.widgets import Label, Static
 
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings
+from irtui.tui.css import SCREENS_CSS
 from irtui.tui.widgets.fast_table import FastTable
 from irtui.tui.widgets.key_bar import KeyBar
 
@@ -151,6 +152,7 @@ def scores_renderable(d: Debrief) -> Group:
 
 
 class DrillDebriefScreen(Screen[Any]):
+    CSS_PATH = [SCREENS_CSS]
     SCOPE = "drill_debrief"
     DEFAULT_CSS = DEBRIEF_CSS
     BINDINGS = bindings("drill_debrief")

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from irtui.domain.timeutil import fmt_duration
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings
+from irtui.tui.css import SCREENS_CSS
 from irtui.tui.protocols import WarRoom
 from irtui.tui.screens.dialogs import Dialog
 from irtui.tui.widgets.fast_table import FastTable
@@ -70,6 +71,7 @@ def reflow(text: str) -> str:
 
 
 class DrillFacilitatorScreen(Screen[Any]):
+    CSS_PATH = [SCREENS_CSS]
     SCOPE = "drill_facilitator"
     DEFAULT_CSS = FACILITATOR_CSS
     BINDINGS = bindings("drill_facilitator")
@@ -458,6 +460,8 @@ class ImproviseDialog(Dialog):
 
 class EndDrillDialog(ModalScreen[bool]):
     """Ending a drill is rare and heavy: it asks first."""
+
+    CSS_PATH = [SCREENS_CSS]
 
     BINDINGS = [("escape", "no", "Keep going"), ("enter", "yes", "End it")]
 

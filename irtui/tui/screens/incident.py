@@ -43,6 +43,7 @@ from irtui.domain.timeutil import fmt_duration
 from irtui.tui import text as tx
 from irtui.tui.actions import bindings, commands, display_key
 from irtui.tui.brief import OpenTask, open_tasks
+from irtui.tui.css import SCREENS_CSS
 from irtui.tui.incident_header import header_lines
 from irtui.tui.keys import is_text_widget, key_label, meta_command, printable
 from irtui.tui.screens.common import IncidentActions
@@ -154,6 +155,7 @@ def held_for(age: timedelta) -> str:
 
 
 class IncidentScreen(IncidentActions):
+    CSS_PATH = [SCREENS_CSS]
     SCOPE = "incident"
     AUTO_FOCUS = "#entry"
     BINDINGS = bindings("incident")

@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from irtui.tui import text as tx
+from irtui.tui.css import SCREENS_CSS
 from irtui.tui.keys import TYPEAHEAD_GRACE_S, is_text_widget, key_label, printable
 from irtui.tui.writer import BUSY_AFTER_S
 
@@ -49,6 +50,8 @@ class GuardedModal(ModalScreen[T]):
     """Base of every irtui dialog. Subclasses implement `submit()` (Enter in the last text
     field, Ctrl+S) and may set `CANCEL_RESULT` (what Esc dismisses with) and `WHAT` (how the
     dialog is named when quitting would discard its text)."""
+
+    CSS_PATH = [SCREENS_CSS]
 
     CANCEL_RESULT: ClassVar[Any] = None
     WHAT: ClassVar[str] = "a dialog"
@@ -191,6 +194,8 @@ class ConfirmDialog(ModalScreen[bool]):
     and its `y` must not quit. So `y`/`n` count only as the first key pressed on the question
     (and not within `TYPEAHEAD_GRACE_S` of it appearing); once any other letter was typed,
     only Esc, or Tab to a button and Enter, answer."""
+
+    CSS_PATH = [SCREENS_CSS]
 
     BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "answer(False)", "No", show=False)]
 

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from irtui.tui import text as tx
+from irtui.tui.css import SCREENS_CSS
 
 
 class BriefReady(Message):
@@ -32,6 +33,7 @@ class BriefReady(Message):
 
 
 class OnCallHandoffScreen(ModalScreen[None]):
+    CSS_PATH = [SCREENS_CSS]
     BINDINGS = [Binding("escape", "close", "Close")]
     DEFAULT_CSS = """
     #handoff-box { width: 120; max-width: 98%; height: 90%; }

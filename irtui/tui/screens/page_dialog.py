@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from irtui.domain.paging import short_duration
 from irtui.tui import text as tx
+from irtui.tui.css import SCREENS_CSS
 from irtui.tui.widgets.oncall_panel import OnCallData
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ def page_options(view: Any) -> list[tuple[str, Text]]:
 
 
 class PageDialog(ModalScreen[bool]):
+    CSS_PATH = [SCREENS_CSS]
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("ctrl+s", "page", "Page", priority=True),
@@ -380,6 +382,7 @@ def offer_page_resolve(app: Any, incident_id: str) -> None:
 
 
 class ResolvePagesDialog(ModalScreen[bool]):
+    CSS_PATH = [SCREENS_CSS]
     BINDINGS = [
         Binding("escape", "cancel", "Keep them"),
         Binding("ctrl+s", "resolve", "Resolve pages", priority=True),

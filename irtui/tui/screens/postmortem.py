@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Footer, Label, Markdown, OptionList, Stat
 from textual.widgets.option_list import Option
 
 from irtui.review.postmortem import HUMAN_SECTIONS, Draft
+from irtui.tui.css import SCREENS_CSS
 from irtui.tui.keys import is_text_widget, key_label, printable
 from irtui.tui.screens.modal import GuardedModal
 
@@ -114,6 +115,7 @@ class SectionEditor(GuardedModal[str | None]):
 
 
 class PostmortemScreen(Screen[None]):
+    CSS_PATH = [SCREENS_CSS]
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("e", "edit", "Edit section"),

@@ -27,15 +27,9 @@ from textual.widgets.option_list import Option
 
 from irtui.boundary.text_out import for_terminal
 from irtui.runbooks.model import Runbook, SearchHit
+from irtui.tui.css import RUNBOOKS_CSS, SCREENS_CSS
 from irtui.tui.keys import printable
 from irtui.tui.widgets.runbook_viewer import RunbookViewer
-
-
-def _styles() -> list[str]:
-    from irtui.paths import styles_dir
-
-    path = styles_dir() / "runbooks.tcss"
-    return [str(path)] if path.is_file() else []
 
 
 def make_library(app: Any) -> Any:
@@ -89,7 +83,7 @@ class _Loaded(Message):
 class RunbookBrowserScreen(Screen[None]):
     """The standalone runbook browser. `store`/`incident_id` enable pinning."""
 
-    CSS_PATH = _styles()
+    CSS_PATH = [SCREENS_CSS, RUNBOOKS_CSS]
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("slash", "focus_search", "Search"),
