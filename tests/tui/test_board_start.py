@@ -279,3 +279,37 @@ def test_every_screen_but_the_board_names_the_screens_styles():
         paths = screen.CSS_PATH if isinstance(screen.CSS_PATH, list) else [screen.CSS_PATH]
         assert SCREENS_CSS in [str(p) for p in paths], screen.__qualname__
     assert BoardScreen.CSS_PATH is None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48), (200, 60)])
+@pytest.mark.parametrize("empty", [False, True])
+async def test_the_boards_blank_boxes_are_covered_by_what_they_hold(
+    tmp_path, clock: ManualClock, size: tuple[int, int], empty: bool
+):
+    """The board's screen and boxes are drawn as Textual's plain blank (`BLANK`): that is
+    right only while they have nothing of their own to draw (no border, padding, outline,
+    tint, hatch) and their children cover them edge to edge, on a full board and an empty
+    one, wide and narrow."""
+    from irtui.demo import seed
+
+    store = Store.open(tmp_path / "board.db", clock=clock, author="alice")
+    if not empty:
+        seed(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        blank = [w for w in [board, *board.query("*")] if w.BLANK]
+        assert {w.id for w in blank} == {"board", "board-head", "board-rows", "board-table-box"}
+        for widget in blank:
+            styles = widget.styles
+            assert styles.padding == (0, 0, 0, 0) and not styles.tint.a, widget.id
+            assert not any(edge for edge, _ in styles.border), widget.id
+            assert not any(edge for edge, _ in styles.outline), widget.id
+            assert not styles.has_rule("hatch") and widget.opacity == 1, widget.id
+            region = widget.region
+            shown = [c for c in widget.children if c.display and c.region.area]
+            covered = sum(c.region.intersection(region).area for c in shown)
+            assert covered == region.area, (widget.id, size, empty)
+    store.close()
