@@ -48,6 +48,29 @@ async def test_empty_board_says_how_to_declare(store: Store, clock: ManualClock)
         assert not app.screen.query_one("#board-table").display
 
 
+async def test_the_empty_boards_notice_comes_and_goes_with_the_incidents(
+    store: Store, clock: ManualClock
+):
+    """A board with incidents starts without the notice (mounted the first time the board
+    is empty); it shows when the last one is gone and hides again with a new one."""
+    inc = store.declare("Payments DB down", 2)
+    app = make_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert not board.query("#board-empty") and board.query_one("#board-table").display
+        store.set_status(inc.id, "resolved", checked="all", early_reason="drill over")
+        app.poll()
+        await pilot.pause()
+        assert board.query_one("#board-empty").display
+        assert not board.query_one("#board-table").display
+        store.declare("Checkout errors", 1)
+        app.poll()
+        await pilot.pause()
+        assert not board.query_one("#board-empty").display
+        assert board.query_one("#board-table").display
+
+
 async def test_tick_updates_only_changed_clock_cells(
     app: IrtuiApp, clock: ManualClock, demo_ids: dict[str, str]
 ):

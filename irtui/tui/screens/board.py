@@ -242,6 +242,27 @@ class ClockCell:
     segments: list[Segment]
 
 
+def _empty_board_notice() -> Static:
+    """What an empty board says, mounted the first time the board is empty (a widget fewer
+    to build inside the first frame of a board that has incidents)."""
+    return Static(
+        Text.assemble(
+            ("No open incidents.\n\n", "bold"),
+            "Press ",
+            ("n", "bold reverse"),
+            " to declare one, or run ",
+            ('irtui declare "title" --sev 2', "bold"),
+            " in a terminal.\n",
+            "Press ",
+            ("h", "bold reverse"),
+            " to show the recently resolved ones, ",
+            ("?", "bold reverse"),
+            " for help.",
+        ),
+        id="board-empty",
+    )
+
+
 class _BackdropVertical(Vertical):
     """The board's boxes are covered edge to edge by what they hold (the lists fill their
     boxes, the top lines theirs): each is drawn as Textual's plain blank (`BLANK`) instead of
@@ -304,22 +325,6 @@ class BoardScreen(IncidentActions):
             yield RowList(
                 _render_clock, measure=_one_line, zebra=True, styled=True, id="board-clock"
             )
-        yield Static(
-            Text.assemble(
-                ("No open incidents.\n\n", "bold"),
-                "Press ",
-                ("n", "bold reverse"),
-                " to declare one, or run ",
-                ('irtui declare "title" --sev 2', "bold"),
-                " in a terminal.\n",
-                "Press ",
-                ("h", "bold reverse"),
-                " to show the recently resolved ones, ",
-                ("?", "bold reverse"),
-                " for help.",
-            ),
-            id="board-empty",
-        )
         yield KeyBar("board")
 
     def on_mount(self) -> None:
@@ -423,8 +428,13 @@ class BoardScreen(IncidentActions):
         self._shown_marker = self.irtui.marker
         # only what differs: setting a widget's display, even to what it is, restyles it
         # (~8 ms inside the first frame)
+        notice = self.query("#board-empty")
+        if not incidents and not notice:
+            empty = _empty_board_notice()
+            empty.display = True  # over the stylesheet's `display: none`
+            self.mount(empty, after="#board-rows")
         for selector, shown in (
-            ("#board-empty", not incidents),
+            *((("#board-empty", not incidents),) if notice else ()),
             ("#board-rows", bool(incidents)),
             ("#board-header", bool(incidents)),
             ("#board-table", bool(incidents)),
