@@ -27,7 +27,7 @@ import gc
 from collections.abc import Callable, Iterator
 from typing import Any
 
-_start_up_paused = False
+_paused_by_start_up = False
 """Set by `start_up_paused` until `freeze_start_up` (or `release_all`) ends the pause."""
 
 HOLD_S = 0.5
@@ -40,8 +40,8 @@ def start_up_paused() -> Iterator[None]:
     """Automatic collection off from here until the app has drawn its first frame and
     settled (`CollectionHold.freeze_start_up`), and back on when the block ends whatever
     happened. Only around a process's whole run of the app (the `irtui` command)."""
-    global _start_up_paused
-    _start_up_paused = gc.isenabled()
+    global _paused_by_start_up
+    _paused_by_start_up = gc.isenabled()
     gc.disable()
     try:
         yield
@@ -51,9 +51,9 @@ def start_up_paused() -> Iterator[None]:
 
 def end_start_up_pause() -> None:
     """Collection back on, if `start_up_paused` turned it off and has not turned it back."""
-    global _start_up_paused
-    if _start_up_paused:
-        _start_up_paused = False
+    global _paused_by_start_up
+    if _paused_by_start_up:
+        _paused_by_start_up = False
         gc.enable()
 
 

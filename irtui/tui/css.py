@@ -2,11 +2,10 @@
 
 `app.tcss` holds the app's and the board's rules: Textual parses it before the board's first
 frame. `screens.tcss` holds every other screen's (the incident screen, the dialogs, the
-postmortem, the drills): a third of a millisecond of parsing a dozen rules more is nothing,
-but four dozen were ~3 ms of the first paint spent on screens nobody had opened yet. Each
-such screen names it in its `CSS_PATH` (Textual reads a screen's files when it first opens
-one), and `preload_screens_css` reads it once the board has settled, so opening the first
-incident does not pay for the re-parse either.
+postmortem, the drills): parsing those four dozen rules was ~3 ms of the first paint, spent
+on screens nobody had opened yet. Each such screen names it in its `CSS_PATH` (Textual reads
+a screen's files when it first opens one), and `preload_screens_css` reads it once the board
+has settled, so opening the first incident does not pay for the re-parse either.
 """
 
 from __future__ import annotations
