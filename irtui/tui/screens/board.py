@@ -428,18 +428,14 @@ class BoardScreen(IncidentActions):
         self._shown_marker = self.irtui.marker
         # only what differs: setting a widget's display, even to what it is, restyles it
         # (~8 ms inside the first frame)
-        notice = self.query("#board-empty")
-        if not incidents and not notice:
-            empty = _empty_board_notice()
-            empty.display = True  # over the stylesheet's `display: none`
-            self.mount(empty, after="#board-rows")
-        for selector, shown in (
-            *((("#board-empty", not incidents),) if notice else ()),
-            ("#board-rows", bool(incidents)),
-            ("#board-header", bool(incidents)),
-            ("#board-table", bool(incidents)),
-        ):
-            widget = self.query_one(selector)
+        notices = list(self.query("#board-empty"))
+        if not incidents and not notices:
+            self.mount(_empty_board_notice(), after="#board-rows")  # shown as it is mounted
+        wanted = [(notice, not incidents) for notice in notices] + [
+            (self.query_one(selector), bool(incidents))
+            for selector in ("#board-rows", "#board-header", "#board-table")
+        ]
+        for widget, shown in wanted:
             if widget.display != shown:
                 widget.display = shown
         self.update_top(len(incidents))
